@@ -1,0 +1,58 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from content.admin_scoping import ClinicScopedAdmin, ClinicScopedInline
+from content.models import EducationArticle, Exercise, ExitCriterion, Phase, PhaseTemplateItem
+
+
+class ClinicOwnedAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+    """For content rows that carry a clinic: new rows get the admin's clinic."""
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if not request.user.is_superuser:
+            excluded.append("clinic")
+        return excluded
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser and not change:
+            obj.clinic_id = request.user.clinic_id
+        super().save_model(request, obj, form, change)
+
+
+class ExitCriterionInline(ClinicScopedInline, admin.TabularInline):
+    model = ExitCriterion
+    extra = 0
+
+
+class PhaseTemplateItemInline(ClinicScopedInline, admin.TabularInline):
+    model = PhaseTemplateItem
+    extra = 1
+    autocomplete_fields = ["exercise"]
+
+
+@admin.register(Phase)
+class PhaseAdmin(ClinicOwnedAdmin):
+    list_display = ["name", "order", "typical_window", "goal"]
+    list_filter = []
+    inlines = [ExitCriterionInline, PhaseTemplateItemInline]
+    readonly_fields = ["code", "order"]
+
+    def has_add_permission(self, request, *args):
+        # The three phases are fixed by the programme; their content is editable.
+        return request.user.is_superuser
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(ClinicOwnedAdmin):
+    list_display = ["name", "dosage", "is_active"]
+    list_filter = ["is_active", "template_items__phase__code"]
+    search_fields = ["name", "purpose", "instructions"]
+
+
+@admin.register(EducationArticle)
+class EducationArticleAdmin(ClinicOwnedAdmin):
+    list_display = ["title", "audience", "order"]
+    list_filter = ["audience"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}

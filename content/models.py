@@ -1,0 +1,155 @@
+"""The programme's content, per clinic: phases with their exit criteria, the
+exercise library, each phase's template of exercises, and education articles.
+
+A clinic gets the default programme when it is created (see
+`content.services.clinic_programme_seed`); its clinic admins adjust it from there.
+"""
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from content import codes
+
+BOOLEAN_MEASURES = ("glute_bridge_lumbar_substitution", "gait_symmetric_video")
+PAIN_MEASURES = ("activity_pain", "rest_pain")
+
+
+class Phase(models.Model):
+    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="phases")
+    code = models.CharField(max_length=16, choices=codes.PHASES)
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=60)
+    goal = models.CharField(max_length=300)
+    typical_window = models.CharField(max_length=40, help_text="For example “Weeks 1–6”.")
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clinic", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "code"], name="phase_unique_code_per_clinic"),
+            models.CheckConstraint(
+                condition=Q(code__in=[c for c, _ in codes.PHASES]), name="phase_code_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ExitCriterion(models.Model):
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="exit_criteria")
+    measure = models.CharField(max_length=40, choices=codes.CRITERION_MEASURES)
+    comparator = models.CharField(max_length=2, choices=codes.COMPARATORS)
+    threshold = models.PositiveSmallIntegerField(
+        help_text="Pain 0–10; minutes or seconds; for yes/no measures 1 = yes, 0 = no."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["phase", "id"]
+        verbose_name_plural = "exit criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "measure"], name="criterion_unique_measure"),
+            models.CheckConstraint(
+                condition=Q(measure__in=[c for c, _ in codes.CRITERION_MEASURES]),
+                name="criterion_measure_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator__in=[c for c, _ in codes.COMPARATORS]),
+                name="criterion_comparator_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure__in=BOOLEAN_MEASURES)
+                | Q(comparator="==", threshold__lte=1),
+                name="criterion_boolean_is_yes_or_no",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure__in=PAIN_MEASURES) | Q(threshold__lte=10),
+                name="criterion_pain_threshold_0_10",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_measure_display()} {self.comparator} {self.threshold}"
+
+
+class Exercise(models.Model):
+    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="exercises")
+    name = models.CharField(max_length=120)
+    purpose = models.CharField(max_length=300, blank=True)
+    instructions = models.TextField(help_text="One step per line.")
+    dosage = models.CharField(max_length=160, help_text="Default dosage, e.g. “3 × 10, daily”.")
+    cautions = models.TextField(blank=True)
+    media_url = models.URLField(blank=True, help_text="Optional link to a video or picture.")
+    is_active = models.BooleanField(
+        default=True,
+        help_text="Retired exercises stay in existing plans but are not offered for new ones.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "name"], name="exercise_unique_name_per_clinic"),
+        ]
+
+    def __str__(self):
+        return self.name if self.is_active else f"{self.name} (retired)"
+
+    @property
+    def instruction_steps(self):
+        return [line.strip() for line in self.instructions.splitlines() if line.strip()]
+
+
+class PhaseTemplateItem(models.Model):
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="template_items")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="template_items")
+    order = models.PositiveSmallIntegerField(default=0)
+    dosage = models.CharField(
+        max_length=160, blank=True, help_text="Leave blank to use the exercise's default dosage."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["phase", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "exercise"], name="template_unique_exercise"),
+        ]
+
+    def __str__(self):
+        return f"{self.phase}: {self.exercise.name}"
+
+    @property
+    def effective_dosage(self):
+        return self.dosage or self.exercise.dosage
+
+
+class EducationArticle(models.Model):
+    AUDIENCES = (("patient", "Patients"), ("clinician", "Clinicians"))
+
+    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="articles")
+    slug = models.SlugField(max_length=60)
+    title = models.CharField(max_length=160)
+    audience = models.CharField(max_length=10, choices=AUDIENCES, default="patient")
+    order = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(help_text="Paragraphs separated by a blank line; lines starting “- ” are bullets.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["audience", "order", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "slug"], name="article_unique_slug_per_clinic"),
+            models.CheckConstraint(
+                condition=Q(audience__in=["patient", "clinician"]), name="article_audience_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

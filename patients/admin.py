@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from content.admin_scoping import ClinicScopedAdmin, ClinicScopedInline
+from patients.models import AssignedPlanItem, Clinic, Entry, EntrySymptom, PainScore, Patient, User
+
+
+@admin.register(Clinic)
+class ClinicAdmin(ClinicScopedAdmin, admin.ModelAdmin):
+    clinic_path = "pk"
+    list_display = ["name", "slug", "time_zone"]
+    search_fields = ["name", "slug"]
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+
+@admin.register(User)
+class StaffAdmin(ClinicScopedAdmin, UserAdmin):
+    """Clinic admins manage their own clinic's staff accounts."""
+
+    list_display = ["username", "first_name", "last_name", "email", "role", "is_active"]
+    list_filter = ["role", "is_active"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email")}),
+        ("Clinic", {"fields": ("clinic", "role", "is_active", "is_staff")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "password1", "password2")}),
+        ("Clinic", {"fields": ("clinic", "role", "first_name", "last_name", "email")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["clinic", "is_staff"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.clinic_id = request.user.clinic_id
+            # Django-admin access follows the role: clinic admins only.
+            obj.is_staff = obj.role == User.CLINIC_ADMIN
+        super().save_model(request, obj, form, change)
+
+
+class PainScoreInline(ClinicScopedInline, admin.TabularInline):
+    model = PainScore
+    extra = 0
+
+
+class EntrySymptomInline(ClinicScopedInline, admin.TabularInline):
+    model = EntrySymptom
+    extra = 0
+
+
+class EntryInline(ClinicScopedInline, admin.TabularInline):
+    model = Entry
+    fields = ["date", "kind", "notes"]
+    readonly_fields = ["date", "kind", "notes"]
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+
+class AssignedPlanItemInline(ClinicScopedInline, admin.TabularInline):
+    model = AssignedPlanItem
+    extra = 0
+    autocomplete_fields = ["exercise"]
+
+
+class ClinicalRecordAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+    """Clinical records are written by physios in the app; clinic admins read
+    them here (with their audit history) but do not edit them."""
+
+    clinic_admin_can_edit = False
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicalRecordAdmin):
+    list_display = ["ref", "family_name", "given_name", "phase", "physio", "surgery_date"]
+    list_filter = ["phase", "operated_side", "physio"]
+    search_fields = ["ref", "family_name", "given_name"]
+    inlines = [AssignedPlanItemInline, EntryInline]
+    date_hierarchy = "programme_start"
+
+
+@admin.register(Entry)
+class EntryAdmin(ClinicalRecordAdmin):
+    clinic_path = "patient__clinic"
+    list_display = ["patient", "kind", "date", "recorded_by"]
+    list_filter = ["kind", "date"]
+    search_fields = ["patient__ref", "patient__family_name", "notes"]
+    inlines = [PainScoreInline, EntrySymptomInline]
+    list_select_related = ["patient", "recorded_by"]

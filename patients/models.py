@@ -1,0 +1,345 @@
+"""Clinics, their staff, patients and the clinical record: entries (visits and
+portal self-reports) with pain scores and symptoms, assigned plans and portal
+links. Integrity lives in the database: the CHECK and UNIQUE constraints below
+hold whatever path writes the row (form, admin, import, shell).
+"""
+
+import uuid
+import zoneinfo
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from content import codes
+
+MEASURE_FIELDS = (
+    "standing_tolerance_min",
+    "walk_without_limp_min",
+    "glute_bridge_hold_s",
+    "glute_bridge_lumbar_substitution",
+    "continuous_walk_min",
+    "gait_symmetric_video",
+)
+
+
+def _valid(field, choices):
+    return Q(**{f"{field}__in": [code for code, _ in choices]})
+
+
+class Clinic(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120)
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.time_zone not in zoneinfo.available_timezones():
+            raise ValidationError({"time_zone": f"“{self.time_zone}” is not a known time zone."})
+
+    @property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def today(self):
+        """Today's calendar date in the clinic's time zone: rules use clinic dates."""
+        return timezone.now().astimezone(self.tz).date()
+
+    def local_date(self, moment: datetime):
+        return moment.astimezone(self.tz).date()
+
+
+class User(AbstractUser):
+    PHYSIO = "physio"
+    CLINIC_ADMIN = "clinic_admin"
+    ROLES = ((PHYSIO, "Physiotherapist"), (CLINIC_ADMIN, "Clinic admin"))
+
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    role = models.CharField(max_length=20, choices=ROLES, blank=True)
+
+    class Meta:
+        constraints = [
+            # Clinic staff always have a role; only service operators (superusers
+            # created with createsuperuser) stand outside any clinic.
+            models.CheckConstraint(
+                condition=Q(clinic__isnull=True, role="")
+                | Q(clinic__isnull=False, role__in=["physio", "clinic_admin"]),
+                name="user_clinic_staff_have_role",
+            ),
+        ]
+
+    @property
+    def is_physio(self):
+        return self.role == self.PHYSIO
+
+    @property
+    def is_clinic_admin(self):
+        return self.role == self.CLINIC_ADMIN
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.username
+
+
+class Patient(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    ref = models.CharField("reference", max_length=40, help_text="The clinic's own patient reference.")
+    given_name = models.CharField(max_length=80)
+    family_name = models.CharField(max_length=80)
+    date_of_birth = models.DateField()
+    operated_side = models.CharField(max_length=5, choices=codes.SIDES)
+    surgery_date = models.DateField(help_text="Date of the total knee replacement.")
+    programme_start = models.DateField()
+    phase = models.CharField(max_length=16, choices=codes.PATIENT_PHASES, default="normalise")
+    physio = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patients",
+        limit_choices_to={"role": User.PHYSIO},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "ref"], name="patient_unique_ref_per_clinic"),
+            models.CheckConstraint(condition=_valid("phase", codes.PATIENT_PHASES), name="patient_phase_valid"),
+            models.CheckConstraint(condition=_valid("operated_side", codes.SIDES), name="patient_side_valid"),
+            models.CheckConstraint(
+                condition=Q(programme_start__gte=F("surgery_date")),
+                name="patient_programme_starts_after_surgery",
+            ),
+            models.CheckConstraint(
+                condition=Q(surgery_date__gt=F("date_of_birth")),
+                name="patient_surgery_after_birth",
+            ),
+            models.CheckConstraint(condition=~Q(ref=""), name="patient_ref_not_blank"),
+        ]
+        indexes = [models.Index(fields=["clinic", "phase"]), models.Index(fields=["physio"])]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.ref})"
+
+    @property
+    def full_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def is_active(self):
+        return self.phase != codes.DISCHARGED
+
+    def clean(self):
+        errors = {}
+        if self.physio_id and self.clinic_id and self.physio.clinic_id != self.clinic_id:
+            errors["physio"] = "The physiotherapist must work at the patient's clinic."
+        if self.surgery_date and self.date_of_birth and self.surgery_date <= self.date_of_birth:
+            errors["surgery_date"] = "The surgery date must be after the date of birth."
+        if self.surgery_date and self.programme_start and self.programme_start < self.surgery_date:
+            errors["programme_start"] = "The programme cannot start before the surgery."
+        if errors:
+            raise ValidationError(errors)
+
+    def weeks_since(self, start, as_of):
+        return max((as_of - start).days, 0) // 7
+
+
+class Entry(models.Model):
+    """A visit recorded by a physio, or a self-report sent from the patient portal.
+
+    Both carry pain scores and the red-flag checklist; only visits carry the
+    functional measures (a CHECK keeps them empty on self-reports).
+    """
+
+    VISIT = "visit"
+    SELF_REPORT = "self_report"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=12, choices=codes.ENTRY_KINDS, default=VISIT)
+    date = models.DateField()
+    ref = models.CharField(
+        max_length=40, blank=True, help_text="Optional identifier from an imported file."
+    )
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # When the programme engine last evaluated this entry's flags; an entry
+    # changed since (updated_at later) is picked up by the next sweep, so a
+    # task lost while Redis was down is caught up.
+    flags_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    standing_tolerance_min = models.PositiveSmallIntegerField(
+        "standing tolerance (min)", null=True, blank=True,
+        help_text="Minutes standing without a significant increase in back pain.",
+    )
+    walk_without_limp_min = models.PositiveSmallIntegerField(
+        "walk without visible limp (min)", null=True, blank=True
+    )
+    glute_bridge_hold_s = models.PositiveSmallIntegerField("glute bridge hold (s)", null=True, blank=True)
+    glute_bridge_lumbar_substitution = models.BooleanField(
+        "lumbar substitution during the bridge", null=True, blank=True
+    )
+    continuous_walk_min = models.PositiveSmallIntegerField("continuous walk (min)", null=True, blank=True)
+    gait_symmetric_video = models.BooleanField("symmetric gait on video", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["flags_checked_at"])
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.CheckConstraint(condition=_valid("kind", codes.ENTRY_KINDS), name="entry_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind="visit") | Q(**{f"{name}__isnull": True for name in MEASURE_FIELDS}),
+                name="entry_self_report_has_no_measures",
+            ),
+            models.CheckConstraint(
+                condition=Q(standing_tolerance_min__lte=1440)
+                & Q(walk_without_limp_min__lte=1440)
+                & Q(continuous_walk_min__lte=1440)
+                & Q(glute_bridge_hold_s__lte=3600),
+                name="entry_measures_plausible",
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "kind", "date", "ref"],
+                condition=~Q(ref=""),
+                name="entry_unique_ref",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "kind", "date"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
+
+    def clean(self):
+        if not (self.patient_id and self.date):
+            return
+        if self.date < self.patient.surgery_date:
+            raise ValidationError(
+                {"date": f"The date is before the surgery ({self.patient.surgery_date:%d %b %Y})."}
+            )
+        if self.date > self.patient.clinic.today():
+            raise ValidationError({"date": "The date is in the future."})
+
+    @property
+    def measures(self):
+        return {name: getattr(self, name) for name in MEASURE_FIELDS if getattr(self, name) is not None}
+
+
+class PainScore(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="pain_scores")
+    location = models.CharField(max_length=20, choices=codes.LOCATIONS)
+    context = models.CharField(max_length=10, choices=codes.CONTEXTS)
+    score = models.SmallIntegerField(help_text="Numeric rating scale, 0 (no pain) to 10.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entry", "location", "context"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=10), name="pain_score_0_10"),
+            models.CheckConstraint(condition=_valid("location", codes.LOCATIONS), name="pain_location_valid"),
+            models.CheckConstraint(condition=_valid("context", codes.CONTEXTS), name="pain_context_valid"),
+            models.UniqueConstraint(
+                fields=["entry", "location", "context"], name="pain_one_score_per_location_context"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.location}/{self.context}: {self.score}"
+
+
+class EntrySymptom(models.Model):
+    """One ticked item of the red-flag checklist."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="symptoms")
+    code = models.CharField(max_length=30, choices=codes.SYMPTOMS)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entry", "code"]
+        constraints = [
+            models.CheckConstraint(condition=_valid("code", codes.SYMPTOMS), name="symptom_code_valid"),
+            models.UniqueConstraint(fields=["entry", "code"], name="symptom_once_per_entry"),
+        ]
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class AssignedPlanItem(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plan_items")
+    exercise = models.ForeignKey("content.Exercise", on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+    dosage = models.CharField(max_length=160, blank=True)
+    note = models.CharField("personal note", max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["patient", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "exercise"], name="plan_exercise_once"),
+        ]
+
+    def __str__(self):
+        return self.exercise.name
+
+    @property
+    def effective_dosage(self):
+        return self.dosage or self.exercise.dosage
+
+
+class PortalLink(models.Model):
+    """A patient's private link. Only a SHA-256 of the token is stored: the
+    token itself is shown once, when the link is issued."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="portal_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="portal_link_expires_after_issue"
+            ),
+            models.UniqueConstraint(
+                fields=["patient"], condition=Q(revoked_at__isnull=True), name="portal_one_live_link"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Portal link for {self.patient.ref} (issued {self.created_at:%d %b %Y})"
+
+    def is_usable(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from content.admin_scoping import ClinicScopedAdmin
+from rehab.models import Flag, PhaseTransition
+
+
+@admin.register(Flag)
+class FlagAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+    clinic_path = "patient__clinic"
+    clinic_admin_can_edit = False
+    list_display = ["patient", "code", "severity", "raised_at", "acknowledged_at", "closed_at"]
+    list_filter = ["severity", "code", "acknowledged_at", "closed_at"]
+    search_fields = ["patient__ref", "patient__family_name", "message"]
+    list_select_related = ["patient"]
+
+
+@admin.register(PhaseTransition)
+class PhaseTransitionAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+    clinic_path = "patient__clinic"
+    clinic_admin_can_edit = False
+    list_display = ["patient", "from_phase", "to_phase", "date", "moved_by"]
+    list_filter = ["to_phase"]
+    search_fields = ["patient__ref", "patient__family_name", "reason"]
+    list_select_related = ["patient", "moved_by"]

@@ -1,0 +1,234 @@
+"""Flag services: reconcile a patient's flags with what the rules find,
+acknowledge, notify.
+
+`patients_reconcile` is the one path from the clinical record to flags: the
+per-entry Celery task calls it for one patient, the periodic sweep for
+batches of patients. It issues a fixed number of queries per batch and relies
+on the database's unique constraints, so running it twice (a retried task, a
+second beat, a sweep racing a task) never duplicates a flag.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from content import codes
+from patients.models import Entry, Patient
+from rehab import rules
+from rehab.clinical_record import entries_by_patient, exit_criteria_by_phase
+from rehab.models import Flag
+
+log = logging.getLogger(__name__)
+
+NOTIFY_SEVERITIES = (codes.EMERGENCY, codes.SAME_DAY, codes.URGENT)
+# An imported or back-dated entry older than this is history: its flag shows on
+# the caseload but does not page the physio.
+NOTIFY_MAX_ENTRY_AGE_DAYS = 7
+
+PATIENT_FIELDS = ("id", "clinic_id", "phase", "surgery_date", "programme_start")
+
+
+@dataclass(frozen=True)
+class PatientFacts:
+    id: object
+    clinic_id: int
+    phase: str
+    surgery_date: dt.date
+    programme_start: dt.date
+
+    @property
+    def is_active(self):
+        return self.phase != codes.DISCHARGED
+
+
+def patient_findings(patient: PatientFacts, entries, criteria, *, as_of) -> list[rules.Finding]:
+    """Everything the rules find for one patient at `as_of`: the red flags of
+    each entry, and (for an active patient) plateau, regression and readiness."""
+    findings = []
+    for entry in entries:
+        findings += rules.entry_findings(entry, surgery_date=patient.surgery_date, history=entries)
+    progress = dict(programme_start=patient.programme_start, is_active=patient.is_active, as_of=as_of)
+    findings += [
+        rules.plateau_finding(entries, **progress),
+        rules.regression_finding(entries, **progress),
+    ]
+    if patient.is_active:
+        results = rules.evaluate_criteria(criteria, entries, as_of=as_of)
+        findings.append(rules.readiness_finding(patient.phase, results))
+    return [f for f in findings if f is not None]
+
+
+@dataclass
+class ReconcileSummary:
+    raised: dict
+    closed: int = 0
+
+    def merge(self, other):
+        for code, count in other.raised.items():
+            self.raised[code] = self.raised.get(code, 0) + count
+        self.closed += other.closed
+
+
+def patients_reconcile(patients: list[PatientFacts], *, as_of_for) -> ReconcileSummary:
+    """Raise, reopen and close flags so they match the rules for these patients.
+
+    `as_of_for(clinic_id)` gives the date progress rules are evaluated at.
+    """
+    started_at = timezone.now()
+    ids = [p.id for p in patients]
+    entries = entries_by_patient(ids)
+    criteria = exit_criteria_by_phase({p.clinic_id for p in patients})
+    existing = list(
+        Flag.objects.filter(patient_id__in=ids)
+        .filter(Q(entry__isnull=False) | Q(closed_at__isnull=True))
+        .values("id", "patient_id", "code", "entry_id", "closed_at", "closed_reason")
+    )
+    by_key = {(f["patient_id"], f["code"], f["entry_id"]): f for f in existing}
+
+    to_create, to_reopen, wanted = [], [], set()
+    for patient in patients:
+        phase_criteria = criteria.get((patient.clinic_id, patient.phase), [])
+        as_of = as_of_for(patient.clinic_id)
+        for finding in patient_findings(patient, entries.get(patient.id, []), phase_criteria, as_of=as_of):
+            key = (patient.id, finding.code, finding.entry_id)
+            wanted.add(key)
+            current = by_key.get(key)
+            if current is None:
+                to_create.append(_new_flag(patient, finding))
+            elif current["closed_at"] is not None and current["closed_reason"] == NO_LONGER_PRESENT:
+                to_reopen.append(current["id"])
+
+    stale_entry = [f["id"] for key, f in by_key.items() if key not in wanted and f["entry_id"] and f["closed_at"] is None]
+    stale_progress = [f["id"] for key, f in by_key.items() if key not in wanted and not f["entry_id"]]
+
+    with transaction.atomic():
+        created = Flag.objects.bulk_create(to_create, ignore_conflicts=True)
+        if to_reopen:
+            Flag.objects.filter(pk__in=to_reopen).update(closed_at=None, closed_reason="")
+        closed = 0
+        if stale_entry:
+            closed += Flag.objects.filter(pk__in=stale_entry, closed_at__isnull=True).update(
+                closed_at=started_at, closed_reason=NO_LONGER_PRESENT
+            )
+        if stale_progress:
+            closed += Flag.objects.filter(pk__in=stale_progress, closed_at__isnull=True).update(
+                closed_at=started_at, closed_reason="The condition no longer holds."
+            )
+        Entry.objects.filter(patient_id__in=ids, updated_at__lte=started_at).update(flags_checked_at=started_at)
+
+    raised = {}
+    for flag in created:
+        raised[flag.code] = raised.get(flag.code, 0) + 1
+    return ReconcileSummary(raised=raised, closed=closed)
+
+
+NO_LONGER_PRESENT = "No longer present in the entry (edited or deleted)."
+
+
+def _new_flag(patient: PatientFacts, finding: rules.Finding) -> Flag:
+    return Flag(
+        patient_id=patient.id,
+        code=finding.code,
+        severity=finding.severity,
+        entry_id=finding.entry_id,
+        entry_date=finding.entry_date,
+        message=finding.message,
+        advice=finding.advice,
+    )
+
+
+def patient_facts(queryset) -> list[PatientFacts]:
+    return [PatientFacts(**row) for row in queryset.values(*PATIENT_FIELDS)]
+
+
+def patient_reconcile(*, patient_id, as_of=None) -> ReconcileSummary:
+    """Reconcile one patient's flags (the per-entry task's service)."""
+    patient = Patient.objects.select_related("clinic").get(pk=patient_id)
+    as_of = as_of or patient.clinic.today()
+    summary = patients_reconcile(patient_facts(Patient.objects.filter(pk=patient_id)), as_of_for=lambda _: as_of)
+    flags_notify_pending(patient_ids=[patient_id])
+    return summary
+
+
+def entry_flags_close(*, entry: Entry) -> int:
+    """Close an entry's flags before it is deleted: the flag stays, as history."""
+    return Flag.objects.filter(entry=entry, closed_at__isnull=True).update(
+        closed_at=timezone.now(), closed_reason=NO_LONGER_PRESENT
+    )
+
+
+def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
+    note = (note or "").strip()
+    if not note:
+        raise ValueError("An acknowledgement needs a note saying what was done.")
+    with transaction.atomic():
+        flag = Flag.objects.select_for_update().get(pk=flag.pk)
+        if flag.acknowledged_at is None:
+            flag.acknowledged_at = timezone.now()
+            flag.acknowledged_by = user
+            flag.acknowledgement_note = note
+            flag._change_reason = "acknowledged"
+            flag.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
+    return flag
+
+
+def progress_flags_close_on_phase_move(*, patient_id) -> int:
+    """`ready_to_progress` is about the phase the patient has just left."""
+    return Flag.objects.filter(
+        patient_id=patient_id, code=codes.READY_TO_PROGRESS, closed_at__isnull=True
+    ).update(closed_at=timezone.now(), closed_reason="The patient moved phase.")
+
+
+def flags_notify_pending(*, patient_ids=None) -> int:
+    """Email the assigned physio once per emergency, same-day or urgent flag.
+
+    Each flag is claimed with a conditional update before the email goes out,
+    so two workers never both send it; a failed send releases the claim and
+    the next run tries again.
+    """
+    recent = timezone.now().date() - dt.timedelta(days=NOTIFY_MAX_ENTRY_AGE_DAYS)
+    pending = Flag.objects.filter(
+        severity__in=NOTIFY_SEVERITIES,
+        notified_at__isnull=True,
+        closed_at__isnull=True,
+        entry_date__gte=recent,
+        patient__physio__email__gt="",
+    )
+    if patient_ids is not None:
+        pending = pending.filter(patient_id__in=patient_ids)
+    sent = 0
+    for flag in pending.select_related("patient__physio", "patient__clinic"):
+        claimed = Flag.objects.filter(pk=flag.pk, notified_at__isnull=True).update(notified_at=timezone.now())
+        if not claimed:
+            continue
+        try:
+            _send_flag_email(flag)
+        except Exception:
+            Flag.objects.filter(pk=flag.pk).update(notified_at=None)
+            log.exception("Could not email flag %s; will retry on the next run", flag.pk)
+            continue
+        sent += 1
+    return sent
+
+
+def _send_flag_email(flag: Flag) -> None:
+    patient = flag.patient
+    link = settings.SITE_URL.rstrip("/") + reverse("patient_detail", args=[patient.pk])
+    severity = flag.get_severity_display().upper()
+    # Only the clinic's reference goes in the email, not the patient's name.
+    send_mail(
+        subject=f"[Kinetic] {severity}: {flag.get_code_display()} — patient {patient.ref}",
+        message=(
+            f"{flag.get_code_display()} for patient {patient.ref} ({patient.clinic.name}).\n\n"
+            f"{flag.message}\n\nAdvice: {flag.advice}\n\nOpen the patient: {link}\n"
+        ),
+        from_email=None,
+        recipient_list=[patient.physio.email],
+    )

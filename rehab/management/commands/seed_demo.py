@@ -1,0 +1,167 @@
+"""A demo clinic with staff and patients in every phase and every kind of flag.
+
+Deterministic (a fixed random seed) and dated relative to today, so the demo
+always shows current-looking caseloads. Running it again changes nothing and
+prints the logins.
+"""
+
+import datetime as dt
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from content import codes
+from patients.models import Clinic, Patient, User
+from rehab.entries import entry_create
+from rehab.models import PhaseTransition
+from rehab.plans import plan_assign_from_template
+from rehab.sweeps import sweep_run
+
+SLUG = "demo"
+PASSWORD = "kinetic-demo"  # noqa: S105  (a public demo login, printed on purpose)
+STAFF = (
+    ("demo-admin", User.CLINIC_ADMIN, "Priya", "Patel"),
+    ("jsmith", User.PHYSIO, "Jo", "Smith"),
+    ("akhan", User.PHYSIO, "Amir", "Khan"),
+)
+GIVEN = ["Mary", "John", "Margaret", "David", "Susan", "Peter", "Linda", "Robert", "Patricia", "Michael",
+         "Barbara", "James", "Elizabeth", "William", "Jennifer", "Richard", "Dorothy", "Thomas", "Helen",
+         "Charles", "Sandra", "George", "Carol", "Kenneth", "Ruth", "Brian", "Sharon", "Ronald", "Ann",
+         "Anthony", "Joan", "Paul", "Irene", "Frank"]
+FAMILY = ["Lee", "Brown", "Wilson", "Taylor", "Davies", "Evans", "Thomas", "Roberts", "Walker", "Wright",
+          "Robinson", "Thompson", "White", "Hughes", "Edwards", "Green", "Hall", "Wood", "Harris", "Martin",
+          "Jackson", "Clarke", "Clark", "Turner", "Hill", "Scott", "Cooper", "Morris", "Ward", "Moore",
+          "King", "Watson", "Baker", "Harrison"]
+
+# (phase, weeks in programme, story) — story decides the pain curve and symptoms.
+CASES = (
+    [("normalise", w, "improving") for w in (2, 3, 4, 4, 5)]
+    + [("normalise", 5, "ready"), ("normalise", 3, "dvt"), ("normalise", 4, "infection"),
+       ("normalise", 2, "slow"), ("normalise", 6, "improving")]
+    + [("rebuild", w, "improving") for w in (7, 8, 9, 10, 11)]
+    + [("rebuild", 10, "ready"), ("rebuild", 9, "radicular"), ("rebuild", 11, "regression"),
+       ("rebuild", 8, "improving"), ("rebuild", 12, "night_pain")]
+    + [("integrate", w, "improving") for w in (14, 15, 17)]
+    + [("integrate", 18, "ready"), ("integrate", 14, "plateau"), ("integrate", 16, "plateau_hip"),
+       ("integrate", 15, "cauda_equina"), ("integrate", 19, "late_ache"), ("integrate", 13, "hip_click")]
+    + [("discharged", w, "improving") for w in (18, 20, 22, 24)]
+)
+PHASE_START_WEEK = {"normalise": 0, "rebuild": 6, "integrate": 12, "discharged": 17}
+
+
+class Command(BaseCommand):
+    help = "Create a demo clinic with staff and 30+ patients; prints the logins. Safe to run twice."
+
+    def handle(self, **options):
+        if Clinic.objects.filter(slug=SLUG).exists():
+            self.stdout.write("The demo clinic already exists; nothing changed.")
+        else:
+            with transaction.atomic():
+                self._seed()
+            sweep_run(clinic=Clinic.objects.get(slug=SLUG))
+            self.stdout.write(self.style.SUCCESS("Created the demo clinic."))
+        self.stdout.write(f"Logins (password for all: {PASSWORD}):")
+        for username, role, first, last in STAFF:
+            self.stdout.write(f"  {username:<11} {dict(User.ROLES)[role]} ({first} {last})")
+
+    def _seed(self):
+        rng = random.Random(20261122)
+        clinic = Clinic.objects.create(slug=SLUG, name="Riverside Physiotherapy (demo)", time_zone="Europe/London")
+        staff = {}
+        for username, role, first, last in STAFF:
+            user = User(username=username, role=role, clinic=clinic, first_name=first, last_name=last,
+                        email=f"{username}@demo.kinetic.invalid", is_staff=role == User.CLINIC_ADMIN)
+            user.set_password(PASSWORD)
+            user.save()
+            staff[username] = user
+        physios = [staff["jsmith"], staff["akhan"]]
+        today = clinic.today()
+        for number, (phase, weeks, story) in enumerate(CASES, start=1):
+            programme_start = today - dt.timedelta(weeks=weeks, days=rng.randint(0, 4))
+            surgery = programme_start - dt.timedelta(days=rng.randint(7, 21))
+            patient = Patient.objects.create(
+                clinic=clinic, ref=f"P-{number:04d}", given_name=GIVEN[number], family_name=FAMILY[number],
+                date_of_birth=dt.date(rng.randint(1942, 1966), rng.randint(1, 12), rng.randint(1, 28)),
+                operated_side=rng.choice(["left", "right"]), surgery_date=surgery,
+                programme_start=programme_start, phase=phase, physio=physios[number % 2],
+            )
+            self._history(patient, phase, story, today, rng)
+            if phase != codes.DISCHARGED:
+                plan_assign_from_template(patient=patient)
+
+    def _history(self, patient, phase, story, today, rng):
+        physio = patient.physio
+        moves = [p for p in ("rebuild", "integrate", "discharged")
+                 if PHASE_START_WEEK[p] <= PHASE_START_WEEK[phase] and p != "normalise"]
+        previous = "normalise"
+        for to_phase in moves:
+            date = patient.programme_start + dt.timedelta(weeks=PHASE_START_WEEK[to_phase])
+            PhaseTransition.objects.create(
+                patient=patient, from_phase=previous, to_phase=to_phase, moved_by=physio, date=date,
+                reason="Exit criteria met at review." if to_phase != "discharged" else "Goals achieved; discharged.",
+            )
+            previous = to_phase
+
+        visit_dates = []
+        day = patient.programme_start
+        while day <= today - dt.timedelta(days=2):
+            visit_dates.append(day)
+            day += dt.timedelta(days=rng.choice([7, 7, 10, 14]))
+        if phase == "discharged":
+            visit_dates = [d for d in visit_dates if d <= patient.programme_start + dt.timedelta(weeks=17)]
+        baseline = rng.randint(6, 8)
+        count = len(visit_dates)
+        for index, date in enumerate(visit_dates):
+            last = index == count - 1
+            activity = self._activity_pain(story, baseline, index, count, rng)
+            pain = [
+                ("lumbar_bilateral", "activity", activity),
+                ("lumbar_bilateral", "rest", max(activity - 3, 0)),
+                ("lateral_hip", "activity", max(activity - rng.randint(1, 2), 0)),
+                ("knee", "activity", max(3 - index, 0) if story != "late_ache" or not last else 4),
+                ("anterior_thigh", "rest", 0),
+            ]
+            if story == "plateau_hip":
+                pain.append(("anterior_hip", "activity", activity + 1))
+            symptoms, measures = [], self._measures(phase, story, index, count, last)
+            if last:
+                symptoms = {
+                    "dvt": ["calf_swelling", "calf_warmth"], "infection": ["fever", "joint_pain"],
+                    "radicular": ["shooting_leg_pain"], "night_pain": ["constant_night_pain", "weight_loss"],
+                    "hip_click": ["hip_click_catching"],
+                }.get(story, [])
+                if story == "hip_click":
+                    pain.append(("anterior_hip", "activity", 3))
+            entry_create(
+                patient=patient, kind="visit", date=date, pain=pain, symptoms=symptoms,
+                measures=measures, recorded_by=physio,
+                notes=rng.choice(["Good adherence to home programme.", "Tolerating load well.",
+                                  "Reports stiffness in the mornings.", "Gait cues given.", ""]),
+            )
+        if story == "cauda_equina":
+            entry_create(patient=patient, kind="self_report", date=today,
+                         pain=[("lumbar_bilateral", "rest", 7)], symptoms=["saddle_numbness"])
+
+    def _activity_pain(self, story, baseline, index, count, rng):
+        if story in ("plateau", "plateau_hip"):
+            return max(baseline - 2, 5) if index == 0 else 5 + (index % 2)
+        if story == "slow":
+            return baseline
+        if story == "regression" and index == count - 1:
+            return 6
+        progress = index / max(count - 1, 1)
+        target = 2 if story in ("ready", "late_ache") else 3
+        return max(round(baseline - (baseline - target) * progress), 0)
+
+    def _measures(self, phase, story, index, count, last):
+        ready = story == "ready" and last
+        measures = {"standing_tolerance_min": 5 + index * 3 if not ready else 25}
+        if phase in ("rebuild", "integrate", "discharged"):
+            measures.update(walk_without_limp_min=8 + index * 2 if not ready else 25,
+                            glute_bridge_hold_s=10 + index * 3 if not ready else 35,
+                            glute_bridge_lumbar_substitution=not ready and index < count - 2)
+        if phase in ("integrate", "discharged"):
+            measures.update(continuous_walk_min=20 + index * 2 if not ready else 50,
+                            gait_symmetric_video=ready or phase == "discharged")
+        return measures

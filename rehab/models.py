@@ -1,0 +1,138 @@
+"""What the programme logic records: flags raised by the rules, and phase moves."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from content import codes
+
+ENTRY_FLAG_CODES = (
+    "cauda_equina",
+    "dvt_signs",
+    "infection_signs",
+    "night_pain",
+    "motor_deficit",
+    "radicular_pain",
+    "late_implant_ache",
+    "hip_joint_mechanical",
+)
+PROGRESS_FLAG_CODES = ("plateau_12w", "pain_regression", "ready_to_progress")
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+    def needs_attention(self):
+        """Open and not yet acknowledged: what the caseload badges show."""
+        return self.filter(closed_at__isnull=True, acknowledged_at__isnull=True)
+
+
+class Flag(models.Model):
+    """Raised by a rule; acknowledged by a physio with a note; closed by the
+    system when its condition no longer holds. Never deleted.
+
+    Uniqueness is the database's job, so a retried task or a second sweep can
+    insert blindly and never duplicate: one flag per (patient, code, entry) for
+    entry rules, one open flag per (patient, code) for progress rules.
+    """
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="flags")
+    code = models.CharField(max_length=30, choices=codes.FLAG_CODES)
+    severity = models.CharField(max_length=10, choices=codes.SEVERITIES)
+    entry = models.ForeignKey(
+        "patients.Entry", on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
+    )
+    entry_date = models.DateField(null=True, blank=True)
+    message = models.TextField()
+    advice = models.TextField()
+    raised_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_note = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=200, blank=True)
+
+    objects = FlagQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["notified_at"])
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__in=[c for c, _ in codes.FLAG_CODES]), name="flag_code_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=[c for c, _ in codes.SEVERITIES]), name="flag_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | ~Q(acknowledgement_note=""),
+                name="flag_acknowledged_with_note",
+            ),
+            # An entry flag loses its entry only once closed (the entry was deleted).
+            models.CheckConstraint(
+                condition=Q(code__in=PROGRESS_FLAG_CODES)
+                | Q(entry__isnull=False)
+                | Q(closed_at__isnull=False),
+                name="flag_entry_rule_has_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "code", "entry"],
+                condition=Q(entry__isnull=False),
+                name="flag_once_per_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "code"],
+                condition=Q(entry__isnull=True, closed_at__isnull=True),
+                name="flag_one_open_progress_flag",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "closed_at"])]
+
+    def __str__(self):
+        return f"{self.get_code_display()} — {self.patient_id}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+    @property
+    def severity_rank(self):
+        return codes.severity_rank(self.severity)
+
+
+class PhaseTransition(models.Model):
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="phase_transitions"
+    )
+    from_phase = models.CharField(max_length=16, choices=codes.PATIENT_PHASES)
+    to_phase = models.CharField(max_length=16, choices=codes.PATIENT_PHASES)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moved_at = models.DateTimeField(default=timezone.now)
+    date = models.DateField(help_text="The clinic date the move takes effect.")
+    reason = models.TextField()
+    criteria_snapshot = models.JSONField(default=list, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-moved_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_phase=models.F("to_phase")), name="transition_changes_phase"),
+            models.CheckConstraint(condition=~Q(reason=""), name="transition_has_reason"),
+            models.CheckConstraint(
+                condition=Q(from_phase__in=[c for c, _ in codes.PATIENT_PHASES])
+                & Q(to_phase__in=[c for c, _ in codes.PATIENT_PHASES]),
+                name="transition_phases_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_phase} → {self.to_phase} ({self.date})"

@@ -1,0 +1,76 @@
+"""Moving a patient between phases: forward, back, or discharge."""
+
+from dataclasses import asdict
+
+from django.db import transaction
+
+from content import codes
+from patients.models import Patient
+from rehab import rules
+from rehab.clinical_record import entries_by_patient, exit_criteria_by_phase
+from rehab.flags import progress_flags_close_on_phase_move
+from rehab.models import PhaseTransition
+
+
+class PhaseMoveConflict(Exception):
+    """The patient was moved by someone else since the form was shown."""
+
+    def __init__(self, transition):
+        self.transition = transition
+        who = transition.moved_by.display_name if transition and transition.moved_by else "someone else"
+        super().__init__(
+            f"This patient was just moved to {transition.get_to_phase_display() if transition else 'another phase'} "
+            f"by {who}. Review the page and try again if still needed."
+        )
+
+
+def criteria_snapshot(patient: Patient, *, as_of) -> list[dict]:
+    """The current phase's criteria results, as stored with a transition."""
+    criteria = exit_criteria_by_phase([patient.clinic_id]).get((patient.clinic_id, patient.phase), [])
+    entries = entries_by_patient([patient.pk]).get(patient.pk, [])
+    results = rules.evaluate_criteria(criteria, entries, as_of=as_of)
+    snapshot = []
+    for result in results:
+        row = asdict(result)
+        row["evidence_date"] = result.evidence_date.isoformat() if result.evidence_date else None
+        row["evidence_entry_id"] = str(result.evidence_entry_id) if result.evidence_entry_id else None
+        snapshot.append(row)
+    return snapshot
+
+
+def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, reason: str, by) -> PhaseTransition:
+    """Move the patient, recording who, when, why and the criteria at that moment.
+
+    The patient row is locked for the move, and `expected_from` is the phase
+    the physio saw when deciding: if two physios move the same patient at the
+    same moment, the second finds the phase changed and gets a
+    PhaseMoveConflict instead of a second transition.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("Give a reason for the move.")
+    if to_phase not in dict(codes.PATIENT_PHASES):
+        raise ValueError(f"Unknown phase “{to_phase}”.")
+    with transaction.atomic():
+        locked = Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
+        if locked.phase != expected_from:
+            last = locked.phase_transitions.select_related("moved_by").first()
+            raise PhaseMoveConflict(last)
+        if to_phase == locked.phase:
+            raise ValueError("The patient is already in that phase.")
+        today = locked.clinic.today()
+        transition = PhaseTransition.objects.create(
+            patient=locked,
+            from_phase=locked.phase,
+            to_phase=to_phase,
+            moved_by=by,
+            date=today,
+            reason=reason,
+            criteria_snapshot=criteria_snapshot(locked, as_of=today),
+        )
+        locked.phase = to_phase
+        locked._change_reason = f"Phase move: {reason}"
+        locked.save(update_fields=["phase", "updated_at"])
+        progress_flags_close_on_phase_move(patient_id=locked.pk)
+    patient.phase = to_phase
+    return transition

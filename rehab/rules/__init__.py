@@ -1,0 +1,53 @@
+"""Kinetic's clinical rules: plain functions over plain data, no ORM.
+
+Callers gather entries into :class:`Entry` objects, pass an explicit
+``as_of`` date, and store the :class:`Finding` and :class:`CriterionResult`
+values that come back.
+"""
+
+from content import codes
+
+from .criteria import (
+    DEFAULT_EXIT_CRITERIA,
+    evaluate_criteria,
+    is_ready_to_progress,
+    measure_value,
+    next_phase,
+    readiness_finding,
+)
+from .data import (
+    Criterion,
+    CriterionResult,
+    Entry,
+    Finding,
+    PainScore,
+    activity_pain,
+    rest_pain,
+)
+from .progress import (
+    is_meaningful_improvement,
+    plateau_finding,
+    regression_finding,
+)
+from .red_flags import entry_findings
+
+__all__ = [
+    "DEFAULT_EXIT_CRITERIA",
+    "Criterion",
+    "CriterionResult",
+    "Entry",
+    "Finding",
+    "PainScore",
+    "activity_pain",
+    "codes",
+    "entry_findings",
+    "evaluate_criteria",
+    "is_meaningful_improvement",
+    "is_ready_to_progress",
+    "measure_value",
+    "next_phase",
+    "plateau_finding",
+    "readiness_finding",
+    "regression_finding",
+    "rest_pain",
+]

@@ -1,0 +1,132 @@
+"""Exit criteria and readiness to progress (DESIGN.md 4.1).
+
+The physio decides; these functions only say what the evidence shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from content import codes
+
+from .data import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Criterion,
+    CriterionResult,
+    Entry,
+    Finding,
+    activity_pain,
+    rest_pain,
+)
+
+# A value missing at the latest visit may come from a visit this many days
+# before it, inclusive: older evidence no longer describes the patient.
+FALLBACK_DAYS = 14
+
+# The defaults of DESIGN.md section 1; clinic admins may change thresholds.
+DEFAULT_EXIT_CRITERIA = {
+    codes.NORMALISE: (
+        Criterion(codes.ACTIVITY_PAIN, codes.AT_MOST, 4),
+        Criterion(codes.STANDING_TOLERANCE_MIN, codes.AT_LEAST, 20),
+    ),
+    codes.REBUILD: (
+        Criterion(codes.WALK_WITHOUT_LIMP_MIN, codes.AT_LEAST, 20),
+        Criterion(codes.GLUTE_BRIDGE_HOLD_S, codes.AT_LEAST, 30),
+        Criterion(codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, codes.EQUALS, 0),
+    ),
+    codes.INTEGRATE: (
+        Criterion(codes.GAIT_SYMMETRIC_VIDEO, codes.EQUALS, 1),
+        Criterion(codes.CONTINUOUS_WALK_MIN, codes.AT_LEAST, 45),
+        Criterion(codes.REST_PAIN, codes.AT_MOST, 2),
+    ),
+}
+
+
+def measure_value(entry: Entry, measure: str) -> int | bool | None:
+    """The value of a criterion measure in one entry, or None if not recorded."""
+    if measure == codes.ACTIVITY_PAIN:
+        return activity_pain(entry)
+    if measure == codes.REST_PAIN:
+        return rest_pain(entry)
+    return entry.measures.get(measure)
+
+
+def evaluate_criteria(
+    criteria: Iterable[Criterion], entries: Iterable[Entry], *, as_of: dt.date
+) -> list[CriterionResult]:
+    """Judge each criterion on the latest visit on or before ``as_of``.
+
+    Only visits count: a self-report is the patient's word, not a measurement.
+    A value missing at the latest visit is taken from the most recent earlier
+    visit at most ``FALLBACK_DAYS`` before it. Visits on the same date keep
+    the order they were given in, the last being the latest.
+    """
+    visits = sorted((e for e in entries if e.is_visit and e.date <= as_of), key=lambda e: e.date)
+    if visits:
+        window_start = visits[-1].date - dt.timedelta(days=FALLBACK_DAYS)
+        # Latest first, so the first visit holding a value is the one to use.
+        candidates = [v for v in reversed(visits) if v.date >= window_start]
+    else:
+        candidates = []
+    return [_judge(criterion, candidates) for criterion in criteria]
+
+
+def _judge(criterion: Criterion, candidates: Sequence[Entry]) -> CriterionResult:
+    for visit in candidates:
+        value = measure_value(visit, criterion.measure)
+        if value is not None:
+            return CriterionResult(
+                measure=criterion.measure,
+                comparator=criterion.comparator,
+                threshold=criterion.threshold,
+                value=value,
+                evidence_date=visit.date,
+                status=MET if criterion.is_met_by(value) else NOT_MET,
+                evidence_entry_id=visit.id,
+            )
+    return CriterionResult(
+        measure=criterion.measure,
+        comparator=criterion.comparator,
+        threshold=criterion.threshold,
+        value=None,
+        evidence_date=None,
+        status=UNKNOWN,
+    )
+
+
+def is_ready_to_progress(results: Sequence[CriterionResult]) -> bool:
+    """True when there is at least one criterion and every one is met."""
+    return bool(results) and all(r.status == MET for r in results)
+
+
+def next_phase(phase: str) -> str:
+    """The phase after ``phase``; after Integrate comes discharge."""
+    if phase not in codes.PHASE_ORDER:
+        raise ValueError(f"{phase!r} has no next phase")
+    index = codes.PHASE_ORDER.index(phase)
+    if index + 1 == len(codes.PHASE_ORDER):
+        return codes.DISCHARGED
+    return codes.PHASE_ORDER[index + 1]
+
+
+def readiness_finding(phase: str, results: Sequence[CriterionResult]) -> Finding | None:
+    """A ``ready_to_progress`` finding when every exit criterion is met."""
+    if phase not in codes.PHASE_ORDER or not is_ready_to_progress(results):
+        return None
+    labels = dict(codes.PATIENT_PHASES)
+    suggested = next_phase(phase)
+    if suggested == codes.DISCHARGED:
+        suggestion = "suggest discharge"
+    else:
+        suggestion = f"suggest progressing to {labels[suggested]}"
+    count = len(results)
+    criteria_word = "criterion" if count == 1 else "criteria"
+    return Finding(
+        code=codes.READY_TO_PROGRESS,
+        severity=codes.FLAG_SEVERITY[codes.READY_TO_PROGRESS],
+        message=(f"All {count} {labels[phase]} exit {criteria_word} met; {suggestion}."),
+        advice=codes.FLAG_ADVICE[codes.READY_TO_PROGRESS],
+    )

@@ -1,0 +1,140 @@
+"""Plain data the rules read and return: no ORM, only dataclasses and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from content import codes
+
+_COMPARATOR_CODES = frozenset(code for code, _ in codes.COMPARATORS)
+
+
+@dataclass(frozen=True)
+class PainScore:
+    """One 0-10 numeric rating at a location in a context."""
+
+    location: str
+    context: str
+    score: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A visit or a portal self-report, as the rules see it.
+
+    ``measures`` holds only the values that were recorded: minutes and seconds
+    as ints, yes/no measures as bools. Lists and sets are accepted for
+    ``pain`` and ``symptoms`` and frozen on construction.
+    """
+
+    id: Hashable | None
+    kind: str
+    date: dt.date
+    pain: tuple[PainScore, ...] = ()
+    measures: Mapping[str, int | bool] = field(default_factory=dict, hash=False)
+    symptoms: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pain", tuple(self.pain))
+        object.__setattr__(self, "measures", MappingProxyType(dict(self.measures)))
+        object.__setattr__(self, "symptoms", frozenset(self.symptoms))
+
+    @property
+    def is_visit(self) -> bool:
+        return self.kind == codes.VISIT
+
+    @property
+    def activity_pain(self) -> int | None:
+        return highest_back_hip_score(self.pain, codes.ACTIVITY)
+
+    @property
+    def rest_pain(self) -> int | None:
+        return highest_back_hip_score(self.pain, codes.REST)
+
+
+def highest_back_hip_score(pain: Iterable[PainScore], context: str) -> int | None:
+    """Highest score in ``context`` over back/hip locations, or None if none.
+
+    Knee and anterior thigh scores never count: they are kept for the implant
+    rule only.
+    """
+    scores = [p.score for p in pain if p.context == context and p.location in codes.BACK_HIP_LOCATIONS]
+    return max(scores, default=None)
+
+
+def activity_pain(entry: Entry) -> int | None:
+    """The entry's highest back/hip pain on activity (DESIGN 3)."""
+    return highest_back_hip_score(entry.pain, codes.ACTIVITY)
+
+
+def rest_pain(entry: Entry) -> int | None:
+    """The entry's highest back/hip pain at rest (DESIGN 3)."""
+    return highest_back_hip_score(entry.pain, codes.REST)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """An exit criterion: ``measure comparator threshold``.
+
+    Yes/no measures use ``==`` with threshold 1 for yes and 0 for no.
+    """
+
+    measure: str
+    comparator: str
+    threshold: int
+
+    def __post_init__(self) -> None:
+        if self.measure not in codes.CRITERION_MEASURE_KINDS:
+            raise ValueError(f"unknown measure {self.measure!r}")
+        if self.comparator not in _COMPARATOR_CODES:
+            raise ValueError(f"unknown comparator {self.comparator!r}")
+        if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
+            raise TypeError(f"threshold must be an int, not {self.threshold!r}")
+
+    def is_met_by(self, value: int | bool) -> bool:
+        value = int(value)
+        if self.comparator == codes.AT_MOST:
+            return value <= self.threshold
+        if self.comparator == codes.AT_LEAST:
+            return value >= self.threshold
+        return value == self.threshold
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a rule raised; the caller stores it as a flag."""
+
+    code: str
+    severity: str
+    message: str
+    advice: str
+    entry_id: Hashable | None = None
+    entry_date: dt.date | None = None
+
+
+MET = "met"
+NOT_MET = "not_met"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion judged against the evidence, with where the value came from."""
+
+    measure: str
+    comparator: str
+    threshold: int
+    value: int | bool | None
+    evidence_date: dt.date | None
+    status: str
+    evidence_entry_id: Hashable | None = None
+
+    @property
+    def met(self) -> bool | None:
+        """True or False when judged, None when there is no evidence."""
+        if self.status == UNKNOWN:
+            return None
+        return self.status == MET

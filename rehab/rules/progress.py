@@ -1,0 +1,118 @@
+"""Progress flags raised by the periodic sweep (DESIGN.md 4.3).
+
+Both rules read back/hip pain on activity at supervised visits since the
+programme started; self-reports and knee or thigh scores do not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from content import codes
+
+from .data import Entry, Finding, activity_pain
+
+# Most patients improve meaningfully within 8-16 weeks; no meaningful change
+# after 12 weeks of supervised rehab needs a comprehensive review.
+PLATEAU_MIN_DAYS = 84
+# Pain at or below this is a good outcome, whatever the baseline was.
+PLATEAU_MAX_ACCEPTABLE_PAIN = 2
+# A rise of this much over the best earlier score is a real worsening, not noise.
+REGRESSION_RISE = 2
+
+HIP_XRAY_ADVICE = "Consider a hip X-ray to rule out hip joint involvement."
+
+
+def programme_visits(entries: Iterable[Entry], *, programme_start: dt.date, as_of: dt.date) -> list[Entry]:
+    """Visits in the programme up to ``as_of`` that have activity pain, oldest first."""
+    visits = [
+        e
+        for e in entries
+        if e.is_visit and programme_start <= e.date <= as_of and activity_pain(e) is not None
+    ]
+    return sorted(visits, key=lambda e: e.date)
+
+
+def is_meaningful_improvement(baseline: int, current: int) -> bool:
+    """A fall of at least 2 points, or of at least 30 % of the baseline.
+
+    Compared in integers (10 x fall >= 3 x baseline) so that no rounding can
+    move the boundary.
+    """
+    fall = baseline - current
+    return fall > 0 and (fall >= 2 or 10 * fall >= 3 * baseline)
+
+
+def plateau_finding(
+    entries: Iterable[Entry],
+    *,
+    programme_start: dt.date,
+    is_active: bool,
+    as_of: dt.date,
+) -> Finding | None:
+    """``plateau_12w`` when pain has not improved meaningfully after 12 weeks."""
+    days = (as_of - programme_start).days
+    if not is_active or days < PLATEAU_MIN_DAYS:
+        return None
+    visits = programme_visits(entries, programme_start=programme_start, as_of=as_of)
+    if len(visits) < 2:
+        return None
+    baseline, current = activity_pain(visits[0]), activity_pain(visits[-1])
+    if current <= PLATEAU_MAX_ACCEPTABLE_PAIN:
+        return None
+    if is_meaningful_improvement(baseline, current):
+        return None
+    advice = codes.FLAG_ADVICE[codes.PLATEAU_12W]
+    if codes.ANTERIOR_HIP in worst_back_hip_locations(visits[-1]):
+        advice = f"{advice} {HIP_XRAY_ADVICE}"
+    return Finding(
+        code=codes.PLATEAU_12W,
+        severity=codes.FLAG_SEVERITY[codes.PLATEAU_12W],
+        message=(
+            f"Activity pain {current}/10 after {days // 7} weeks in the programme "
+            f"(baseline {baseline}/10): no meaningful improvement."
+        ),
+        advice=advice,
+    )
+
+
+def worst_back_hip_locations(entry: Entry) -> frozenset[str]:
+    """The back/hip locations holding the entry's highest score, any context.
+
+    Ties count: every location sharing the highest score is returned.
+    """
+    scores = [p for p in entry.pain if p.location in codes.BACK_HIP_LOCATIONS]
+    if not scores:
+        return frozenset()
+    worst = max(p.score for p in scores)
+    return frozenset(p.location for p in scores if p.score == worst)
+
+
+def regression_finding(
+    entries: Iterable[Entry],
+    *,
+    programme_start: dt.date,
+    is_active: bool,
+    as_of: dt.date,
+) -> Finding | None:
+    """``pain_regression`` when current pain is 2 or more above the best earlier visit."""
+    if not is_active:
+        return None
+    visits = programme_visits(entries, programme_start=programme_start, as_of=as_of)
+    if len(visits) < 2:
+        return None
+    baseline, current = activity_pain(visits[0]), activity_pain(visits[-1])
+    lowest_earlier = min(activity_pain(v) for v in visits[:-1])
+    if current < lowest_earlier + REGRESSION_RISE:
+        return None
+    weeks = (visits[-1].date - programme_start).days // 7
+    return Finding(
+        code=codes.PAIN_REGRESSION,
+        severity=codes.FLAG_SEVERITY[codes.PAIN_REGRESSION],
+        message=(
+            f"Activity pain {current}/10 at week {weeks}, up from a lowest of "
+            f"{lowest_earlier}/10 earlier in the programme (baseline {baseline}/10)."
+        ),
+        advice=codes.FLAG_ADVICE[codes.PAIN_REGRESSION],
+    )

@@ -1,0 +1,183 @@
+"""Red flags raised from each entry (DESIGN.md 4.2).
+
+Each rule looks at one entry (a visit or a self-report); only the late implant
+ache also looks back at the patient's other entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from content import codes
+
+from .data import Entry, Finding
+
+# The derived late implant ache: a new knee or thigh ache at least 12 weeks
+# after surgery, after a settled spell, warrants a look at the implant.
+LATE_ACHE_MIN_DAYS_AFTER_SURGERY = 84
+LATE_ACHE_MIN_SCORE = 3
+LATE_ACHE_LOOKBACK_DAYS = 28
+
+_LOCATION_LABELS = dict(codes.LOCATIONS)
+_SYMPTOM_LABELS = dict(codes.SYMPTOMS)
+
+
+def entry_findings(entry: Entry, *, surgery_date: dt.date | None, history: Iterable[Entry]) -> list[Finding]:
+    """Every red flag the entry raises, most urgent first.
+
+    ``history`` is the patient's other entries of any kind; the entry itself
+    may be among them and is skipped.
+    """
+    found = [
+        _cauda_equina(entry),
+        _dvt_signs(entry),
+        _infection_signs(entry),
+        _night_pain(entry),
+        _motor_deficit(entry),
+        _radicular_pain(entry),
+        _late_implant_ache(entry, surgery_date, history),
+        _hip_joint_mechanical(entry),
+    ]
+    return [finding for finding in found if finding is not None]
+
+
+def _finding(code: str, entry: Entry, message: str) -> Finding:
+    return Finding(
+        code=code,
+        severity=codes.FLAG_SEVERITY[code],
+        message=message,
+        advice=codes.FLAG_ADVICE[code],
+        entry_id=entry.id,
+        entry_date=entry.date,
+    )
+
+
+def _reported(entry: Entry, *symptoms: str) -> list[str]:
+    """Labels of those ``symptoms`` the entry reports, in the order given."""
+    return [_SYMPTOM_LABELS[s] for s in symptoms if s in entry.symptoms]
+
+
+def _joined(labels: list[str]) -> str:
+    """``["Foot drop", "Progressive leg weakness"]`` -> "Foot drop and progressive leg weakness"."""
+    words = [labels[0]] + [label[0].lower() + label[1:] for label in labels[1:]]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _cauda_equina(entry: Entry) -> Finding | None:
+    found = _reported(entry, codes.SADDLE_NUMBNESS, codes.BLADDER_BOWEL_CHANGE)
+    if not found:
+        return None
+    return _finding(codes.CAUDA_EQUINA, entry, f"{_joined(found)} reported.")
+
+
+def _dvt_signs(entry: Entry) -> Finding | None:
+    signs = [
+        word
+        for symptom, word in (
+            (codes.CALF_SWELLING, "swelling"),
+            (codes.CALF_WARMTH, "warmth"),
+            (codes.CALF_REDNESS, "redness"),
+        )
+        if symptom in entry.symptoms
+    ]
+    if not signs:
+        return None
+    message = f"Calf {', '.join(signs)} reported (operated leg)."
+    return _finding(codes.DVT_SIGNS, entry, message)
+
+
+def _infection_signs(entry: Entry) -> Finding | None:
+    if codes.FEVER not in entry.symptoms:
+        return None
+    highest = max((p.score for p in entry.pain), default=0)
+    with_what = []
+    if codes.JOINT_PAIN in entry.symptoms:
+        with_what.append("joint pain")
+    if highest >= 1:
+        with_what.append(f"pain scored up to {highest}/10")
+    if not with_what:
+        return None
+    message = f"Fever reported with {' and '.join(with_what)}."
+    return _finding(codes.INFECTION_SIGNS, entry, message)
+
+
+def _night_pain(entry: Entry) -> Finding | None:
+    if codes.CONSTANT_NIGHT_PAIN not in entry.symptoms:
+        return None
+    message = "Severe constant night pain reported, unchanged by position"
+    if codes.WEIGHT_LOSS in entry.symptoms:
+        message += ", with unexplained weight loss"
+    return _finding(codes.NIGHT_PAIN, entry, message + ".")
+
+
+def _motor_deficit(entry: Entry) -> Finding | None:
+    found = _reported(entry, codes.FOOT_DROP, codes.PROGRESSIVE_WEAKNESS)
+    if not found:
+        return None
+    return _finding(codes.MOTOR_DEFICIT, entry, f"{_joined(found)} reported.")
+
+
+def _radicular_pain(entry: Entry) -> Finding | None:
+    found = _reported(entry, codes.SHOOTING_LEG_PAIN, codes.NEW_NUMBNESS_TINGLING)
+    if not found:
+        return None
+    return _finding(codes.RADICULAR_PAIN, entry, f"{_joined(found)} reported.")
+
+
+def _late_implant_ache(
+    entry: Entry, surgery_date: dt.date | None, history: Iterable[Entry]
+) -> Finding | None:
+    reasons = []
+    if codes.LATE_KNEE_THIGH_ACHE in entry.symptoms:
+        reasons.append("New localised knee or thigh ache reported.")
+    derived = _derived_late_ache(entry, surgery_date, history)
+    if derived:
+        reasons.append(derived)
+    if not reasons:
+        return None
+    return _finding(codes.LATE_IMPLANT_ACHE, entry, " ".join(reasons))
+
+
+def _derived_late_ache(entry: Entry, surgery_date: dt.date | None, history: Iterable[Entry]) -> str | None:
+    """Why the scores alone show a late implant ache, or None if they do not."""
+    if surgery_date is None:
+        return None
+    days_after_surgery = (entry.date - surgery_date).days
+    if days_after_surgery < LATE_ACHE_MIN_DAYS_AFTER_SURGERY:
+        return None
+    aches = [
+        p for p in entry.pain if p.location in codes.IMPLANT_LOCATIONS and p.score >= LATE_ACHE_MIN_SCORE
+    ]
+    if not aches:
+        return None
+    window_start = entry.date - dt.timedelta(days=LATE_ACHE_LOOKBACK_DAYS)
+    prior_scores = [
+        p.score
+        for other in history
+        if other is not entry
+        and not (entry.id is not None and other.id == entry.id)
+        and window_start <= other.date < entry.date
+        for p in other.pain
+        if p.location in codes.IMPLANT_LOCATIONS
+    ]
+    if not prior_scores or any(score != 0 for score in prior_scores):
+        return None
+    worst = max(aches, key=lambda p: p.score)
+    return (
+        f"{_LOCATION_LABELS[worst.location]} pain {worst.score}/10 on day "
+        f"{days_after_surgery} after surgery, after knee and thigh scores of 0 "
+        f"in the previous {LATE_ACHE_LOOKBACK_DAYS} days."
+    )
+
+
+def _hip_joint_mechanical(entry: Entry) -> Finding | None:
+    if codes.HIP_CLICK_CATCHING not in entry.symptoms:
+        return None
+    hip = [p.score for p in entry.pain if p.location == codes.ANTERIOR_HIP]
+    if max(hip, default=0) < 1:
+        return None
+    message = f"Hip clicking or catching reported with anterior hip pain {max(hip)}/10."
+    return _finding(codes.HIP_JOINT_MECHANICAL, entry, message)

@@ -1,0 +1,37 @@
+"""Celery tasks: thin shells that take ids, call a service, and own their
+retry policy. All are idempotent (the database's unique constraints), so
+`acks_late` redelivery after a worker dies is safe."""
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from patients.models import Clinic
+from rehab import flags, sweeps
+
+log = logging.getLogger(__name__)
+
+RETRY = dict(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+
+
+@shared_task(**RETRY)
+def evaluate_patient_task(patient_id):
+    """Raised after an entry is saved: the patient's flags, now."""
+    summary = flags.patient_reconcile(patient_id=patient_id)
+    if summary.raised:
+        log.info("Flags raised for patient %s: %s", patient_id, summary.raised)
+
+
+@shared_task(**RETRY)
+def run_sweeps_task(clinic_slug=None):
+    clinic = Clinic.objects.get(slug=clinic_slug) if clinic_slug else None
+    summary = sweeps.sweep_run(clinic=clinic)
+    log.info("Sweep: raised %s, closed %s", summary.raised, summary.closed)

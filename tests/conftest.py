@@ -1,0 +1,38 @@
+import pytest
+
+from tests.factories import ClinicAdminFactory, ClinicFactory, PatientFactory, PhysioFactory
+
+
+@pytest.fixture
+def clinic(db):
+    return ClinicFactory(slug="riverside", name="Riverside Physio")
+
+
+@pytest.fixture
+def other_clinic(db):
+    return ClinicFactory(slug="hilltop", name="Hilltop Rehab")
+
+
+@pytest.fixture
+def physio(clinic):
+    return PhysioFactory(clinic=clinic, username="jsmith", first_name="Jo", last_name="Smith")
+
+
+@pytest.fixture
+def colleague(clinic):
+    return PhysioFactory(clinic=clinic, username="akhan", first_name="Amir", last_name="Khan")
+
+
+@pytest.fixture
+def clinic_admin(clinic):
+    return ClinicAdminFactory(clinic=clinic, username="admin-riverside")
+
+
+@pytest.fixture
+def outsider(other_clinic):
+    return PhysioFactory(clinic=other_clinic, username="outsider")
+
+
+@pytest.fixture
+def patient(clinic, physio):
+    return PatientFactory(clinic=clinic, physio=physio, ref="P-0001")

@@ -1,0 +1,209 @@
+"""factory-boy factories for every model. Values that tests depend on are
+explicit in the tests; defaults here are plain and deterministic."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from content.models import EducationArticle, Exercise, ExitCriterion, Phase, PhaseTemplateItem
+from patients.models import (
+    AssignedPlanItem,
+    Clinic,
+    Entry,
+    EntrySymptom,
+    PainScore,
+    Patient,
+    PortalLink,
+    User,
+)
+from rehab.models import Flag, PhaseTransition
+
+SURGERY = dt.date(2026, 6, 1)
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"clinic-{n}")
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    time_zone = "Europe/London"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"physio{n}")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Physio{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    clinic = factory.SubFactory(ClinicFactory)
+    role = User.PHYSIO
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PhysioFactory(UserFactory):
+    role = User.PHYSIO
+
+
+class ClinicAdminFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    role = User.CLINIC_ADMIN
+    is_staff = True
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    clinic = factory.SubFactory(ClinicFactory)
+    ref = factory.Sequence(lambda n: f"P-{n:04d}")
+    given_name = "Mary"
+    family_name = factory.Sequence(lambda n: f"Lee{n}")
+    date_of_birth = dt.date(1954, 3, 2)
+    operated_side = "left"
+    surgery_date = SURGERY
+    programme_start = factory.LazyAttribute(lambda p: p.surgery_date + dt.timedelta(days=7))
+    phase = "normalise"
+    physio = factory.LazyAttribute(lambda p: PhysioFactory(clinic=p.clinic))
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    patient = factory.SubFactory(PatientFactory)
+    kind = Entry.VISIT
+    date = factory.LazyAttribute(lambda e: e.patient.programme_start)
+
+
+class SelfReportFactory(EntryFactory):
+    kind = Entry.SELF_REPORT
+
+
+class PainScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PainScore
+
+    entry = factory.SubFactory(EntryFactory)
+    location = "lumbar_bilateral"
+    context = "activity"
+    score = 5
+
+
+class EntrySymptomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EntrySymptom
+
+    entry = factory.SubFactory(EntryFactory)
+    code = "calf_swelling"
+
+
+def _clinic_phase(clinic, code):
+    return Phase.objects.get(clinic=clinic, code=code)
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    """Clinics are seeded with their phases; this fetches one by code."""
+
+    class Meta:
+        model = Phase
+        django_get_or_create = ("clinic", "code")
+
+    clinic = factory.SubFactory(ClinicFactory)
+    code = "normalise"
+    order = 1
+    name = "Normalise"
+    goal = "Reduce pain"
+    typical_window = "Weeks 1–6"
+
+
+class ExitCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExitCriterion
+        django_get_or_create = ("phase", "measure")
+
+    phase = factory.SubFactory(PhaseFactory)
+    measure = "activity_pain"
+    comparator = "<="
+    threshold = 4
+
+
+class ExerciseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Exercise
+
+    clinic = factory.SubFactory(ClinicFactory)
+    name = factory.Sequence(lambda n: f"Exercise {n}")
+    purpose = "Strength"
+    instructions = "Lie on your back.\nLift your hips."
+    dosage = "3 × 10, daily"
+
+
+class PhaseTemplateItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PhaseTemplateItem
+
+    phase = factory.SubFactory(PhaseFactory)
+    exercise = factory.LazyAttribute(lambda item: ExerciseFactory(clinic=item.phase.clinic))
+    order = 99
+
+
+class EducationArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EducationArticle
+
+    clinic = factory.SubFactory(ClinicFactory)
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    title = factory.Sequence(lambda n: f"Article {n}")
+    body = "Keep moving."
+
+
+class AssignedPlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssignedPlanItem
+
+    patient = factory.SubFactory(PatientFactory)
+    exercise = factory.LazyAttribute(lambda item: ExerciseFactory(clinic=item.patient.clinic))
+    order = 1
+
+
+class PortalLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PortalLink
+
+    patient = factory.SubFactory(PatientFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=90))
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Flag
+
+    patient = factory.SubFactory(PatientFactory)
+    code = "plateau_12w"
+    severity = "review"
+    message = "Activity pain has not improved meaningfully."
+    advice = "Comprehensive review."
+
+
+class PhaseTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PhaseTransition
+
+    patient = factory.SubFactory(PatientFactory)
+    from_phase = "normalise"
+    to_phase = "rebuild"
+    date = factory.LazyAttribute(lambda t: t.patient.programme_start + dt.timedelta(days=42))
+    reason = "Criteria met"

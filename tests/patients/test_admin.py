@@ -1,0 +1,119 @@
+"""The Django admin for clinic admins: every page loads, and only their clinic's rows show."""
+
+import pytest
+from django.urls import reverse
+
+from content.models import EducationArticle, Exercise, ExitCriterion, Phase
+from patients.models import Entry, Patient, User
+from rehab.models import Flag, PhaseTransition
+from tests.factories import EntryFactory, FlagFactory, PatientFactory, PhaseTransitionFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Phase, Exercise, EducationArticle, Patient, Entry, User, Flag, PhaseTransition]
+
+
+@pytest.fixture
+def two_clinics(clinic, other_clinic, physio, outsider):
+    mine = PatientFactory(clinic=clinic, physio=physio, ref="P-MINE", family_name="Mine")
+    theirs = PatientFactory(clinic=other_clinic, physio=outsider, ref="P-THEIRS", family_name="Theirs")
+    for patient in (mine, theirs):
+        entry = EntryFactory(patient=patient)
+        FlagFactory(patient=patient, code="dvt_signs", severity="same_day", entry=entry)
+        PhaseTransitionFactory(patient=patient)
+    return mine, theirs
+
+
+def changelist(model):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_clinic_admin_sees_only_their_clinic_in_each_list(client, clinic_admin, two_clinics, model):
+    client.force_login(clinic_admin)
+    response = client.get(changelist(model))
+    assert response.status_code == 200
+    shown = {obj.pk for obj in response.context["cl"].result_list}
+    expected = set(model.objects.filter(**{_clinic_path(model): clinic_admin.clinic_id}).values_list("pk", flat=True))
+    assert shown == expected and shown
+
+
+def _clinic_path(model):
+    return {
+        Phase: "clinic", Exercise: "clinic", EducationArticle: "clinic", Patient: "clinic", User: "clinic",
+        Entry: "patient__clinic", Flag: "patient__clinic", PhaseTransition: "patient__clinic",
+    }[model]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_other_clinics_rows_answer_not_found_in_the_admin(client, clinic_admin, two_clinics, model, other_clinic):
+    client.force_login(clinic_admin)
+    other = model.objects.filter(**{_clinic_path(model): other_clinic.pk}).first()
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[other.pk])
+    response = client.get(url)
+    # The admin redirects to its index with "doesn't exist" for rows outside the queryset.
+    assert response.status_code == 302
+    assert other_clinic.name not in client.get(response.url).content.decode()
+
+
+def test_change_pages_and_history_load_for_a_clinic_admin(client, clinic_admin, two_clinics):
+    client.force_login(clinic_admin)
+    mine, _ = two_clinics
+    exercise = Exercise.objects.filter(clinic=clinic_admin.clinic).first()
+    phase = Phase.objects.get(clinic=clinic_admin.clinic, code="rebuild")
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:content_exercise_change", args=[exercise.pk]),
+        reverse("admin:content_exercise_history", args=[exercise.pk]),
+        reverse("admin:content_phase_change", args=[phase.pk]),
+        reverse("admin:patients_patient_change", args=[mine.pk]),
+        reverse("admin:patients_patient_history", args=[mine.pk]),
+        reverse("admin:content_exercise_add"),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_clinic_admin_edits_an_exercise_and_history_records_it(client, clinic_admin):
+    client.force_login(clinic_admin)
+    exercise = Exercise.objects.get(clinic=clinic_admin.clinic, name="Clamshells")
+    data = {
+        "name": exercise.name, "purpose": exercise.purpose, "instructions": "Lie on your side.\nOpen the knees.",
+        "dosage": "2 × 12", "cautions": "", "media_url": "", "is_active": "on",
+    }
+    response = client.post(reverse("admin:content_exercise_change", args=[exercise.pk]), data)
+    assert response.status_code == 302
+    exercise.refresh_from_db()
+    assert exercise.dosage == "2 × 12"
+    latest = exercise.history.first()
+    assert latest.history_user == clinic_admin and latest.dosage == "2 × 12"
+
+
+def test_clinic_admin_adds_an_exercise_to_their_own_clinic(client, clinic_admin):
+    client.force_login(clinic_admin)
+    data = {"name": "Cycling", "purpose": "", "instructions": "Pedal gently.", "dosage": "10 min",
+            "cautions": "", "media_url": "", "is_active": "on"}
+    assert client.post(reverse("admin:content_exercise_add"), data).status_code == 302
+    assert Exercise.objects.get(name="Cycling").clinic == clinic_admin.clinic
+
+
+def test_clinic_admin_cannot_edit_clinical_records(client, clinic_admin, two_clinics):
+    client.force_login(clinic_admin)
+    mine, _ = two_clinics
+    response = client.post(reverse("admin:patients_patient_change", args=[mine.pk]), {"ref": "CHANGED"})
+    assert response.status_code == 403
+    mine.refresh_from_db()
+    assert mine.ref == "P-MINE"
+
+
+def test_physio_has_no_admin_access(client, physio):
+    client.force_login(physio)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+def test_exit_criterion_thresholds_are_editable_inline(client, clinic_admin):
+    client.force_login(clinic_admin)
+    phase = Phase.objects.get(clinic=clinic_admin.clinic, code="normalise")
+    response = client.get(reverse("admin:content_phase_change", args=[phase.pk]))
+    assert b"exit_criteria-0-threshold" in response.content
+    assert ExitCriterion.objects.filter(phase=phase).count() == 2

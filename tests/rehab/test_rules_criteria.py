@@ -1,0 +1,387 @@
+"""Exit criteria and readiness (DESIGN.md 4.1): plain data, no database."""
+
+import datetime as dt
+
+import pytest
+
+from rehab.rules import (
+    DEFAULT_EXIT_CRITERIA,
+    Criterion,
+    Entry,
+    PainScore,
+    activity_pain,
+    codes,
+    evaluate_criteria,
+    is_ready_to_progress,
+    next_phase,
+    readiness_finding,
+    rest_pain,
+)
+from rehab.rules.data import CriterionResult
+
+START = dt.date(2026, 3, 2)
+
+
+def day(n):
+    return START + dt.timedelta(days=n)
+
+
+def entry(on=0, *, kind=codes.VISIT, activity=None, rest=None, pain=(), **measures):
+    """An entry ``on`` days after START; ``activity``/``rest`` score the lower back."""
+    scores = list(pain)
+    if activity is not None:
+        scores.append(PainScore(codes.LUMBAR_BILATERAL, codes.ACTIVITY, activity))
+    if rest is not None:
+        scores.append(PainScore(codes.LUMBAR_BILATERAL, codes.REST, rest))
+    return Entry(id=f"{kind}-{on}", kind=kind, date=day(on), pain=scores, measures=measures)
+
+
+def self_report(on=0, **kwargs):
+    return entry(on, kind=codes.SELF_REPORT, **kwargs)
+
+
+def one(criterion, entries, as_of_day=60):
+    [result] = evaluate_criteria([criterion], entries, as_of=day(as_of_day))
+    return result
+
+
+def result(status):
+    return CriterionResult(codes.ACTIVITY_PAIN, codes.AT_MOST, 4, None, None, status)
+
+
+ACTIVITY_AT_MOST_4 = Criterion(codes.ACTIVITY_PAIN, codes.AT_MOST, 4)
+STANDING_AT_LEAST_20 = Criterion(codes.STANDING_TOLERANCE_MIN, codes.AT_LEAST, 20)
+
+
+# activity_pain / rest_pain ----------------------------------------------------
+
+
+def test_activity_pain_is_the_highest_activity_score_over_back_hip_locations():
+    e = entry(
+        pain=[
+            PainScore(codes.ANTERIOR_HIP, codes.ACTIVITY, 3),
+            PainScore(codes.LUMBAR_UNILATERAL, codes.ACTIVITY, 6),
+            PainScore(codes.BUTTOCK_SI, codes.REST, 8),
+            PainScore(codes.LATERAL_HIP, codes.NIGHT, 9),
+        ]
+    )
+    assert activity_pain(e) == 6
+    assert e.activity_pain == 6
+
+
+def test_rest_pain_is_the_highest_rest_score_over_back_hip_locations():
+    e = entry(
+        pain=[
+            PainScore(codes.BUTTOCK_SI, codes.REST, 2),
+            PainScore(codes.LATERAL_HIP, codes.REST, 5),
+            PainScore(codes.LUMBAR_BILATERAL, codes.ACTIVITY, 9),
+        ]
+    )
+    assert rest_pain(e) == 5
+    assert e.rest_pain == 5
+
+
+def test_activity_and_rest_pain_are_none_without_scores_in_that_context():
+    e = entry(pain=[PainScore(codes.LUMBAR_BILATERAL, codes.NIGHT, 7)])
+    assert activity_pain(e) is None
+    assert rest_pain(e) is None
+
+
+@pytest.mark.parametrize("location", [codes.KNEE, codes.ANTERIOR_THIGH])
+@pytest.mark.parametrize("context", [codes.ACTIVITY, codes.REST])
+def test_knee_and_anterior_thigh_never_count_as_back_hip_pain(location, context):
+    only_implant = entry(pain=[PainScore(location, context, 9)])
+    assert activity_pain(only_implant) is None
+    assert rest_pain(only_implant) is None
+
+    mixed = entry(pain=[PainScore(location, context, 9), PainScore(codes.ANTERIOR_HIP, context, 1)])
+    assert (activity_pain(mixed) if context == codes.ACTIVITY else rest_pain(mixed)) == 1
+
+
+def test_a_zero_score_is_a_value_not_a_missing_one():
+    assert activity_pain(entry(activity=0)) == 0
+
+
+# Default thresholds: each boundary on both sides -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("phase", "measure", "visit_kwargs", "met"),
+    [
+        (codes.NORMALISE, codes.ACTIVITY_PAIN, {"activity": 4}, True),
+        (codes.NORMALISE, codes.ACTIVITY_PAIN, {"activity": 5}, False),
+        (codes.NORMALISE, codes.STANDING_TOLERANCE_MIN, {"standing_tolerance_min": 19}, False),
+        (codes.NORMALISE, codes.STANDING_TOLERANCE_MIN, {"standing_tolerance_min": 20}, True),
+        (codes.REBUILD, codes.WALK_WITHOUT_LIMP_MIN, {"walk_without_limp_min": 19}, False),
+        (codes.REBUILD, codes.WALK_WITHOUT_LIMP_MIN, {"walk_without_limp_min": 20}, True),
+        (codes.REBUILD, codes.GLUTE_BRIDGE_HOLD_S, {"glute_bridge_hold_s": 29}, False),
+        (codes.REBUILD, codes.GLUTE_BRIDGE_HOLD_S, {"glute_bridge_hold_s": 30}, True),
+        (
+            codes.REBUILD,
+            codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION,
+            {"glute_bridge_lumbar_substitution": False},
+            True,
+        ),
+        (
+            codes.REBUILD,
+            codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION,
+            {"glute_bridge_lumbar_substitution": True},
+            False,
+        ),
+        (codes.INTEGRATE, codes.GAIT_SYMMETRIC_VIDEO, {"gait_symmetric_video": True}, True),
+        (codes.INTEGRATE, codes.GAIT_SYMMETRIC_VIDEO, {"gait_symmetric_video": False}, False),
+        (codes.INTEGRATE, codes.CONTINUOUS_WALK_MIN, {"continuous_walk_min": 44}, False),
+        (codes.INTEGRATE, codes.CONTINUOUS_WALK_MIN, {"continuous_walk_min": 45}, True),
+        (codes.INTEGRATE, codes.REST_PAIN, {"rest": 2}, True),
+        (codes.INTEGRATE, codes.REST_PAIN, {"rest": 3}, False),
+    ],
+)
+def test_default_exit_criterion_boundary(phase, measure, visit_kwargs, met):
+    [criterion] = [c for c in DEFAULT_EXIT_CRITERIA[phase] if c.measure == measure]
+    r = one(criterion, [entry(10, **visit_kwargs)])
+    assert r.met is met
+    assert r.status == ("met" if met else "not_met")
+    assert r.evidence_date == day(10)
+
+
+@pytest.mark.parametrize("measure", [codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, codes.GAIT_SYMMETRIC_VIDEO])
+def test_a_yes_no_criterion_missing_from_every_visit_is_unknown(measure):
+    [criterion] = [c for phase in DEFAULT_EXIT_CRITERIA.values() for c in phase if c.measure == measure]
+    r = one(criterion, [entry(10, activity=3, glute_bridge_hold_s=40)])
+    assert r.status == "unknown"
+    assert r.met is None
+    assert r.value is None
+    assert r.evidence_date is None
+
+
+def test_default_exit_criteria_match_the_design_table():
+    as_text = {
+        phase: {(c.measure, c.comparator, c.threshold) for c in criteria}
+        for phase, criteria in DEFAULT_EXIT_CRITERIA.items()
+    }
+    assert as_text == {
+        codes.NORMALISE: {("activity_pain", "<=", 4), ("standing_tolerance_min", ">=", 20)},
+        codes.REBUILD: {
+            ("walk_without_limp_min", ">=", 20),
+            ("glute_bridge_hold_s", ">=", 30),
+            ("glute_bridge_lumbar_substitution", "==", 0),
+        },
+        codes.INTEGRATE: {
+            ("gait_symmetric_video", "==", 1),
+            ("continuous_walk_min", ">=", 45),
+            ("rest_pain", "<=", 2),
+        },
+    }
+
+
+def test_result_reports_the_criterion_value_and_evidence():
+    r = one(ACTIVITY_AT_MOST_4, [entry(7, activity=3)])
+    assert (r.measure, r.comparator, r.threshold, r.value) == ("activity_pain", "<=", 4, 3)
+    assert r.evidence_date == day(7)
+    assert r.evidence_entry_id == "visit-7"
+
+
+def test_results_keep_the_order_of_the_criteria():
+    criteria = DEFAULT_EXIT_CRITERIA[codes.REBUILD]
+    results = evaluate_criteria(criteria, [], as_of=day(0))
+    assert [r.measure for r in results] == [c.measure for c in criteria]
+
+
+# Which visit supplies the value -----------------------------------------------
+
+
+def test_the_latest_visit_value_wins_over_an_earlier_one():
+    r = one(ACTIVITY_AT_MOST_4, [entry(0, activity=3), entry(5, activity=6)])
+    assert (r.value, r.met, r.evidence_date) == (6, False, day(5))
+
+
+def test_visits_are_ordered_by_date_not_by_position():
+    r = one(ACTIVITY_AT_MOST_4, [entry(5, activity=6), entry(0, activity=3)])
+    assert r.value == 6
+
+
+def test_a_missing_value_is_taken_from_a_visit_14_days_before_the_latest():
+    r = one(STANDING_AT_LEAST_20, [entry(0, standing_tolerance_min=25), entry(14, activity=3)])
+    assert (r.value, r.met, r.evidence_date) == (25, True, day(0))
+
+
+def test_a_missing_value_is_not_taken_from_a_visit_15_days_before_the_latest():
+    r = one(STANDING_AT_LEAST_20, [entry(0, standing_tolerance_min=25), entry(15, activity=3)])
+    assert r.status == "unknown"
+    assert r.met is None
+
+
+def test_a_missing_pain_value_falls_back_within_the_window_too():
+    r = one(ACTIVITY_AT_MOST_4, [entry(0, activity=3), entry(14, standing_tolerance_min=25)])
+    assert (r.value, r.evidence_date) == (3, day(0))
+    r = one(ACTIVITY_AT_MOST_4, [entry(0, activity=3), entry(15, standing_tolerance_min=25)])
+    assert r.status == "unknown"
+
+
+def test_the_fallback_uses_the_most_recent_earlier_visit_with_the_value():
+    visits = [
+        entry(0, standing_tolerance_min=30),
+        entry(6, standing_tolerance_min=12),
+        entry(10, activity=3),
+    ]
+    r = one(STANDING_AT_LEAST_20, visits)
+    assert (r.value, r.met, r.evidence_date) == (12, False, day(6))
+
+
+def test_the_fallback_window_is_measured_from_the_latest_visit_not_from_as_of():
+    visits = [entry(0, standing_tolerance_min=25), entry(10, activity=3)]
+    r = one(STANDING_AT_LEAST_20, visits, as_of_day=200)
+    assert r.met is True
+
+
+def test_visits_after_as_of_are_ignored():
+    visits = [entry(0, activity=3), entry(20, activity=7)]
+    assert one(ACTIVITY_AT_MOST_4, visits, as_of_day=19).value == 3
+    assert one(ACTIVITY_AT_MOST_4, visits, as_of_day=20).value == 7
+
+
+def test_a_visit_after_as_of_does_not_shift_the_fallback_window():
+    visits = [entry(0, standing_tolerance_min=25), entry(10, activity=3), entry(30, activity=2)]
+    assert one(STANDING_AT_LEAST_20, visits, as_of_day=29).met is True
+
+
+def test_no_visits_at_all_makes_every_criterion_unknown():
+    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[codes.INTEGRATE], [], as_of=day(0))
+    assert [r.status for r in results] == ["unknown"] * 3
+
+
+# Self-reports and knee pain are not evidence -------------------------------------
+
+
+def test_a_self_report_never_supplies_a_criterion_value():
+    assert one(ACTIVITY_AT_MOST_4, [self_report(5, activity=2)]).status == "unknown"
+
+
+def test_a_later_self_report_does_not_override_the_visit_value():
+    r = one(ACTIVITY_AT_MOST_4, [entry(0, activity=6), self_report(5, activity=1)])
+    assert (r.value, r.met) == (6, False)
+
+
+def test_a_later_self_report_does_not_count_as_the_latest_visit_for_the_window():
+    visits = [entry(0, standing_tolerance_min=25), entry(10, activity=3), self_report(30, activity=2)]
+    assert one(STANDING_AT_LEAST_20, visits, as_of_day=40).met is True
+
+
+@pytest.mark.parametrize("location", [codes.KNEE, codes.ANTERIOR_THIGH])
+def test_knee_or_thigh_pain_is_no_evidence_for_a_pain_criterion(location):
+    only_implant = entry(5, pain=[PainScore(location, codes.ACTIVITY, 2)])
+    assert one(ACTIVITY_AT_MOST_4, [only_implant]).status == "unknown"
+
+    mixed = entry(5, activity=3, pain=[PainScore(location, codes.ACTIVITY, 9)])
+    assert one(ACTIVITY_AT_MOST_4, [mixed]).met is True
+
+
+def test_a_knee_only_latest_visit_falls_back_to_an_earlier_back_hip_score():
+    visits = [entry(0, activity=6), entry(7, pain=[PainScore(codes.KNEE, codes.ACTIVITY, 1)])]
+    r = one(ACTIVITY_AT_MOST_4, visits)
+    assert (r.value, r.met, r.evidence_date) == (6, False, day(0))
+
+
+# Readiness -------------------------------------------------------------------
+
+
+def test_ready_to_progress_when_every_criterion_is_met():
+    results = evaluate_criteria(
+        DEFAULT_EXIT_CRITERIA[codes.NORMALISE],
+        [entry(0, activity=4, standing_tolerance_min=20)],
+        as_of=day(0),
+    )
+    assert is_ready_to_progress(results)
+
+
+def test_unknown_is_not_met_so_not_ready():
+    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[codes.NORMALISE], [entry(0, activity=2)], as_of=day(0))
+    assert [r.status for r in results] == ["met", "unknown"]
+    assert not is_ready_to_progress(results)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "ready"),
+    [
+        (["met"], True),
+        (["met", "met", "met"], True),
+        (["met", "not_met"], False),
+        (["met", "unknown"], False),
+        (["unknown"], False),
+        ([], False),
+    ],
+)
+def test_is_ready_to_progress_needs_at_least_one_criterion_all_met(statuses, ready):
+    assert is_ready_to_progress([result(s) for s in statuses]) is ready
+
+
+@pytest.mark.parametrize(("status", "met"), [("met", True), ("not_met", False), ("unknown", None)])
+def test_criterion_result_met_is_true_false_or_none(status, met):
+    assert result(status).met is met
+
+
+@pytest.mark.parametrize(
+    ("phase", "following"),
+    [
+        (codes.NORMALISE, codes.REBUILD),
+        (codes.REBUILD, codes.INTEGRATE),
+        (codes.INTEGRATE, codes.DISCHARGED),
+    ],
+)
+def test_next_phase(phase, following):
+    assert next_phase(phase) == following
+
+
+@pytest.mark.parametrize("phase", [codes.DISCHARGED, "unknown"])
+def test_next_phase_refuses_a_phase_with_no_successor(phase):
+    with pytest.raises(ValueError):
+        next_phase(phase)
+
+
+@pytest.mark.parametrize(
+    ("phase", "suggestion"),
+    [
+        (codes.NORMALISE, "Rebuild"),
+        (codes.REBUILD, "Integrate"),
+        (codes.INTEGRATE, "discharge"),
+    ],
+)
+def test_readiness_finding_suggests_the_next_phase(phase, suggestion):
+    finding = readiness_finding(phase, [result("met"), result("met")])
+    assert finding.code == "ready_to_progress"
+    assert finding.severity == "info"
+    assert suggestion in finding.message
+    assert finding.advice == codes.FLAG_ADVICE["ready_to_progress"]
+
+
+def test_readiness_finding_for_integrate_does_not_name_a_phase():
+    message = readiness_finding(codes.INTEGRATE, [result("met")]).message
+    assert "Rebuild" not in message
+    assert "Normalise" not in message
+
+
+@pytest.mark.parametrize("statuses", [["met", "unknown"], ["met", "not_met"], []])
+def test_no_readiness_finding_unless_every_criterion_is_met(statuses):
+    assert readiness_finding(codes.NORMALISE, [result(s) for s in statuses]) is None
+
+
+def test_no_readiness_finding_for_a_discharged_patient():
+    assert readiness_finding(codes.DISCHARGED, [result("met")]) is None
+
+
+# Criterion validation ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("measure", "comparator"),
+    [("activity_pain", "<"), ("standing_tolerance", ">=")],
+)
+def test_criterion_rejects_unknown_codes(measure, comparator):
+    with pytest.raises(ValueError):
+        Criterion(measure, comparator, 4)
+
+
+@pytest.mark.parametrize("threshold", [4.5, "4", True])
+def test_criterion_threshold_must_be_an_int(threshold):
+    with pytest.raises(TypeError):
+        Criterion(codes.ACTIVITY_PAIN, codes.AT_MOST, threshold)

@@ -17,5 +17,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("p/", include("rehab.portal.urls")),
+    path("", include("rehab.portal.staff_urls")),
+    path("", include("rehab.interchange.urls")),
     path("", include("rehab.views.urls")),
 ]

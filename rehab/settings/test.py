@@ -15,3 +15,18 @@ STORAGES = {
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/kinetic"),
 }
+
+# Tasks run inline when their transaction commits, so a test sees the flags an
+# entry raises. Tests that need a real worker or a dead broker (marked
+# `worker`) switch this off for themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = REDIS_URL
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "kinetic-test",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}

@@ -156,12 +156,12 @@ class Command(BaseCommand):
 
     def _measures(self, phase, story, index, count, last):
         ready = story == "ready" and last
-        measures = {"standing_tolerance_min": 5 + index * 3 if not ready else 25}
+        measures = {"standing_tolerance_min": min(5 + index * 3, 18) if not ready else 25}
         if phase in ("rebuild", "integrate", "discharged"):
-            measures.update(walk_without_limp_min=8 + index * 2 if not ready else 25,
-                            glute_bridge_hold_s=10 + index * 3 if not ready else 35,
+            measures.update(walk_without_limp_min=min(8 + index * 2, 18) if not ready else 25,
+                            glute_bridge_hold_s=min(10 + index * 3, 25) if not ready else 35,
                             glute_bridge_lumbar_substitution=not ready and index < count - 2)
         if phase in ("integrate", "discharged"):
-            measures.update(continuous_walk_min=20 + index * 2 if not ready else 50,
+            measures.update(continuous_walk_min=min(20 + index * 2, 40) if not ready else 50,
                             gait_symmetric_video=ready or phase == "discharged")
         return measures

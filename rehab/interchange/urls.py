@@ -1,0 +1,3 @@
+"""Import and export pages for staff."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Staff-side pages for plans, portal links and the content library."""
+
+urlpatterns = []

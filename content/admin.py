@@ -49,6 +49,14 @@ class ExerciseAdmin(ClinicOwnedAdmin):
     list_filter = ["is_active", "template_items__phase__code"]
     search_fields = ["name", "purpose", "instructions"]
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "phasetemplateitem":
+            # The template's exercise picker: retired exercises stay in the
+            # templates that hold them but are not offered for new rows.
+            queryset = queryset.filter(is_active=True)
+        return queryset, may_have_duplicates
+
 
 @admin.register(EducationArticle)
 class EducationArticleAdmin(ClinicOwnedAdmin):

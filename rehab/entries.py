@@ -9,6 +9,8 @@ flags were last checked, raises what the lost task would have.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -20,8 +22,30 @@ from rehab import flags
 
 log = logging.getLogger(__name__)
 
+_batched: ContextVar[set | None] = ContextVar("batched_patient_ids", default=None)
+
+
+@contextmanager
+def evaluation_batched():
+    """Collect the patients whose entries are written inside the block and
+    reconcile them together at the end (a fixed number of queries per batch)
+    instead of one task per entry: for imports and the demo seed."""
+    pending = set()
+    token = _batched.set(pending)
+    try:
+        yield
+    finally:
+        _batched.reset(token)
+    if pending:
+        flags.patients_reconcile_by_id(pending)
+
 
 def patient_evaluate_later(patient_id) -> None:
+    pending = _batched.get()
+    if pending is not None:
+        pending.add(patient_id)
+        return
+
     def enqueue():
         from rehab.tasks import evaluate_patient_task
 

@@ -157,6 +157,21 @@ def patient_reconcile(*, patient_id, as_of=None) -> ReconcileSummary:
     return summary
 
 
+def patients_reconcile_by_id(patient_ids, *, batch_size=500) -> ReconcileSummary:
+    """Reconcile many patients at each one's clinic date, in batches; emails
+    for the flags raised go out once the surrounding transaction commits."""
+    from patients.models import Clinic
+
+    ids = sorted(patient_ids, key=str)
+    summary = ReconcileSummary(raised={})
+    today = {clinic.pk: clinic.today() for clinic in Clinic.objects.filter(patients__in=ids).distinct()}
+    for start in range(0, len(ids), batch_size):
+        batch = patient_facts(Patient.objects.filter(pk__in=ids[start:start + batch_size]))
+        summary.merge(patients_reconcile(batch, as_of_for=today.__getitem__))
+    transaction.on_commit(lambda: flags_notify_pending(patient_ids=ids))
+    return summary
+
+
 def entry_flags_close(*, entry: Entry) -> int:
     """Close an entry's flags before it is deleted: the flag stays, as history."""
     return Flag.objects.filter(entry=entry, closed_at__isnull=True).update(

@@ -1,9 +1,19 @@
-"""Assigned exercise plans."""
+"""Assigned exercise plans: a patient's plan starts from their phase's template
+and the physio adjusts it (add, remove, reorder, dosage, personal note).
 
+Retired exercises (``Exercise.is_active=False``) stay in the plans that already
+hold them, but are never added to a plan, from a template or by hand.
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
-from content.models import PhaseTemplateItem
+from content.models import Exercise, PhaseTemplateItem
 from patients.models import AssignedPlanItem, Patient
+
+UP = "up"
+DOWN = "down"
 
 
 def plan_assign_from_template(*, patient: Patient, phase_code: str | None = None) -> list[AssignedPlanItem]:
@@ -13,8 +23,84 @@ def plan_assign_from_template(*, patient: Patient, phase_code: str | None = None
         phase__clinic_id=patient.clinic_id, phase__code=phase_code, exercise__is_active=True
     ).select_related("exercise")
     with transaction.atomic():
-        patient.plan_items.all().delete()
-        return AssignedPlanItem.objects.bulk_create(
-            AssignedPlanItem(patient=patient, exercise=item.exercise, order=position, dosage=item.dosage)
-            for position, item in enumerate(items, start=1)
-        )
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        for old in patient.plan_items.all():
+            old._change_reason = f"Plan replaced with the {phase_code} template"
+            old.delete()
+        created = []
+        for position, item in enumerate(items, start=1):
+            new = AssignedPlanItem(patient=patient, exercise=item.exercise, order=position, dosage=item.dosage)
+            new._change_reason = f"From the {phase_code} template"
+            new.save()
+            created.append(new)
+        return created
+
+
+def addable_exercises(patient: Patient):
+    """Active exercises of the patient's clinic that are not yet in their plan."""
+    return Exercise.objects.filter(clinic_id=patient.clinic_id, is_active=True).exclude(
+        pk__in=patient.plan_items.values("exercise_id")
+    )
+
+
+def plan_item_add(*, patient: Patient, exercise: Exercise, dosage: str = "", note: str = "") -> AssignedPlanItem:
+    """Add an exercise at the end of the plan."""
+    if exercise.clinic_id != patient.clinic_id:
+        raise ValidationError({"exercise": "That exercise is not in this clinic's library."})
+    if not exercise.is_active:
+        raise ValidationError({"exercise": "That exercise is retired and cannot be added to a plan."})
+    with transaction.atomic():
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        if patient.plan_items.filter(exercise=exercise).exists():
+            raise ValidationError({"exercise": "That exercise is already in the plan."})
+        last = patient.plan_items.aggregate(last=Max("order"))["last"] or 0
+        item = AssignedPlanItem(patient=patient, exercise=exercise, order=last + 1, dosage=dosage, note=note)
+        item.full_clean()
+        item._change_reason = "Added by the physio"
+        item.save()
+    return item
+
+
+def plan_item_remove(*, item: AssignedPlanItem) -> None:
+    item._change_reason = "Removed by the physio"
+    item.delete()
+
+
+def plan_item_move(*, item: AssignedPlanItem, direction: str) -> None:
+    """Swap the item with its neighbour above (``up``) or below (``down``).
+
+    Positions are renumbered 1..n first, so items with equal ``order`` values
+    (hand-made in the admin) still move predictably.
+    """
+    if direction not in (UP, DOWN):
+        raise ValueError(f"unknown direction {direction!r}")
+    with transaction.atomic():
+        Patient.objects.select_for_update().filter(pk=item.patient_id).first()
+        items = list(AssignedPlanItem.objects.filter(patient_id=item.patient_id).order_by("order", "id"))
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        target = index - 1 if direction == UP else index + 1
+        if not 0 <= target < len(items):
+            return
+        items[index], items[target] = items[target], items[index]
+        for position, other in enumerate(items, start=1):
+            if other.order != position:
+                other.order = position
+                other._change_reason = "Reordered by the physio"
+                other.save(update_fields=["order"])
+
+
+def plan_item_update(*, item: AssignedPlanItem, dosage: str, note: str) -> AssignedPlanItem:
+    """Set the item's own dosage (blank: the exercise's default) and personal note."""
+    item.dosage = dosage.strip()
+    item.note = note.strip()
+    item.full_clean()
+    item._change_reason = "Dosage or note changed by the physio"
+    item.save(update_fields=["dosage", "note"])
+    return item
+
+
+def plan_differs_from_template(patient: Patient, template_items) -> bool:
+    """True when the plan's exercises are not the (active) template's exercises."""
+    planned = {item.exercise_id for item in patient.plan_items.all()}
+    template = {item.exercise_id for item in template_items if item.exercise.is_active}
+    return planned != template

@@ -19,7 +19,7 @@ DATABASES = {
 # Tasks run inline when their transaction commits, so a test sees the flags an
 # entry raises. Tests that need a real worker or a dead broker (marked
 # `worker`) switch this off for themselves.
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 CACHES = {

@@ -1,9 +1,11 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from content import codes
 from patients.models import Clinic
+from rehab.models import Flag
 from rehab.sweeps import sweep_run
 
 
@@ -29,8 +31,12 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"--as-of “{as_of}” is not a date (YYYY-MM-DD).") from None
         summary = sweep_run(clinic=clinic_obj, as_of=as_of_date)
-        labels = dict(codes.FLAG_CODES)
-        for code, _ in codes.FLAG_CODES:
-            count = summary.raised.get(code, 0)
-            self.stdout.write(f"{code:<22} raised {count:>4}  ({labels[code]})")
-        self.stdout.write(f"closed {summary.closed}; emails sent {summary.notified}")
+        flags = Flag.objects.open()
+        if clinic_obj:
+            flags = flags.filter(patient__clinic=clinic_obj)
+        open_counts = dict(flags.values_list("code").annotate(n=Count("id")).order_by())
+        for code, label in codes.FLAG_CODES:
+            self.stdout.write(
+                f"{code:<21} new {summary.raised.get(code, 0):>4}   open {open_counts.get(code, 0):>4}   {label}"
+            )
+        self.stdout.write(f"Flags closed: {summary.closed}. Emails sent: {summary.notified}.")

@@ -13,10 +13,9 @@ from django.db import transaction
 
 from content import codes
 from patients.models import Clinic, Patient, User
-from rehab.entries import entry_create
+from rehab.entries import entry_create, evaluation_batched
 from rehab.models import PhaseTransition
 from rehab.plans import plan_assign_from_template
-from rehab.sweeps import sweep_run
 
 SLUG = "demo"
 PASSWORD = "kinetic-demo"  # noqa: S105  (a public demo login, printed on purpose)
@@ -57,9 +56,8 @@ class Command(BaseCommand):
         if Clinic.objects.filter(slug=SLUG).exists():
             self.stdout.write("The demo clinic already exists; nothing changed.")
         else:
-            with transaction.atomic():
+            with transaction.atomic(), evaluation_batched():
                 self._seed()
-            sweep_run(clinic=Clinic.objects.get(slug=SLUG))
             self.stdout.write(self.style.SUCCESS("Created the demo clinic."))
         self.stdout.write(f"Logins (password for all: {PASSWORD}):")
         for username, role, first, last in STAFF:

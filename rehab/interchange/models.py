@@ -1,0 +1,55 @@
+"""An import started from the web: the uploaded document, its validation
+report, and the progress of the write."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportJob(models.Model):
+    PENDING = "pending"
+    VALIDATED = "validated"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STATUSES = (
+        (PENDING, "Pending"),
+        (VALIDATED, "Validated"),
+        (RUNNING, "Running"),
+        (DONE, "Done"),
+        (FAILED, "Failed"),
+    )
+
+    # Opaque in URLs: a job id says nothing about the clinic or its patients.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="import_jobs")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    document = models.JSONField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    patients_total = models.PositiveIntegerField(default=0)
+    patients_done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "rehab"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "validated", "running", "done", "failed"]),
+                name="import_job_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Import {self.filename or self.pk} ({self.get_status_display()})"
+
+    @property
+    def has_errors(self):
+        return bool(self.report.get("errors"))

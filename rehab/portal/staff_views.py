@@ -1,0 +1,142 @@
+"""Staff pages: the programme library, the plan panel's actions and portal links.
+
+Physios change plans and links; clinic admins may look (the patient page, the
+library) but every POST here answers 403 for them. Outsiders get 404 from
+get_patient_for_user before anything else.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from content import codes
+from patients.models import AssignedPlanItem
+from rehab import plans
+from rehab.portal import links, segno_svg
+from rehab.portal.forms import PlanItemAddForm, PlanItemUpdateForm
+from rehab.portal.selectors import library_context
+from rehab.views.access import get_patient_for_user
+
+
+@login_required
+def library(request):
+    if request.user.clinic_id is None:
+        raise Http404
+    context = library_context(request.user.clinic_id)
+    context["nav"] = "library"
+    return render(request, "rehab/library.html", context)
+
+
+def _patient_for_physio(request, patient_id):
+    patient = get_patient_for_user(request.user, patient_id)
+    if not request.user.is_physio:
+        raise PermissionDenied("Only physiotherapists change plans and portal links.")
+    return patient
+
+
+def _back_to_plan(patient):
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#plan")
+
+
+def _item(patient, item_id):
+    return get_object_or_404(AssignedPlanItem.objects.select_related("exercise"), pk=item_id, patient=patient)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+@require_POST
+def plan_item_add(request, patient_id):
+    patient = _patient_for_physio(request, patient_id)
+    form = PlanItemAddForm(request.POST, exercises=plans.addable_exercises(patient))
+    if not form.is_valid():
+        messages.error(request, "Choose an active exercise that is not already in the plan.")
+        return _back_to_plan(patient)
+    try:
+        item = plans.plan_item_add(patient=patient, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"{item.exercise.name} added to the plan.")
+    return _back_to_plan(patient)
+
+
+@login_required
+@require_POST
+def plan_item_remove(request, patient_id, item_id):
+    patient = _patient_for_physio(request, patient_id)
+    item = _item(patient, item_id)
+    plans.plan_item_remove(item=item)
+    messages.success(request, f"{item.exercise.name} removed from the plan.")
+    return _back_to_plan(patient)
+
+
+@login_required
+@require_POST
+def plan_item_move(request, patient_id, item_id):
+    patient = _patient_for_physio(request, patient_id)
+    direction = request.POST.get("direction")
+    if direction not in (plans.UP, plans.DOWN):
+        messages.error(request, "Choose up or down.")
+        return _back_to_plan(patient)
+    plans.plan_item_move(item=_item(patient, item_id), direction=direction)
+    return _back_to_plan(patient)
+
+
+@login_required
+@require_POST
+def plan_item_update(request, patient_id, item_id):
+    patient = _patient_for_physio(request, patient_id)
+    item = _item(patient, item_id)
+    form = PlanItemUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Dosage is at most 160 characters and the note at most 300.")
+        return _back_to_plan(patient)
+    plans.plan_item_update(item=item, **form.cleaned_data)
+    messages.success(request, f"{item.exercise.name} updated.")
+    return _back_to_plan(patient)
+
+
+@login_required
+@require_POST
+def plan_replace_with_template(request, patient_id):
+    patient = _patient_for_physio(request, patient_id)
+    if patient.phase == codes.DISCHARGED:
+        messages.error(request, "A discharged patient has no phase template.")
+        return _back_to_plan(patient)
+    plans.plan_assign_from_template(patient=patient)
+    messages.success(request, f"Plan replaced with the {patient.get_phase_display()} template.")
+    return _back_to_plan(patient)
+
+
+@never_cache
+@login_required
+@require_POST
+def portal_link_issue(request, patient_id):
+    """Issue a link and show it once: the token is in this response only."""
+    patient = _patient_for_physio(request, patient_id)
+    link, token = links.portal_link_issue(patient=patient, issued_by=request.user)
+    url = request.build_absolute_uri(reverse("portal", args=[token]))
+    response = render(request, "rehab/portal_link_issued.html", {
+        "patient": patient, "link": link, "url": url, "qr_svg": segno_svg.qr_svg(url),
+    })
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_POST
+def portal_link_revoke(request, patient_id):
+    patient = _patient_for_physio(request, patient_id)
+    if links.portal_link_revoke(patient=patient, revoked_by=request.user):
+        messages.success(request, "Portal link revoked: it no longer opens the patient's page.")
+    else:
+        messages.info(request, "There was no live portal link to revoke.")
+    return _back_to_plan(patient)

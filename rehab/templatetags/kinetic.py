@@ -1,0 +1,47 @@
+"""Small presentation pieces of the workspace. They only format what the view
+already loaded: no queries here."""
+
+from django import template
+
+from content import codes
+
+register = template.Library()
+
+FLAG_LABELS = dict(codes.FLAG_CODES)
+SEVERITY_LABELS = dict(codes.SEVERITIES)
+PHASE_LABELS = dict(codes.PATIENT_PHASES)
+TREND_MARKS = {
+    "up": ("▲", "worse than the visit before", "text-danger"),
+    "down": ("▼", "better than the visit before", "text-success"),
+    "same": ("▬", "same as the visit before", "text-body-secondary"),
+}
+
+
+@register.inclusion_tag("rehab/includes/flag_badge.html")
+def flag_badge(flag):
+    return {
+        "flag": flag,
+        "label": FLAG_LABELS.get(flag.code, flag.code),
+        "severity_label": SEVERITY_LABELS.get(flag.severity, flag.severity),
+    }
+
+
+@register.inclusion_tag("rehab/includes/pain_reading.html")
+def pain_reading(reading):
+    mark = TREND_MARKS.get(reading.trend)
+    return {"reading": reading, "mark": mark}
+
+
+@register.inclusion_tag("rehab/includes/phase_badge.html")
+def phase_badge(phase):
+    return {"phase": phase, "label": PHASE_LABELS.get(phase, phase)}
+
+
+@register.filter
+def phase_label(phase):
+    return PHASE_LABELS.get(phase, phase)
+
+
+@register.filter
+def severity_label(severity):
+    return SEVERITY_LABELS.get(severity, severity)

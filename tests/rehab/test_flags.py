@@ -1,0 +1,199 @@
+"""Flags raised from entries and by the sweep: idempotent, auditable, never deleted."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from rehab import flags
+from rehab.entries import entry_delete, entry_update
+from rehab.models import Flag
+from rehab.phase_moves import patient_move_phase
+from tests.factories import PhysioFactory
+
+pytestmark = pytest.mark.django_db
+
+CALF = [("lumbar_bilateral", "activity", 5)]
+
+
+def open_codes(patient):
+    return sorted(Flag.objects.open().filter(patient=patient).values_list("code", flat=True))
+
+
+def test_saving_a_visit_with_calf_swelling_raises_dvt_signs(patient, record, day):
+    entry = record(patient, day(3), pain=CALF, symptoms=["calf_swelling"])
+    flag = Flag.objects.get(patient=patient, code="dvt_signs")
+    assert flag.entry == entry and flag.severity == "same_day" and flag.entry_date == day(3)
+    assert "DVT" in flag.advice or "thrombosis" in flag.advice
+
+
+def test_a_self_report_raises_flags_too(patient, record, day):
+    record(patient, day(3), kind="self_report", symptoms=["saddle_numbness"])
+    assert open_codes(patient) == ["cauda_equina"]
+
+
+def test_reconciling_twice_never_duplicates(patient, record, day):
+    record(patient, day(3), pain=CALF, symptoms=["calf_swelling", "fever"])
+    flags.patient_reconcile(patient_id=patient.pk)
+    flags.patient_reconcile(patient_id=patient.pk)
+    assert Flag.objects.filter(patient=patient).count() == 2
+
+
+def test_editing_away_the_symptom_closes_the_flag_and_keeps_it(patient, record, day, django_capture_on_commit_callbacks):
+    entry = record(patient, day(3), pain=CALF, symptoms=["calf_swelling"])
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_update(entry=entry, date=day(3), pain=CALF, symptoms=[])
+    flag = Flag.objects.get(patient=patient, code="dvt_signs")
+    assert flag.closed_at is not None and "No longer present" in flag.closed_reason
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_update(entry=entry, date=day(3), pain=CALF, symptoms=["calf_redness"])
+    flag.refresh_from_db()
+    assert flag.closed_at is None
+    assert Flag.objects.filter(patient=patient, code="dvt_signs").count() == 1
+
+
+def test_deleting_the_entry_closes_its_flags_but_keeps_them(patient, record, day, django_capture_on_commit_callbacks):
+    entry = record(patient, day(3), pain=CALF, symptoms=["calf_swelling"])
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_delete(entry=entry)
+    flag = Flag.objects.get(patient=patient, code="dvt_signs")
+    assert flag.entry is None and flag.closed_at is not None
+    assert flag.entry_date == day(3)
+
+
+def test_acknowledging_needs_a_note_and_keeps_the_flag(patient, physio, record, day):
+    record(patient, day(3), pain=CALF, symptoms=["calf_swelling"])
+    flag = Flag.objects.get(patient=patient)
+    with pytest.raises(ValueError, match="note"):
+        flags.flag_acknowledge(flag=flag, user=physio, note="   ")
+    flags.flag_acknowledge(flag=flag, user=physio, note="Sent to ED for Doppler.")
+    flag.refresh_from_db()
+    assert flag.acknowledged_by == physio and flag.acknowledgement_note == "Sent to ED for Doppler."
+    assert flag.closed_at is None
+    assert flag.history.first().history_change_reason == "acknowledged"
+
+
+def test_acknowledged_flag_is_not_raised_again_by_the_sweep(patient, physio, record, day):
+    record(patient, day(3), pain=CALF, symptoms=["calf_swelling"])
+    flags.flag_acknowledge(flag=Flag.objects.get(patient=patient), user=physio, note="Seen.")
+    flags.patient_reconcile(patient_id=patient.pk)
+    assert Flag.objects.filter(patient=patient).count() == 1
+    assert Flag.objects.needs_attention().filter(patient=patient).count() == 0
+
+
+def test_ready_to_progress_is_raised_and_closes_when_the_patient_moves(patient, physio, record, day):
+    record(patient, day(20), pain=[("lumbar_bilateral", "activity", 4)], standing_tolerance_min=20)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(21))
+    assert open_codes(patient) == ["ready_to_progress"]
+    patient_move_phase(patient=patient, to_phase="rebuild", expected_from="normalise", reason="Criteria met", by=physio)
+    assert open_codes(patient) == []
+    closed = Flag.objects.get(patient=patient, code="ready_to_progress")
+    assert closed.closed_reason == "The patient moved phase."
+
+
+def test_ready_to_progress_needs_every_criterion(patient, record, day):
+    record(patient, day(20), pain=[("lumbar_bilateral", "activity", 5)], standing_tolerance_min=20)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(21))
+    assert "ready_to_progress" not in open_codes(patient)
+
+
+def test_clinic_admins_threshold_change_applies(patient, record, day):
+    patient.clinic.phases.get(code="normalise").exit_criteria.filter(measure="activity_pain").update(threshold=5)
+    record(patient, day(20), pain=[("lumbar_bilateral", "activity", 5)], standing_tolerance_min=20)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(21))
+    assert open_codes(patient) == ["ready_to_progress"]
+
+
+def plateau_history(patient, record, day):
+    record(patient, day(0), pain=[("lumbar_bilateral", "activity", 5)])
+    record(patient, day(80), pain=[("lumbar_bilateral", "activity", 5)])
+
+
+def test_plateau_is_raised_on_day_84_not_83(patient, record, day):
+    plateau_history(patient, record, day)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(83))
+    assert "plateau_12w" not in open_codes(patient)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(84))
+    assert "plateau_12w" in open_codes(patient)
+
+
+def test_plateau_flag_closes_when_pain_improves(patient, record, day):
+    plateau_history(patient, record, day)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(84))
+    record(patient, day(85), pain=[("lumbar_bilateral", "activity", 2)])
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(86))
+    flag = Flag.objects.get(patient=patient, code="plateau_12w")
+    assert flag.closed_at is not None and "no longer holds" in flag.closed_reason
+
+
+def test_discharged_patient_gets_no_progress_flags(patient, record, day):
+    plateau_history(patient, record, day)
+    patient.phase = "discharged"
+    patient.save()
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(90))
+    assert open_codes(patient) == []
+
+
+def test_urgent_flags_email_the_assigned_physio_once(patient, record, settings):
+    today = patient.clinic.today()
+    patient.surgery_date = today - dt.timedelta(days=40)
+    patient.programme_start = today - dt.timedelta(days=30)
+    patient.save()
+    mail.outbox.clear()
+    record(patient, today, pain=CALF, symptoms=["saddle_numbness", "shooting_leg_pain"])
+    assert len(mail.outbox) == 1  # cauda_equina (emergency); radicular_pain (review) sends none
+    message = mail.outbox[0]
+    assert message.to == [patient.physio.email]
+    assert "EMERGENCY" in message.subject and patient.ref in message.subject
+    assert patient.family_name not in message.body
+    flags.patient_reconcile(patient_id=patient.pk)
+    flags.flags_notify_pending()
+    assert len(mail.outbox) == 1
+
+
+def test_old_back_dated_entries_do_not_page_the_physio(patient, record, day):
+    mail.outbox.clear()
+    record(patient, day(3), pain=CALF, symptoms=["calf_swelling"])  # months ago
+    assert Flag.objects.filter(code="dvt_signs").exists()
+    assert mail.outbox == []
+
+
+def test_a_failed_email_is_retried_on_the_next_run(patient, record, settings):
+    today = patient.clinic.today()
+    patient.programme_start = patient.surgery_date = today - dt.timedelta(days=10)
+    patient.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
+    record(patient, today, pain=CALF, symptoms=["calf_swelling"])
+    flag = Flag.objects.get(code="dvt_signs")
+    assert flag.notified_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert flags.flags_notify_pending() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_unassigned_patient_raises_flags_without_email(clinic, record):
+    from tests.factories import PatientFactory
+
+    patient = PatientFactory(clinic=clinic, physio=None)
+    today = clinic.today()
+    patient.programme_start = patient.surgery_date = today - dt.timedelta(days=10)
+    patient.save()
+    mail.outbox.clear()
+    record(patient, today, symptoms=["saddle_numbness"])
+    assert Flag.objects.filter(patient=patient, code="cauda_equina").exists()
+    assert mail.outbox == []
+
+
+def test_physio_without_email_does_not_block_others(clinic, record):
+    from tests.factories import PatientFactory
+
+    physio = PhysioFactory(clinic=clinic, email="")
+    patient = PatientFactory(clinic=clinic, physio=physio)
+    today = clinic.today()
+    patient.programme_start = patient.surgery_date = today - dt.timedelta(days=10)
+    patient.save()
+    record(patient, today, symptoms=["foot_drop"])
+    assert Flag.objects.get(patient=patient).code == "motor_deficit"
+    assert Flag.objects.get(patient=patient).notified_at is None

@@ -1,0 +1,98 @@
+"""The periodic sweep: set-based, idempotent, and the backstop for lost tasks."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from patients.models import Entry
+from rehab.entries import entry_create
+from rehab.models import Flag
+from rehab.sweeps import sweep_run
+from tests.factories import EntryFactory, PainScoreFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def patients_with_visits(clinic, physio, count):
+    for _ in range(count):
+        patient = PatientFactory(clinic=clinic, physio=physio)
+        for days in (0, 30, 60):
+            entry = EntryFactory(patient=patient, date=patient.programme_start + dt.timedelta(days=days))
+            PainScoreFactory(entry=entry, location="lumbar_bilateral", context="activity", score=5)
+
+
+def sweep_queries(clinic, as_of):
+    with CaptureQueriesContext(connection) as queries:
+        sweep_run(clinic=clinic, as_of=as_of)
+    return len(queries)
+
+
+def test_sweep_query_count_is_the_same_for_10_and_200_patients(clinic, physio, other_clinic):
+    as_of = dt.date(2026, 10, 1)
+    patients_with_visits(clinic, physio, 10)
+    few = sweep_queries(clinic, as_of)
+    patients_with_visits(clinic, physio, 190)
+    Flag.objects.all().delete()
+    Entry.objects.update(flags_checked_at=None)
+    many = sweep_queries(clinic, as_of)
+    assert Flag.objects.filter(code="plateau_12w").count() == 200
+    assert many == few
+
+
+def test_sweep_raises_plateau_for_every_stalled_patient_once(clinic, physio):
+    patients_with_visits(clinic, physio, 3)
+    as_of = dt.date(2026, 10, 1)
+    first = sweep_run(clinic=clinic, as_of=as_of)
+    second = sweep_run(clinic=clinic, as_of=as_of)
+    assert first.raised == {"plateau_12w": 3}
+    assert second.raised == {}
+    assert Flag.objects.count() == 3
+
+
+def test_sweep_raises_the_red_flag_a_lost_task_missed(patient):
+    # No on-commit capture: the task that would have run after commit is "lost".
+    entry_create(patient=patient, kind="visit", date=patient.programme_start, symptoms=["calf_swelling"])
+    assert not Flag.objects.exists()
+    assert Entry.objects.get().flags_checked_at is None
+    summary = sweep_run(clinic=patient.clinic, as_of=patient.programme_start)
+    assert summary.raised == {"dvt_signs": 1}
+    assert Entry.objects.get().flags_checked_at is not None
+
+
+def test_sweep_reaches_a_discharged_patients_unchecked_entry(patient):
+    entry_create(patient=patient, kind="visit", date=patient.programme_start, symptoms=["fever", "joint_pain"])
+    patient.phase = "discharged"
+    patient.save()
+    assert sweep_run(clinic=patient.clinic).raised == {"infection_signs": 1}
+
+
+def test_sweep_only_touches_the_given_clinic(patient, other_clinic):
+    other = PatientFactory(clinic=other_clinic)
+    for each in (patient, other):
+        entry_create(patient=each, kind="visit", date=each.programme_start, symptoms=["foot_drop"])
+    sweep_run(clinic=patient.clinic)
+    assert list(Flag.objects.values_list("patient_id", flat=True)) == [patient.pk]
+
+
+def test_run_sweeps_command_prints_a_line_per_flag_code(patient):
+    entry_create(patient=patient, kind="visit", date=patient.programme_start, symptoms=["foot_drop"])
+    out = io.StringIO()
+    call_command("run_sweeps", "--clinic", patient.clinic.slug, "--as-of", "2026-07-01", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("motor_deficit") and "new    1" in line and "open    1" in line for line in lines)
+    assert sum(1 for line in lines if "new" in line and "open" in line) == 11
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--clinic", "nowhere"], "No clinic"),
+    (["--as-of", "01/07/2026"], "not a date"),
+])
+def test_run_sweeps_rejects_bad_arguments(clinic, args, message):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("run_sweeps", *args)

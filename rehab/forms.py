@@ -70,7 +70,7 @@ class VisitForm(forms.Form):
     """A visit: date, the pain grid (location × context), measures, the
     red-flag checklist and notes. A blank pain cell means not recorded."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     symptoms = forms.MultipleChoiceField(
         label="Red-flag checklist", choices=codes.SYMPTOMS, required=False,
         widget=forms.CheckboxSelectMultiple,

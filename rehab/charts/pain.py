@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 40, 16, 24, 34
+LEFT, RIGHT, TOP, BOTTOM = 40, 28, 24, 34
 MAX_PAIN = 10
 MAX_X_TICKS = 8
 

@@ -17,7 +17,7 @@ def iter_caseload_csv(clinic: Clinic, *, chunk_size=CHUNK_SIZE) -> Iterator[str]
     writer.writerow(HEADER)
     for record in patient_records(clinic, chunk_size=chunk_size):
         for entry in record.entries:
-            for pain in sorted(entry.pain_scores.all(), key=lambda p: (p.location, p.context)):
+            for pain in entry.pain:
                 writer.writerow((clinic.slug, record.patient.ref, entry.date.isoformat(), entry.kind,
                                  pain.location, pain.context, pain.score))
         yield buffer.getvalue()

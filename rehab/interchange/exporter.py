@@ -12,14 +12,14 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from content import codes
-from patients.models import AssignedPlanItem, Clinic, Patient
+from patients.models import MEASURE_FIELDS, AssignedPlanItem, Clinic, Entry, EntrySymptom, PainScore, Patient
 from rehab import rules
-from rehab.clinical_record import entries_with_details, exit_criteria_by_phase, to_rule_entry
+from rehab.clinical_record import exit_criteria_by_phase
 from rehab.interchange.schema import FORMAT
 from rehab.models import Flag, PhaseTransition
 
@@ -27,9 +27,38 @@ CHUNK_SIZE = 500
 
 
 @dataclass
+class PainRow:
+    id: int
+    location: str
+    context: str
+    score: int
+
+
+@dataclass
+class EntryRow:
+    """An entry read as plain values: an export reads hundreds of thousands, and
+    model instances (with prefetch bookkeeping) would cost ten times as much."""
+
+    id: object
+    kind: str
+    date: dt.date
+    ref: str
+    notes: str
+    measures: dict
+    pain: list = field(default_factory=list)
+    symptoms: list = field(default_factory=list)
+
+    def as_rule_entry(self) -> rules.Entry:
+        return rules.Entry(
+            id=self.id, kind=self.kind, date=self.date, measures=self.measures, symptoms=self.symptoms,
+            pain=[rules.PainScore(location=p.location, context=p.context, score=p.score) for p in self.pain],
+        )
+
+
+@dataclass
 class PatientRecord:
     patient: Patient
-    entries: list  # ORM entries with pain scores and symptoms, oldest first
+    entries: list[EntryRow]  # oldest first
     transitions: list
     open_flags: list
     plan_items: list
@@ -45,7 +74,7 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
         if not patients:
             return
         ids = [p.pk for p in patients]
-        entries = _grouped(entries_with_details().filter(patient_id__in=ids))
+        entries = entry_rows(ids)
         transitions = _grouped(
             PhaseTransition.objects.filter(patient_id__in=ids).select_related("moved_by")
             .order_by("date", "moved_at", "id")
@@ -69,6 +98,36 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
             return
 
 
+def entry_rows(patient_ids) -> dict:
+    """{patient_id: [EntryRow, oldest first]} in three queries."""
+    grouped, by_id = defaultdict(list), {}
+    rows = (
+        Entry.objects.filter(patient_id__in=patient_ids)
+        .order_by("patient_id", "date", "created_at")
+        .values_list("id", "patient_id", "kind", "date", "ref", "notes", *MEASURE_FIELDS)
+    )
+    for entry_id, patient_id, kind, date, ref, notes, *measures in rows:
+        entry = EntryRow(entry_id, kind, date, ref, notes,
+                         {name: value for name, value in zip(MEASURE_FIELDS, measures, strict=True)
+                          if value is not None})
+        by_id[entry_id] = entry
+        grouped[patient_id].append(entry)
+    pain = (
+        PainScore.objects.filter(entry__patient_id__in=patient_ids)
+        .order_by("entry_id", "location", "context")
+        .values_list("id", "entry_id", "location", "context", "score")
+    )
+    for pain_id, entry_id, location, context, score in pain:
+        by_id[entry_id].pain.append(PainRow(pain_id, location, context, score))
+    symptoms = (
+        EntrySymptom.objects.filter(entry__patient_id__in=patient_ids)
+        .order_by("entry_id", "code").values_list("entry_id", "code")
+    )
+    for entry_id, code in symptoms:
+        by_id[entry_id].symptoms.append(code)
+    return grouped
+
+
 def _grouped(queryset):
     grouped = defaultdict(list)
     for obj in queryset:
@@ -76,17 +135,17 @@ def _grouped(queryset):
     return grouped
 
 
-def entry_document(entry) -> dict:
+def entry_document(entry: EntryRow) -> dict:
     doc = {"date": entry.date.isoformat()}
     if entry.ref:
         doc["ref"] = entry.ref
     doc["pain"] = [
         {"location": p.location, "context": p.context, "score": p.score}
-        for p in sorted(entry.pain_scores.all(), key=lambda p: (p.location, p.context))
+        for p in entry.pain
     ]
     if entry.kind == codes.VISIT:
         doc["measures"] = entry.measures
-    doc["symptoms"] = sorted(s.code for s in entry.symptoms.all())
+    doc["symptoms"] = list(entry.symptoms)
     if entry.kind == codes.VISIT and entry.notes:
         doc["notes"] = entry.notes
     return doc
@@ -118,7 +177,7 @@ def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
     """The read-only fields of INTERCHANGE.md section 4, evaluated at `as_of`."""
     patient = record.patient
     clinic = patient.clinic
-    rule_entries = [to_rule_entry(e) for e in record.entries]
+    rule_entries = [e.as_rule_entry() for e in record.entries]
     results = rules.evaluate_criteria(criteria, rule_entries, as_of=as_of) if patient.is_active else []
     return {
         "weeks_in_programme": patient.weeks_since(patient.programme_start, as_of),

@@ -127,10 +127,10 @@ def patient_resources(record: PatientRecord, clinic: Clinic, phases: dict) -> li
 
     for entry in record.entries:
         method = "Patient portal self-report" if entry.kind == codes.SELF_REPORT else "Physiotherapy visit"
-        for pain in entry.pain_scores.all():
+        for pain in entry.pain:
             site_code, site_display = LOCATION_SITES[pain.location]
             context_label = CONTEXT_LABELS[pain.context]
-            out.append((resource_uuid("Observation", pain.pk), {
+            out.append((resource_uuid("Observation", pain.id), {
                 "resourceType": "Observation",
                 "status": "final",
                 "category": [_concept("http://terminology.hl7.org/CodeSystem/observation-category",

@@ -10,6 +10,7 @@ from rehab import plans
 from rehab.portal.forms import PlanItemAddForm
 from rehab.portal.links import live_link
 from rehab.portal.text import article_blocks
+from rehab.views.roles import can_act
 
 PORTAL_ARTICLE_SLUGS = ("dos", "donts", "seek-same-day-care")
 
@@ -42,7 +43,7 @@ def plan_panel_context(patient: Patient, user) -> dict:
     return {
         "plan_panel": {
             "items": items,
-            "can_edit": bool(getattr(user, "is_physio", False)),
+            "can_edit": can_act(user),
             "add_form": PlanItemAddForm(exercises=plans.addable_exercises(patient)),
             "phase": phase,
             "template_exercises": [t.exercise for t in template_items if t.exercise.is_active],

@@ -7,7 +7,7 @@ get_patient_for_user before anything else.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from rehab.portal import links, segno_svg
 from rehab.portal.forms import PlanItemAddForm, PlanItemUpdateForm
 from rehab.portal.selectors import library_context
 from rehab.views.access import get_patient_for_user
+from rehab.views.roles import clinic_timezone, require_physio
 
 
 @login_required
@@ -34,8 +35,7 @@ def library(request):
 
 def _patient_for_physio(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
-    if not request.user.is_physio:
-        raise PermissionDenied("Only physiotherapists change plans and portal links.")
+    require_physio(request.user)
     return patient
 
 
@@ -118,6 +118,7 @@ def plan_replace_with_template(request, patient_id):
 
 @never_cache
 @login_required
+@clinic_timezone
 @require_POST
 def portal_link_issue(request, patient_id):
     """Issue a link and show it once: the token is in this response only."""

@@ -14,7 +14,7 @@ PATIENT_LOCATION_LABELS = {
 }
 PATIENT_CONTEXT_LABELS = {
     codes.REST: "Resting",
-    codes.ACTIVITY: "Moving or walking",
+    codes.ACTIVITY: "Moving",
     codes.NIGHT: "At night",
 }
 

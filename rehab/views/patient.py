@@ -10,7 +10,7 @@ from rehab.charts.pain import Reading, pain_chart
 from rehab.flags import flag_acknowledge
 from rehab.forms import AcknowledgeForm
 from rehab.views.access import get_patient_for_user
-from rehab.views.roles import can_act, require_physio
+from rehab.views.roles import can_act, clinic_timezone, require_physio
 
 PAIN_THRESHOLD_LABELS = {codes.ACTIVITY_PAIN: ("activity", "Activity"), codes.REST_PAIN: ("rest", "Rest")}
 
@@ -33,6 +33,7 @@ def patient_pain_chart(record, transitions):
 
 
 @login_required
+@clinic_timezone
 def patient_detail(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
     record = selectors.patient_record(patient)
@@ -53,6 +54,7 @@ def patient_detail(request, patient_id):
 
 
 @login_required
+@clinic_timezone
 @require_POST
 def flag_acknowledge_view(request, patient_id, flag_id):
     patient = get_patient_for_user(request.user, patient_id)

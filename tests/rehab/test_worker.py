@@ -1,11 +1,13 @@
 """The engine against a real Celery worker and a real (or unreachable) Redis."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 import redis
 from django.conf import settings
@@ -32,29 +34,42 @@ def queued_tasks():
 
 
 @pytest.fixture
-def worker(queued_tasks, tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "rehab.settings.test",
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    log = tmp_path / "worker.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "rehab", "worker", "--pool", "solo", "--loglevel", "INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for(lambda: "ready" in log.read_text(), timeout=30, what="the worker to start", log=log)
-        yield log
-    finally:
+def start_worker(queued_tasks, tmp_path):
+    """start_worker(name, **env) -> (process, log path): a real `celery worker`
+    process on the test database and the test Redis."""
+    processes = []
+
+    def start(name, **extra_env):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "rehab.settings.test",
+            "DATABASE_URL": _test_database_url(),
+            "REDIS_URL": settings.CELERY_BROKER_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            **extra_env,
+        }
+        log = tmp_path / f"{name}.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "rehab", "worker", "--pool", "solo", "--loglevel", "INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname", f"{name}@%h"],
+            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        )
+        processes.append(process)
+        _wait_for(lambda: "ready" in log.read_text(), timeout=30, what=f"worker {name} to start", log=log)
+        return process, log
+
+    yield start
+    for process in processes:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def worker(start_worker):
+    return start_worker("worker")[1]
 
 
 def _test_database_url():
@@ -82,26 +97,65 @@ def test_a_real_worker_raises_the_red_flag_of_a_saved_visit(worker):
     assert Entry.objects.get(pk=entry.pk).flags_checked_at is not None
 
 
-def test_with_redis_unreachable_the_visit_is_saved_and_the_sweep_raises_the_flag(queued_tasks, caplog):
+def test_with_redis_unreachable_the_visit_is_saved_and_the_sweep_raises_the_flag(queued_tasks):
     patient = PatientFactory()
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    celery_app.pool.force_close_all()
-    celery_app._pool = None
-    try:
-        started = time.monotonic()
-        entry = entry_create(patient=patient, kind="visit", date=patient.programme_start,
-                             pain=[("lumbar_bilateral", "activity", 4)], symptoms=["saddle_numbness"])
-        elapsed = time.monotonic() - started
-    finally:
-        celery_app.conf.broker_url = settings.CELERY_BROKER_URL
-        celery_app._pool = None
-    saved = Entry.objects.get(pk=entry.pk)
+    # The visit is saved by a separate process whose broker URL points at a
+    # port where nothing listens, as when Redis is down in production.
+    script = (
+        "import time; from patients.models import Patient; from rehab.entries import entry_create\n"
+        f"patient = Patient.objects.get(pk='{patient.pk}')\n"
+        "started = time.monotonic()\n"
+        "entry_create(patient=patient, kind='visit', date=patient.programme_start,\n"
+        "             pain=[('lumbar_bilateral', 'activity', 4)], symptoms=['saddle_numbness'])\n"
+        "print(f'saved in {time.monotonic() - started:.1f}s')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rehab.settings.test", "DATABASE_URL": _test_database_url(),
+           "REDIS_URL": "redis://127.0.0.1:1/0", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "saved in" in result.stdout
+    assert float(result.stdout.split("saved in ")[1].rstrip("s\n")) < 15, "saving must not hang on a dead broker"
+    assert "Could not queue the evaluation" in result.stderr
+
+    saved = Entry.objects.get(patient=patient)
     assert saved.symptoms.get().code == "saddle_numbness"
     assert saved.pain_scores.get().score == 4
     assert not Flag.objects.exists()
-    assert elapsed < 15, "saving must not hang on a dead broker"
-    assert "Could not queue the evaluation" in caplog.text
     # Redis is back: the next sweep finds the unchecked entry and raises the flag.
     summary = sweep_run(clinic=patient.clinic)
     assert summary.raised.get("cauda_equina") == 1
-    assert Flag.objects.get().entry_id == entry.pk
+    assert Flag.objects.get().entry_id == saved.pk
+
+
+def test_a_worker_killed_mid_task_loses_nothing(start_worker):
+    patient = PatientFactory()
+    entry = entry_create(patient=patient, kind="visit", date=patient.programme_start,
+                         symptoms=["calf_swelling"])
+    # Another session holds the entry's row lock, so the first worker gets
+    # stuck inside its transaction, after inserting the flag but before commit.
+    with psycopg.connect(_test_database_url(), autocommit=False) as blocker:
+        blocker.execute("SELECT id FROM patients_entry WHERE id = %s FOR UPDATE", [entry.pk])
+        try:
+            first, first_log = start_worker("doomed")
+            _wait_for(lambda: _waiting_on_a_lock(blocker), timeout=30, what="the task to block", log=first_log)
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=10)
+        finally:
+            blocker.rollback()
+    assert not Flag.objects.exists(), "the killed worker's transaction must not have committed"
+
+    # The task was never acknowledged: a new worker gets it back once the
+    # visibility timeout passes, and the flag is raised.
+    time.sleep(1.5)
+    _, second_log = start_worker("survivor", CELERY_VISIBILITY_TIMEOUT="1")
+    _wait_for(lambda: Flag.objects.filter(entry=entry, code="dvt_signs").exists(), timeout=40,
+              what="the redelivered task to raise dvt_signs", log=second_log)
+    assert Flag.objects.count() == 1
+
+
+def _waiting_on_a_lock(connection):
+    row = connection.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    ).fetchone()
+    return row[0] > 0

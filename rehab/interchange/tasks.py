@@ -1,0 +1,16 @@
+"""The background import: a thin shell around `jobs.import_job_run`.
+
+The import is one transaction, so a retry after a lost connection starts
+again from nothing and cannot write anything twice.
+"""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from rehab.interchange import jobs
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
+             retry_backoff=5, max_retries=3)
+def import_job_run_task(job_id):
+    jobs.import_job_run(job_id=job_id)

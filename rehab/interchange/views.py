@@ -1,0 +1,164 @@
+"""Import (clinic admins) and export (all clinic staff) pages.
+
+Every page is scoped to the user's clinic: a job of another clinic answers
+404; inside the clinic, importing is for clinic admins only (403).
+"""
+
+import json
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from rehab.interchange import jobs
+from rehab.interchange.csv_export import iter_caseload_csv
+from rehab.interchange.exporter import iter_caseload_json
+from rehab.interchange.fhir import iter_caseload_fhir
+from rehab.interchange.models import ImportJob
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+ERRORS_SHOWN = 500
+
+
+def _clinic_of(user):
+    if not user.is_authenticated or user.clinic_id is None:
+        raise Http404
+    return user.clinic
+
+
+def _require_clinic_admin(user):
+    if not user.is_clinic_admin:
+        raise PermissionDenied("Only a clinic admin can import a caseload.")
+
+
+def get_import_job_for_user(user, job_id) -> ImportJob:
+    clinic = _clinic_of(user)
+    job = get_object_or_404(ImportJob.objects.select_related("uploaded_by"), pk=job_id, clinic=clinic)
+    _require_clinic_admin(user)
+    return job
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Caseload file",
+        help_text="A rehab-caseload/1 JSON file. Nothing is written until you confirm.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Check the file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 200 MB; import it with the command line.")
+        try:
+            self.document = json.load(upload)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise forms.ValidationError(f"This is not a JSON file ({error}).") from None
+        return upload
+
+
+class ExportForm(forms.Form):
+    FORMATS = (
+        ("json", "JSON (rehab-caseload/1, re-importable, with computed fields)"),
+        ("csv", "CSV, one row per pain score (for spreadsheets)"),
+        ("fhir", "FHIR R4 bundle"),
+    )
+    format = forms.ChoiceField(choices=FORMATS, widget=forms.RadioSelect, initial="json")
+    as_of = forms.DateField(
+        label="Evaluate criteria and weeks as of", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}), help_text="JSON only. Leave empty for today.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("submit", "Download"))
+
+
+@login_required
+def import_upload(request):
+    clinic = _clinic_of(request.user)
+    _require_clinic_admin(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = jobs.import_job_create(user=request.user, filename=form.cleaned_data["file"].name,
+                                     document=form.document)
+        return redirect("caseload_import_job", job_id=job.pk)
+    recent = ImportJob.objects.filter(clinic=clinic).select_related("uploaded_by")[:10]
+    return render(request, "interchange/import_upload.html", {"form": form, "recent": recent, "nav": "import"})
+
+
+@login_required
+def import_job_detail(request, job_id):
+    job = get_import_job_for_user(request.user, job_id)
+    errors = job.report.get("errors", [])
+    return render(request, "interchange/import_job.html", {
+        "job": job,
+        "errors": errors[:ERRORS_SHOWN],
+        "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
+        "done": jobs.import_job_progress(job),
+        "large": job.patients_total > jobs.BACKGROUND_IMPORT_PATIENTS,
+        "nav": "import",
+    })
+
+
+@login_required
+@require_POST
+def import_job_confirm(request, job_id):
+    job = get_import_job_for_user(request.user, job_id)
+    jobs.import_job_confirm(job=job)
+    return redirect("caseload_import_job", job_id=job.pk)
+
+
+@login_required
+@require_GET
+def import_job_status(request, job_id):
+    job = get_import_job_for_user(request.user, job_id)
+    return JsonResponse({
+        "status": job.status,
+        "patients_total": job.patients_total,
+        "patients_done": jobs.import_job_progress(job),
+        "finished": job.status in (ImportJob.DONE, ImportJob.FAILED),
+        "url": reverse("caseload_import_job", args=[job.pk]),
+    })
+
+
+@login_required
+def export_page(request):
+    _clinic_of(request.user)
+    return render(request, "interchange/export.html", {"form": ExportForm(), "nav": "export"})
+
+
+@login_required
+@require_GET
+def export_download(request):
+    clinic = _clinic_of(request.user)
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return render(request, "interchange/export.html", {"form": form, "nav": "export"}, status=400)
+    fmt = form.cleaned_data["format"]
+    as_of = form.cleaned_data["as_of"]
+    stamp = (as_of or clinic.today()).isoformat()
+    if fmt == "csv":
+        pieces, content_type, ext = iter_caseload_csv(clinic), "text/csv; charset=utf-8", "csv"
+    elif fmt == "fhir":
+        pieces, content_type, ext = iter_caseload_fhir(clinic), "application/fhir+json", "fhir.json"
+    else:
+        pieces, content_type, ext = iter_caseload_json(clinic, as_of=as_of), "application/json", "json"
+    response = StreamingHttpResponse((piece.encode("utf-8") for piece in pieces), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="caseload-{clinic.slug}-{stamp}.{ext}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+

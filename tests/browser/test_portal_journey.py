@@ -1,0 +1,85 @@
+"""The patient portal in a real browser: a phone, a red-flag self-report, print,
+and a clinic admin's content edit reaching the patient's page."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from content.models import Exercise
+from rehab.models import Flag
+from rehab.plans import plan_assign_from_template
+from rehab.portal import ratelimit
+from rehab.portal.links import portal_link_issue
+from tests.browser.conftest import ARTIFACTS, PHONE, login, screenshot
+from tests.factories import ClinicAdminFactory, ClinicFactory, PatientFactory, PhysioFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def portal_patient():
+    cache.delete(ratelimit._key(type("R", (), {"META": {"REMOTE_ADDR": "127.0.0.1"}})()))
+    clinic = ClinicFactory(slug="riverside", name="Riverside Physio")
+    physio = PhysioFactory(clinic=clinic, username="jsmith", first_name="Jo", last_name="Smith")
+    patient = PatientFactory(clinic=clinic, physio=physio, given_name="Mary", family_name="Okafor")
+    plan_assign_from_template(patient=patient)
+    item = patient.plan_items.first()
+    item.note = "Keep your pelvis level and breathe out as you lift."
+    item.save()
+    _, token = portal_link_issue(patient=patient, issued_by=physio)
+    return patient, f"/p/{token}/"
+
+
+def test_a_patient_reports_saddle_numbness_from_a_phone_and_sees_emergency_advice(new_page, portal_patient):
+    patient, url = portal_patient
+    page = new_page(viewport=PHONE)
+    page.goto(url)
+    assert page.get_by_role("heading", name="Hello Mary").is_visible()
+    assert page.get_by_role("heading", name="Seek same-day care if…").is_visible()
+    assert "Okafor" not in page.content()
+    # Nothing may overflow sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "portal-phone")
+
+    page.set_viewport_size({"width": 733, "height": 1062})  # A4 less 8 mm margins, at 96 dpi
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Send to my physiotherapist").is_visible()
+    assert page.get_by_text("Supine hip flexor stretch").is_visible()
+    screenshot(page, "portal-print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "portal-print.pdf").write_bytes(pdf)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the printed plan runs over one A4 page"
+    page.emulate_media(media="screen")
+    page.set_viewport_size(PHONE)
+
+    page.get_by_label("Front of the hip / groin: Moving").select_option("4")
+    page.get_by_label("Numbness around your bottom, genitals or inner thighs", exact=False).check()
+    page.get_by_role("button", name="Send to my physiotherapist").click()
+    page.wait_for_url("**/report/*/")
+    assert page.get_by_role("heading", name="Go to the emergency department now").is_visible()
+    screenshot(page, "portal-emergency-phone")
+    assert Flag.objects.filter(patient=patient, code="cauda_equina", severity="emergency").exists()
+
+    page.reload()  # the result page is a GET: refreshing never sends the report twice
+    assert patient.entries.count() == 1
+
+
+def test_a_clinic_admin_edits_instructions_and_the_portal_shows_them(new_page, portal_patient):
+    patient, url = portal_patient
+    ClinicAdminFactory(clinic=patient.clinic, username="admin-riverside")
+    exercise = patient.plan_items.select_related("exercise").first().exercise
+
+    admin = new_page()
+    login(admin, "admin-riverside")
+    admin.goto("/library/")
+    admin.get_by_role("link", name="Edit exercises").click()
+    admin.get_by_role("link", name=exercise.name, exact=True).click()
+    admin.locator("#id_instructions").fill("Lie on your back near the edge of the bed.\nLet the free leg hang down slowly.")
+    admin.get_by_role("button", name="Save", exact=True).click()
+    admin.wait_for_url("**/admin/content/exercise/")
+    assert Exercise.objects.get(pk=exercise.pk).instruction_steps[1] == "Let the free leg hang down slowly."
+
+    phone = new_page(viewport=PHONE)
+    phone.goto(url)
+    assert phone.get_by_text("Let the free leg hang down slowly.").is_visible()

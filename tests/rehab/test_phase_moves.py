@@ -1,0 +1,111 @@
+"""Moving a patient between phases from the workspace, including two physios
+moving the same patient at the same moment."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from rehab.models import Flag, PhaseTransition
+from tests.factories import FlagFactory
+
+
+def move(client, patient, to_phase="rebuild", reason="Exit criteria met", expected_from="normalise", **kw):
+    return client.post(reverse("phase_move", args=[patient.pk]),
+                       {"to_phase": to_phase, "reason": reason, "expected_from": expected_from}, **kw)
+
+
+def test_move_form_offers_forward_back_and_discharge_beside_the_criteria(client, physio, patient):
+    patient.phase = "rebuild"
+    patient.save()
+    client.force_login(physio)
+    html = client.get(reverse("phase_move", args=[patient.pk])).content.decode()
+    assert "Forward to Integrate" in html
+    assert "Back to Normalise" in html
+    assert "Discharge" in html
+    assert "Rebuild exit criteria" in html
+    assert 'name="expected_from" value="rebuild"' in html
+
+
+def test_moving_forward_records_a_transition_with_the_reason(client, physio, patient):
+    FlagFactory(patient=patient, code="ready_to_progress", severity="info")
+    client.force_login(physio)
+    response = move(client, patient, reason="Pain 3/10, stands 25 min")
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.phase == "rebuild"
+    transition = PhaseTransition.objects.get(patient=patient)
+    assert (transition.from_phase, transition.to_phase, transition.moved_by, transition.reason) == (
+        "normalise", "rebuild", physio, "Pain 3/10, stands 25 min")
+    assert Flag.objects.get(code="ready_to_progress").closed_at is not None
+    page = client.get(response.url).content.decode()
+    assert "Pain 3/10, stands 25 min" in page
+
+
+def test_a_move_needs_a_reason(client, physio, patient):
+    client.force_login(physio)
+    response = move(client, patient, reason="  ")
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"] == ["Give a reason for the move."]
+    assert not PhaseTransition.objects.exists()
+
+
+def test_discharge_and_back_are_possible(client, physio, patient):
+    client.force_login(physio)
+    move(client, patient, to_phase="discharged", reason="Goals met")
+    patient.refresh_from_db()
+    assert patient.phase == "discharged"
+    move(client, patient, to_phase="normalise", reason="Flare, re-admitted", expected_from="discharged")
+    patient.refresh_from_db()
+    assert patient.phase == "normalise"
+    assert PhaseTransition.objects.filter(patient=patient).count() == 2
+
+
+def test_a_stale_form_gets_told_who_just_moved_the_patient(client, physio, colleague, patient):
+    other = Client()
+    other.force_login(colleague)
+    move(other, patient)
+    client.force_login(physio)
+    response = move(client, patient, to_phase="discharged", follow=True)
+    assert "This patient was just moved to Rebuild by Amir Khan" in response.content.decode()
+    assert PhaseTransition.objects.filter(patient=patient).count() == 1
+    patient.refresh_from_db()
+    assert patient.phase == "rebuild"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_physios_moving_at_the_same_moment_make_exactly_one_transition(physio, colleague, patient):
+    """Two real transactions on PostgreSQL: both read the phase, then both post."""
+    barrier = threading.Barrier(2, timeout=10)
+    results = {}
+
+    def physio_moves(user, to_phase):
+        try:
+            client = Client()
+            client.force_login(user)
+            form = client.get(reverse("phase_move", args=[patient.pk])).context["form"]
+            expected_from = form.initial["expected_from"]
+            barrier.wait()  # both have read "normalise" before either moves
+            response = move(client, patient, to_phase=to_phase, expected_from=expected_from, follow=True)
+            results[user.username] = (expected_from, response.content.decode())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=physio_moves, args=(physio, "rebuild")),
+               threading.Thread(target=physio_moves, args=(colleague, "discharged"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert {expected for expected, _ in results.values()} == {"normalise"}
+    transitions = list(PhaseTransition.objects.filter(patient=patient))
+    assert len(transitions) == 1
+    winner = transitions[0].moved_by.username
+    loser = next(name for name in results if name != winner)
+    assert "This patient was just moved to" in results[loser][1]
+    assert "Moved to" in results[winner][1]
+    patient.refresh_from_db()
+    assert patient.phase == transitions[0].to_phase

@@ -1,0 +1,161 @@
+"""Recording, editing and deleting a visit from the workspace."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from patients.models import Entry
+from rehab.models import Flag
+from tests.factories import PatientFactory
+
+TODAY = dt.date(2026, 9, 15)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clinic_day():
+    with time_machine.travel(dt.datetime(2026, 9, 15, 10, 0, tzinfo=dt.UTC), tick=True):
+        yield
+
+
+@pytest.fixture
+def patient(clinic, physio):
+    return PatientFactory(clinic=clinic, physio=physio, ref="P-0001", surgery_date=dt.date(2026, 6, 1),
+                          programme_start=dt.date(2026, 6, 8))
+
+
+def visit_data(**extra):
+    data = {"date": "2026-09-10", "notes": ""}
+    data.update(extra)
+    return data
+
+
+def post_visit(client, patient, data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("visit_create", args=[patient.pk]), data)
+
+
+def test_visit_form_shows_the_pain_grid_and_the_red_flag_checklist(client, physio, patient):
+    client.force_login(physio)
+    html = client.get(reverse("visit_create", args=[patient.pk])).content.decode()
+    assert html.count('class="form-control form-control-sm pain-input') == 21
+    assert "Calf swelling (operated leg)" in html
+    assert 'value="2026-09-15"' in html
+
+
+def test_recording_a_visit_saves_pain_measures_and_symptoms(client, physio, patient,
+                                                           django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    response = post_visit(client, patient, visit_data(
+        pain_lumbar_bilateral_activity="5", pain_anterior_hip_rest="0", pain_knee_night="",
+        standing_tolerance_min="15", glute_bridge_lumbar_substitution="no", gait_symmetric_video="",
+        symptoms=["shooting_leg_pain"], notes="Walks with a stick",
+    ), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    entry = Entry.objects.get(patient=patient)
+    assert entry.recorded_by == physio
+    assert sorted((p.location, p.context, p.score) for p in entry.pain_scores.all()) == [
+        ("anterior_hip", "rest", 0), ("lumbar_bilateral", "activity", 5)]
+    assert entry.standing_tolerance_min == 15
+    assert entry.glute_bridge_lumbar_substitution is False
+    assert entry.gait_symmetric_video is None
+    assert [s.code for s in entry.symptoms.all()] == ["shooting_leg_pain"]
+    assert Flag.objects.filter(patient=patient, code="radicular_pain", entry=entry).exists()
+
+
+@pytest.mark.parametrize("bad, field, message", [
+    ({"pain_lumbar_bilateral_activity": "11"}, "pain_lumbar_bilateral_activity", "Pain is scored 0 to 10."),
+    ({"pain_knee_rest": "-1"}, "pain_knee_rest", "Pain is scored 0 to 10."),
+    ({"date": "2026-05-31"}, "date", "The date is before the surgery (01 Jun 2026)."),
+    ({"date": "2026-09-16"}, "date", "The date is in the future."),
+    ({"standing_tolerance_min": "2000"}, "standing_tolerance_min", "less than or equal to 1440"),
+])
+def test_bad_input_gets_a_field_message_and_saves_nothing(client, physio, patient, bad, field, message,
+                                                         django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    response = post_visit(client, patient, visit_data(pain_lumbar_unilateral_rest="3",
+                                                      symptoms=["calf_swelling"], **bad),
+                          django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert message in " ".join(errors[field])
+    assert message.replace("(", "").split()[0] in response.content.decode()
+    assert not Entry.objects.filter(patient=patient).exists()
+    assert not Flag.objects.filter(patient=patient).exists()
+
+
+def test_saving_a_visit_with_calf_swelling_shows_the_dvt_advice_at_once(client, physio, patient,
+                                                                       django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    response = post_visit(client, patient, visit_data(symptoms=["calf_swelling"]),
+                          django_capture_on_commit_callbacks)
+    page = client.get(response.url).content.decode()
+    assert "Signs of deep vein thrombosis" in page
+    assert "Arrange a same-day medical assessment for possible deep vein thrombosis" in page
+    assert "red-flag-alert" in page
+    flag = Flag.objects.get(patient=patient, code="dvt_signs")
+    assert flag.severity == "same_day"
+
+
+def test_editing_out_the_calf_swelling_closes_the_dvt_flag(client, physio, patient,
+                                                         django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(symptoms=["calf_swelling"], pain_lumbar_bilateral_activity="4"),
+               django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    assert Flag.objects.get(code="dvt_signs").closed_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]),
+                               visit_data(pain_lumbar_bilateral_activity="3"))
+    assert response.status_code == 302
+    flag = Flag.objects.get(code="dvt_signs")
+    assert flag.closed_at is not None
+    entry.refresh_from_db()
+    assert not entry.symptoms.exists()
+    assert [p.score for p in entry.pain_scores.all()] == [3]
+    assert entry.history.count() >= 2
+    assert entry.history.first().history_change_reason == f"Edited by {physio.display_name}"
+
+
+def test_edit_form_starts_from_the_recorded_values(client, physio, patient, django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(pain_buttock_si_night="7", gait_symmetric_video="yes",
+                                           symptoms=["fever"]), django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    form = client.get(reverse("visit_update", args=[patient.pk, entry.pk])).context["form"]
+    assert form["pain_buttock_si_night"].value() == 7
+    assert form["gait_symmetric_video"].value() == "yes"
+    assert form["symptoms"].value() == ["fever"]
+
+
+def test_deleting_a_visit_closes_its_flags_and_keeps_history(client, physio, patient,
+                                                            django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(symptoms=["calf_swelling"]), django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    confirm = client.get(reverse("visit_delete", args=[patient.pk, entry.pk]))
+    assert "Signs of deep vein thrombosis" in confirm.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("visit_delete", args=[patient.pk, entry.pk]))
+    assert response.status_code == 302
+    assert not Entry.objects.filter(pk=entry.pk).exists()
+    assert Flag.objects.get(code="dvt_signs").closed_at is not None
+    assert Entry.history.filter(id=entry.pk, history_type="-").exists()
+
+
+def test_acknowledging_needs_a_note(client, physio, patient, django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(symptoms=["calf_swelling"]), django_capture_on_commit_callbacks)
+    flag = Flag.objects.get(code="dvt_signs")
+    url = reverse("flag_acknowledge", args=[patient.pk, flag.pk])
+    page = client.post(url, {"note": "   "}, follow=True).content.decode()
+    assert "Add a note saying what was done." in page
+    flag.refresh_from_db()
+    assert flag.acknowledged_at is None
+    client.post(url, {"note": "Same-day GP appointment booked"})
+    flag.refresh_from_db()
+    assert (flag.acknowledged_by, flag.acknowledgement_note) == (physio, "Same-day GP appointment booked")
+    page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
+    assert "Same-day GP appointment booked" in page

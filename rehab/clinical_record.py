@@ -6,40 +6,50 @@ entries, one for their pain scores, one for their symptoms.
 
 from collections import defaultdict
 
-from django.db.models import Prefetch
-
 from content.models import ExitCriterion
-from patients.models import Entry, EntrySymptom, PainScore
+from patients.models import MEASURE_FIELDS, Entry, EntrySymptom, PainScore
 from rehab import rules
 
-
-def to_rule_entry(entry: Entry) -> rules.Entry:
-    """One ORM entry (with prefetched pain scores and symptoms) as rule data."""
-    return rules.Entry(
-        id=entry.pk,
-        kind=entry.kind,
-        date=entry.date,
-        pain=tuple(
-            rules.PainScore(location=p.location, context=p.context, score=p.score)
-            for p in entry.pain_scores.all()
-        ),
-        measures=entry.measures,
-        symptoms=frozenset(s.code for s in entry.symptoms.all()),
-    )
-
-
-def entries_with_details():
-    return Entry.objects.prefetch_related(
-        Prefetch("pain_scores", queryset=PainScore.objects.order_by()),
-        Prefetch("symptoms", queryset=EntrySymptom.objects.order_by()),
-    ).order_by("patient_id", "date", "created_at")
+ENTRY_COLUMNS = ("id", "patient_id", "kind", "date", *MEASURE_FIELDS)
 
 
 def entries_by_patient(patient_ids) -> dict:
-    """{patient_id: [rules.Entry, oldest first]} for the given patients."""
+    """{patient_id: [rules.Entry, oldest first]} for the given patients.
+
+    Plain `values_list` rows rather than model instances: the sweep reads
+    every entry of every active patient, and building rule data straight from
+    tuples is several times faster than ORM objects with prefetches.
+    """
+    patient_ids = list(patient_ids)
+    pain = defaultdict(list)
+    for entry_id, location, context, score in PainScore.objects.filter(
+        entry__patient_id__in=patient_ids
+    ).order_by().values_list("entry_id", "location", "context", "score"):
+        pain[entry_id].append(rules.PainScore(location=location, context=context, score=score))
+    symptoms = defaultdict(set)
+    for entry_id, code in EntrySymptom.objects.filter(
+        entry__patient_id__in=patient_ids
+    ).order_by().values_list("entry_id", "code"):
+        symptoms[entry_id].add(code)
+
     grouped = defaultdict(list)
-    for entry in entries_with_details().filter(patient_id__in=list(patient_ids)):
-        grouped[entry.patient_id].append(to_rule_entry(entry))
+    rows = (
+        Entry.objects.filter(patient_id__in=patient_ids)
+        .order_by("patient_id", "date", "created_at")
+        .values_list(*ENTRY_COLUMNS)
+    )
+    for entry_id, patient_id, kind, date, *measures in rows:
+        grouped[patient_id].append(
+            rules.Entry(
+                id=entry_id,
+                kind=kind,
+                date=date,
+                pain=tuple(pain.get(entry_id, ())),
+                measures={name: value for name, value in zip(MEASURE_FIELDS, measures, strict=True)
+                          if value is not None},
+                symptoms=frozenset(symptoms.get(entry_id, ())),
+            )
+        )
     return grouped
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,7 +121,9 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for) -> ReconcileS
             closed += Flag.objects.filter(pk__in=stale_progress, closed_at__isnull=True).update(
                 closed_at=started_at, closed_reason="The condition no longer holds."
             )
-        Entry.objects.filter(patient_id__in=ids, updated_at__lte=started_at).update(flags_checked_at=started_at)
+        Entry.objects.filter(patient_id__in=ids, updated_at__lte=started_at).filter(
+            Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
+        ).update(flags_checked_at=started_at)
 
     raised = {}
     for flag in created:

@@ -86,7 +86,8 @@ def test_bad_input_writes_nothing_and_explains_in_plain_words(client, portal, pl
     page = response.content.decode()
     assert any(text in page for text in ("Choose a number from 0", "Please tick only", "Nothing was filled in"))
     assert not Entry.objects.filter(patient=planned_patient).exists()
-    assert not EntrySymptom.objects.exists() and not PainScore.objects.exists()
+    assert not EntrySymptom.objects.filter(entry__patient=planned_patient).exists()
+    assert not PainScore.objects.filter(entry__patient=planned_patient).exists()
 
 
 def test_a_result_page_of_another_patient_answers_404(client, portal, physio, clinic):
@@ -107,4 +108,4 @@ def test_a_revoked_link_cannot_report(client, portal, planned_patient, physio):
     _, token = portal
     portal_link_revoke(patient=planned_patient, revoked_by=physio)
     assert client.post(f"/p/{token}/report/", {"pain_knee_rest": "3"}).status_code == 404
-    assert not Entry.objects.exists()
+    assert not Entry.objects.filter(patient=planned_patient).exists()

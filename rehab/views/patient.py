@@ -9,6 +9,7 @@ from rehab import selectors
 from rehab.charts.pain import Reading, pain_chart
 from rehab.flags import flag_acknowledge
 from rehab.forms import AcknowledgeForm
+from rehab.portal.selectors import plan_panel_context
 from rehab.views.access import get_patient_for_user
 from rehab.views.roles import can_act, clinic_timezone, require_physio
 
@@ -50,6 +51,7 @@ def patient_detail(request, patient_id):
         "flags_closed": closed,
         "can_act": can_act(request.user),
         "ack_form": AcknowledgeForm(),
+        **plan_panel_context(patient, request.user),
     })
 
 

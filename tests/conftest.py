@@ -36,3 +36,8 @@ def outsider(other_clinic):
 @pytest.fixture
 def patient(clinic, physio):
     return PatientFactory(clinic=clinic, physio=physio, ref="P-0001")
+
+
+# The browser fixtures live in one place so that a single Playwright session
+# serves every browser test, wherever its module sits.
+from tests.browser.support import browser, new_page, page  # noqa: E402, F401

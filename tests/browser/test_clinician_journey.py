@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from rehab.models import Flag, PhaseTransition
-from tests.browser.conftest import PHONE, login, screenshot
+from tests.browser.support import PHONE, login, screenshot
 from tests.factories import (
     ClinicFactory,
     EntryFactory,

@@ -11,7 +11,7 @@ from rehab.models import Flag
 from rehab.plans import plan_assign_from_template
 from rehab.portal import ratelimit
 from rehab.portal.links import portal_link_issue
-from tests.browser.conftest import ARTIFACTS, PHONE, login, screenshot
+from tests.browser.support import ARTIFACTS, PHONE, login, screenshot
 from tests.factories import ClinicAdminFactory, ClinicFactory, PatientFactory, PhysioFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,8 +4,6 @@ import datetime as dt
 import pytest
 import time_machine
 
-from tests.browser.conftest import browser, new_page  # noqa: F401  (for test_browser.py)
-
 TODAY = dt.date(2026, 11, 22)
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from patients.models import Patient
-from tests.browser.conftest import PHONE, login, screenshot
+from tests.browser.support import PHONE, login, screenshot
 
 from .conftest import caseload_doc, patient_doc
 

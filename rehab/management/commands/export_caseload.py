@@ -1,4 +1,3 @@
-import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,6 +5,7 @@ from patients.models import Clinic
 from rehab.interchange.csv_export import iter_caseload_csv
 from rehab.interchange.exporter import iter_caseload_json
 from rehab.interchange.fhir import iter_caseload_fhir
+from rehab.management.arguments import iso_date
 
 
 class Command(BaseCommand):
@@ -14,23 +14,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--clinic", help="The clinic's slug (optional when there is only one clinic).")
         parser.add_argument("--format", choices=("json", "csv", "fhir"), default="json")
-        parser.add_argument("--as-of", help="Evaluate the computed fields at this date (YYYY-MM-DD); default today.")
+        parser.add_argument("--as-of", type=iso_date, help="Evaluate the computed fields at this date (YYYY-MM-DD); default today.")
         parser.add_argument("-o", "--output", help="Write to this file instead of standard output.")
 
     def handle(self, clinic=None, format="json", as_of=None, output=None, **options):
         clinic_obj = self._clinic(clinic)
-        as_of_date = None
-        if as_of:
-            try:
-                as_of_date = dt.date.fromisoformat(as_of)
-            except ValueError:
-                raise CommandError(f"--as-of “{as_of}” is not a date (YYYY-MM-DD).") from None
+
         if format == "csv":
             pieces = iter_caseload_csv(clinic_obj)
         elif format == "fhir":
             pieces = iter_caseload_fhir(clinic_obj)
         else:
-            pieces = iter_caseload_json(clinic_obj, as_of=as_of_date)
+            pieces = iter_caseload_json(clinic_obj, as_of=as_of)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as out:
                 for piece in pieces:

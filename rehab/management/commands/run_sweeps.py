@@ -1,10 +1,10 @@
-import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from content import codes
 from patients.models import Clinic
+from rehab.management.arguments import iso_date
 from rehab.models import Flag
 from rehab.sweeps import sweep_run
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--clinic", help="Only this clinic (slug).")
-        parser.add_argument("--as-of", help="Evaluate at this date (YYYY-MM-DD); default: each clinic's today.")
+        parser.add_argument("--as-of", type=iso_date, help="Evaluate at this date (YYYY-MM-DD); default: each clinic's today.")
 
     def handle(self, clinic=None, as_of=None, **options):
         clinic_obj = None
@@ -24,13 +24,8 @@ class Command(BaseCommand):
                 clinic_obj = Clinic.objects.get(slug=clinic)
             except Clinic.DoesNotExist:
                 raise CommandError(f"No clinic with the slug “{clinic}”.") from None
-        as_of_date = None
-        if as_of:
-            try:
-                as_of_date = dt.date.fromisoformat(as_of)
-            except ValueError:
-                raise CommandError(f"--as-of “{as_of}” is not a date (YYYY-MM-DD).") from None
-        summary = sweep_run(clinic=clinic_obj, as_of=as_of_date)
+
+        summary = sweep_run(clinic=clinic_obj, as_of=as_of)
         flags = Flag.objects.open()
         if clinic_obj:
             flags = flags.filter(patient__clinic=clinic_obj)

@@ -12,7 +12,14 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from content import codes
 from patients.models import Clinic, Entry, Patient
-from rehab.flags import ReconcileSummary, flags_notify_pending, patient_facts, patients_reconcile
+from rehab.clinical_record import keyset_chunks
+from rehab.flags import (
+    PATIENT_FIELDS,
+    PatientFacts,
+    ReconcileSummary,
+    flags_notify_pending,
+    patients_reconcile,
+)
 
 BATCH_SIZE = 500
 
@@ -31,16 +38,9 @@ def sweep_run(*, clinic: Clinic | None = None, as_of: dt.date | None = None, bat
     summary = ReconcileSummary(raised={})
     for each in clinics:
         day = as_of or each.today()
-        queryset = sweep_patients(each).order_by("pk")
-        last_id = None
-        while True:
-            page = queryset if last_id is None else queryset.filter(pk__gt=last_id)
-            batch = patient_facts(page[:batch_size])
-            if not batch:
-                break
+        rows = sweep_patients(each).values(*PATIENT_FIELDS)
+        for chunk in keyset_chunks(rows, key="id", size=batch_size):
+            batch = [PatientFacts(**row) for row in chunk]
             summary.merge(patients_reconcile(batch, as_of_for=lambda _clinic_id, day=day: day))
-            last_id = batch[-1].id
-            if len(batch) < batch_size:
-                break
     summary.notified = flags_notify_pending()
     return summary

@@ -12,47 +12,18 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from content import codes
-from patients.models import MEASURE_FIELDS, AssignedPlanItem, Clinic, Entry, EntrySymptom, PainScore, Patient
+from patients.models import AssignedPlanItem, Clinic, Patient
 from rehab import rules
-from rehab.clinical_record import exit_criteria_by_phase
+from rehab.clinical_record import EntryRow, entry_rows, exit_criteria_by_phase, keyset_chunks
 from rehab.interchange.schema import FORMAT
 from rehab.models import Flag, PhaseTransition
 
 CHUNK_SIZE = 500
-
-
-@dataclass
-class PainRow:
-    id: int
-    location: str
-    context: str
-    score: int
-
-
-@dataclass
-class EntryRow:
-    """An entry read as plain values: an export reads hundreds of thousands, and
-    model instances (with prefetch bookkeeping) would cost ten times as much."""
-
-    id: object
-    kind: str
-    date: dt.date
-    ref: str
-    notes: str
-    measures: dict
-    pain: list = field(default_factory=list)
-    symptoms: list = field(default_factory=list)
-
-    def as_rule_entry(self) -> rules.Entry:
-        return rules.Entry(
-            id=self.id, kind=self.kind, date=self.date, measures=self.measures, symptoms=self.symptoms,
-            pain=[rules.PainScore(location=p.location, context=p.context, score=p.score) for p in self.pain],
-        )
 
 
 @dataclass
@@ -66,13 +37,8 @@ class PatientRecord:
 
 def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) -> Iterator[PatientRecord]:
     """Every patient of the clinic with their record, by ref, one chunk in memory at a time."""
-    queryset = Patient.objects.filter(clinic=clinic).select_related("physio").order_by("ref")
-    last_ref = None
-    while True:
-        page = queryset if last_ref is None else queryset.filter(ref__gt=last_ref)
-        patients = list(page[:chunk_size])
-        if not patients:
-            return
+    queryset = Patient.objects.filter(clinic=clinic).select_related("physio")
+    for patients in keyset_chunks(queryset, key="ref", size=chunk_size):
         ids = [p.pk for p in patients]
         entries = entry_rows(ids)
         transitions = _grouped(
@@ -93,39 +59,6 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
                 open_flags=open_flags.get(patient.pk, []),
                 plan_items=plans.get(patient.pk, []),
             )
-        last_ref = patients[-1].ref
-        if len(patients) < chunk_size:
-            return
-
-
-def entry_rows(patient_ids) -> dict:
-    """{patient_id: [EntryRow, oldest first]} in three queries."""
-    grouped, by_id = defaultdict(list), {}
-    rows = (
-        Entry.objects.filter(patient_id__in=patient_ids)
-        .order_by("patient_id", "date", "created_at")
-        .values_list("id", "patient_id", "kind", "date", "ref", "notes", *MEASURE_FIELDS)
-    )
-    for entry_id, patient_id, kind, date, ref, notes, *measures in rows:
-        entry = EntryRow(entry_id, kind, date, ref, notes,
-                         {name: value for name, value in zip(MEASURE_FIELDS, measures, strict=True)
-                          if value is not None})
-        by_id[entry_id] = entry
-        grouped[patient_id].append(entry)
-    pain = (
-        PainScore.objects.filter(entry__patient_id__in=patient_ids)
-        .order_by("entry_id", "location", "context")
-        .values_list("id", "entry_id", "location", "context", "score")
-    )
-    for pain_id, entry_id, location, context, score in pain:
-        by_id[entry_id].pain.append(PainRow(pain_id, location, context, score))
-    symptoms = (
-        EntrySymptom.objects.filter(entry__patient_id__in=patient_ids)
-        .order_by("entry_id", "code").values_list("entry_id", "code")
-    )
-    for entry_id, code in symptoms:
-        by_id[entry_id].symptoms.append(code)
-    return grouped
 
 
 def _grouped(queryset):

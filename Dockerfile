@@ -10,4 +10,4 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic
 RUN useradd --system --uid 1000 kinetic && chown -R kinetic /app
 USER kinetic
 EXPOSE 8000
-CMD ["gunicorn", "rehab.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "rehab.wsgi:application"]  # settings in gunicorn.conf.py

@@ -165,3 +165,16 @@ def test_fhir_bundle_is_valid_r4_and_its_references_resolve(demo):
         c for c, _ in codes.CONTEXTS}
     active_plans = [c for c in by_type["CarePlan"] if c["status"] == "active"]
     assert active_plans and all(plan.get("activity") for plan in active_plans)
+
+
+def test_csv_never_hands_a_spreadsheet_a_formula(clinic, physio):
+    from rehab.entries import entry_create
+    from rehab.interchange.csv_export import iter_caseload_csv
+    from tests.factories import PatientFactory
+
+    patient = PatientFactory(clinic=clinic, physio=physio, ref='=HYPERLINK("http://evil.example","x")')
+    entry_create(patient=patient, kind="visit", date=patient.programme_start,
+                 pain=[("knee", "rest", 1)])
+    rows = list(csv.DictReader(io.StringIO("".join(iter_caseload_csv(clinic)))))
+    assert rows[0]["ref"] == "'" + patient.ref
+    assert rows[0]["score"] == "1"

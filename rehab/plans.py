@@ -5,15 +5,36 @@ Retired exercises (``Exercise.is_active=False``) stay in the plans that already
 hold them, but are never added to a plan, from a template or by hand.
 """
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from simple_history.utils import bulk_create_with_history
 
 from content.models import Exercise, PhaseTemplateItem
 from patients.models import AssignedPlanItem, Patient
 
 UP = "up"
 DOWN = "down"
+
+
+def plans_assign_from_templates(*, patients, history=None) -> int:
+    """Give newly created patients their phase's template as a plan, in bulk
+    (the importer's counterpart of plan_assign_from_template)."""
+    clinic_ids = {p.clinic_id for p in patients}
+    templates = defaultdict(list)
+    for item in PhaseTemplateItem.objects.filter(
+        phase__clinic_id__in=clinic_ids, exercise__is_active=True
+    ).select_related("phase").order_by("phase_id", "order", "id"):
+        templates[(item.phase.clinic_id, item.phase.code)].append(item)
+    items = [
+        AssignedPlanItem(patient=patient, exercise_id=item.exercise_id, order=position, dosage=item.dosage)
+        for patient in patients
+        for position, item in enumerate(templates.get((patient.clinic_id, patient.phase), []), start=1)
+    ]
+    bulk_create_with_history(items, AssignedPlanItem, batch_size=2000, **(history or {}))
+    return len(items)
 
 
 def plan_assign_from_template(*, patient: Patient, phase_code: str | None = None) -> list[AssignedPlanItem]:

@@ -3,10 +3,10 @@ of it in one transaction, or nothing.
 
 Writes are batched (bulk inserts with their history rows, a fixed number of
 queries per batch of patients). `bulk_create` fires no signals, so the
-imported entries are sent to the programme engine explicitly afterwards: one
-task per patient for a small import, the batched reconciliation for a large
-one. Either way an entry whose evaluation is lost is picked up by the sweep
-(its `flags_checked_at` is empty).
+imported entries are sent to the programme engine explicitly afterwards,
+through its batched reconciliation (the sweep's path); an entry whose
+evaluation is lost is picked up by the next sweep (its `flags_checked_at` is
+empty). New patients start with their phase's exercise template as a plan.
 """
 
 from __future__ import annotations
@@ -21,15 +21,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient, User
-from rehab import flags
-from rehab.entries import patient_evaluate_later
+from rehab import flags, plans
 from rehab.interchange import schema
 from rehab.models import PhaseTransition
 
 BATCH_SIZE = 500
 # Above this many touched patients the flags are reconciled in batches in
 # this process instead of one Celery task per patient.
-LARGE_IMPORT_PATIENTS = 200
 CHANGE_REASON = "Imported from a caseload file"
 PATIENT_UPDATE_FIELDS = (
     "given_name", "family_name", "date_of_birth", "physio_id", "operated_side", "surgery_date",
@@ -129,21 +127,12 @@ def caseload_import(
             return result
         for patient_id in phase_changed:
             flags.progress_flags_close_on_phase_move(patient_id=patient_id)
-        if len(touched) <= LARGE_IMPORT_PATIENTS:
-            for patient_id in touched:
-                patient_evaluate_later(patient_id)
     result.written = True
-    if len(touched) > LARGE_IMPORT_PATIENTS:
-        patients_reconcile_in_batches(touched, as_of=clinic.today())
+    # The engine's own batched path (what the sweep runs), once the data is
+    # committed; should it fail, the entries stay unchecked and the next sweep
+    # raises their flags.
+    flags.patients_reconcile_by_id(touched)
     return result
-
-
-def patients_reconcile_in_batches(patient_ids, *, as_of, batch_size=BATCH_SIZE):
-    for start in range(0, len(patient_ids), batch_size):
-        ids = patient_ids[start:start + batch_size]
-        facts = flags.patient_facts(Patient.objects.filter(pk__in=ids))
-        flags.patients_reconcile(facts, as_of_for=lambda _clinic_id: as_of)
-        flags.flags_notify_pending(patient_ids=ids)
 
 
 def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
@@ -223,6 +212,7 @@ def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff
     history = dict(default_user=by, default_change_reason=CHANGE_REASON)
     if new_patients:
         bulk_create_with_history(new_patients, Patient, batch_size=BATCH_SIZE, **history)
+        plans.plans_assign_from_templates(patients=new_patients, history=history)
     if updated_patients:
         bulk_update_with_history(updated_patients, Patient, list(PATIENT_UPDATE_FIELDS) + ["updated_at"],
                                  batch_size=BATCH_SIZE, **history)

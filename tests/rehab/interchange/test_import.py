@@ -103,8 +103,7 @@ def test_imported_entries_raise_their_flags(clinic, physio, django_capture_on_co
     assert flag.entry.patient.ref == "P-0001"
 
 
-def test_a_large_import_reconciles_flags_in_batches(clinic, physio, monkeypatch):
-    monkeypatch.setattr(importer, "LARGE_IMPORT_PATIENTS", 1)
+def test_an_import_reconciles_flags_in_batches_without_a_task_per_entry(clinic, physio):
     first, second = patient_doc("P-0001"), patient_doc("P-0002")
     for doc in (first, second):
         doc["self_reports"][0]["symptoms"] = ["saddle_numbness"]
@@ -132,3 +131,13 @@ def test_a_physio_of_another_clinic_is_unknown(clinic, physio, outsider):
 
     assert [str(e) for e in result.errors] == [
         "P-0001 physio: 'outsider' is not a physiotherapist of this clinic"]
+
+
+def test_new_patients_start_with_their_phase_template_as_plan(clinic, physio):
+    caseload_import(caseload_doc(patient_doc("P-0001"), patient_doc("P-0002", phase="discharged")))
+    normalise = Patient.objects.get(ref="P-0001")
+    template = list(clinic.phases.get(code="normalise").template_items.values_list("exercise__name", flat=True))
+    assert list(normalise.plan_items.values_list("exercise__name", flat=True)) == template
+    assert not Patient.objects.get(ref="P-0002").plan_items.exists()
+    assert normalise.plan_items.first().history.first().history_change_reason
+

@@ -21,7 +21,7 @@ from rehab.portal import links, segno_svg
 from rehab.portal.forms import PlanItemAddForm, PlanItemUpdateForm
 from rehab.portal.selectors import library_context
 from rehab.views.access import get_patient_for_user
-from rehab.views.roles import clinic_timezone, require_physio
+from rehab.views.roles import require_physio
 
 
 @login_required
@@ -118,7 +118,6 @@ def plan_replace_with_template(request, patient_id):
 
 @never_cache
 @login_required
-@clinic_timezone
 @require_POST
 def portal_link_issue(request, patient_id):
     """Issue a link and show it once: the token is in this response only."""

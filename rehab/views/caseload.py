@@ -3,11 +3,9 @@ from django.shortcuts import render
 
 from rehab import selectors
 from rehab.forms import CaseloadFilterForm
-from rehab.views.roles import clinic_timezone
 
 
 @login_required
-@clinic_timezone
 def caseload(request):
     user = request.user
     if user.clinic_id is None:

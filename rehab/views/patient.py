@@ -11,7 +11,7 @@ from rehab.flags import flag_acknowledge
 from rehab.forms import AcknowledgeForm
 from rehab.portal.selectors import plan_panel_context
 from rehab.views.access import get_patient_for_user
-from rehab.views.roles import can_act, clinic_timezone, require_physio
+from rehab.views.roles import can_act, require_physio
 
 PAIN_THRESHOLD_LABELS = {codes.ACTIVITY_PAIN: ("activity", "Activity"), codes.REST_PAIN: ("rest", "Rest")}
 
@@ -34,7 +34,6 @@ def patient_pain_chart(record, transitions):
 
 
 @login_required
-@clinic_timezone
 def patient_detail(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
     record = selectors.patient_record(patient)
@@ -56,7 +55,6 @@ def patient_detail(request, patient_id):
 
 
 @login_required
-@clinic_timezone
 @require_POST
 def flag_acknowledge_view(request, patient_id, flag_id):
     patient = get_patient_for_user(request.user, patient_id)

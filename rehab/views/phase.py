@@ -8,11 +8,10 @@ from rehab.forms import PhaseMoveForm
 from rehab.phase_moves import PhaseMoveConflict, patient_move_phase
 from rehab.views.access import get_patient_for_user
 from rehab.views.patient import patient_url
-from rehab.views.roles import clinic_timezone, require_physio
+from rehab.views.roles import require_physio
 
 
 @login_required
-@clinic_timezone
 def phase_move(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
     require_physio(request.user)

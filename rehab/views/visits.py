@@ -12,7 +12,7 @@ from rehab.clinical_record import entries_by_patient
 from rehab.forms import VisitForm
 from rehab.views.access import get_patient_for_user
 from rehab.views.patient import patient_url
-from rehab.views.roles import clinic_timezone, require_physio
+from rehab.views.roles import require_physio
 
 
 def _visit(patient, entry_id):
@@ -52,7 +52,6 @@ def _save(request, form, save):
 
 
 @login_required
-@clinic_timezone
 def visit_create(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
     require_physio(request.user)
@@ -71,7 +70,6 @@ def visit_create(request, patient_id):
 
 
 @login_required
-@clinic_timezone
 def visit_update(request, patient_id, entry_id):
     patient = get_patient_for_user(request.user, patient_id)
     entry = _visit(patient, entry_id)
@@ -92,7 +90,6 @@ def visit_update(request, patient_id, entry_id):
 
 
 @login_required
-@clinic_timezone
 def visit_delete(request, patient_id, entry_id):
     patient = get_patient_for_user(request.user, patient_id)
     entry = _visit(patient, entry_id)

@@ -34,15 +34,33 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def portal_link_issue(*, patient: Patient, issued_by, days: int | None = None) -> tuple[PortalLink, str]:
+class PortalLinkChanged(Exception):
+    """The patient's live link is no longer the one the physio saw."""
+
+
+ANY_LINK = object()
+
+
+def portal_link_issue(
+    *, patient: Patient, issued_by, replaces=ANY_LINK, days: int | None = None
+) -> tuple[PortalLink, str]:
     """Issue a new link, revoking the patient's live one. Returns (link, token):
-    the token exists only in this return value."""
+    the token exists only in this return value.
+
+    `replaces` is the id of the live link the physio saw (None: no link). If
+    another link was issued since (a colleague, or the browser re-sending the
+    form on refresh), PortalLinkChanged is raised and nothing changes, so the
+    link the patient was just given keeps working.
+    """
     days = settings.PORTAL_LINK_DAYS if days is None else days
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
         # Serialise issuers: the database allows one unrevoked link per patient.
         Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        current = live_link(patient)
+        if replaces is not ANY_LINK and (current.pk if current else None) != replaces:
+            raise PortalLinkChanged
         for old in PortalLink.objects.filter(patient=patient, revoked_at__isnull=True):
             old.revoked_at = now
             old._change_reason = "Replaced by a new link"

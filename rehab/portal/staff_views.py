@@ -122,13 +122,27 @@ def plan_replace_with_template(request, patient_id):
 def portal_link_issue(request, patient_id):
     """Issue a link and show it once: the token is in this response only."""
     patient = _patient_for_physio(request, patient_id)
-    link, token = links.portal_link_issue(patient=patient, issued_by=request.user)
+    try:
+        # The panel's form names the live link it showed ("" for none).
+        replaces = _link_id(request.POST.get("replaces"))
+        link, token = links.portal_link_issue(patient=patient, issued_by=request.user, replaces=replaces)
+    except (links.PortalLinkChanged, ValueError):
+        messages.warning(request, "A new portal link was issued for this patient a moment ago (perhaps the page "
+                                  "was refreshed); it stays valid. Issue another only if the patient needs it.")
+        return _back_to_plan(patient)
     url = request.build_absolute_uri(reverse("portal", args=[token]))
     response = render(request, "rehab/portal_link_issued.html", {
         "patient": patient, "link": link, "url": url, "qr_svg": segno_svg.qr_svg(url),
     })
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _link_id(posted):
+    """The form's `replaces`: absent → no check; "" → no link; else a link id."""
+    if posted is None:
+        return links.ANY_LINK
+    return int(posted) if posted else None
 
 
 @login_required

@@ -117,3 +117,23 @@ def test_issue_and_revoke_are_in_the_links_history(portal, physio):
     assert reasons[0] == "Issued"
     assert reasons[-1].startswith("Revoked")
     assert timezone.now() >= link.history.latest().revoked_at
+
+
+def test_issuing_again_from_a_stale_page_keeps_the_link_just_given(client, physio, patient):
+    from django.urls import reverse
+
+    from patients.models import PortalLink
+
+    client.force_login(physio)
+    url = reverse("portal_link_issue", args=[patient.pk])
+    first = client.post(url, {"replaces": ""})
+    assert first.status_code == 200
+    issued = PortalLink.objects.get(patient=patient, revoked_at__isnull=True)
+    # The browser re-sends the same form (refresh), still saying "no link yet".
+    again = client.post(url, {"replaces": ""}, follow=True)
+    assert "issued for this patient a moment ago" in again.content.decode()
+    assert PortalLink.objects.get(patient=patient, revoked_at__isnull=True) == issued
+    assert PortalLink.objects.filter(patient=patient).count() == 1
+    # From a page that shows the current link, a new one replaces it.
+    assert client.post(url, {"replaces": str(issued.pk)}).status_code == 200
+    assert PortalLink.objects.get(patient=patient, revoked_at__isnull=True) != issued

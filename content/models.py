@@ -74,7 +74,9 @@ class ExitCriterion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_measure_display()} {self.comparator} {self.threshold}"
+        if self.measure in BOOLEAN_MEASURES:
+            return f"{self.get_measure_display()}: {'yes' if self.threshold else 'no'}"
+        return f"{self.get_measure_display()} {self.get_comparator_display()} {self.threshold}"
 
 
 class Exercise(models.Model):

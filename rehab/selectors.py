@@ -217,13 +217,17 @@ class CriterionRow:
     status: str  # rules MET / NOT_MET / UNKNOWN
 
 
+def criterion_target(measure: str, comparator: str, threshold: int) -> str:
+    """“≤ 4/10”, “≥ 20 min”, or “Yes”/“No” for a yes/no measure."""
+    if codes.CRITERION_MEASURE_KINDS[measure] == codes.BOOL:
+        return format_measure(measure, bool(threshold))
+    return f"{COMPARATOR_LABELS[comparator]} {format_measure(measure, threshold)}"
+
+
 def criterion_rows(results) -> list[CriterionRow]:
     rows = []
     for r in results:
-        if codes.CRITERION_MEASURE_KINDS[r.measure] == codes.BOOL:
-            target = format_measure(r.measure, bool(r.threshold))
-        else:
-            target = f"{COMPARATOR_LABELS[r.comparator]} {format_measure(r.measure, r.threshold)}"
+        target = criterion_target(r.measure, r.comparator, r.threshold)
         rows.append(CriterionRow(
             label=MEASURE_LABELS[r.measure], target=target, latest=format_measure(r.measure, r.value),
             evidence_date=r.evidence_date, status=r.status,

@@ -4,6 +4,7 @@ already loaded: no queries here."""
 from django import template
 
 from content import codes
+from rehab import selectors
 
 register = template.Library()
 
@@ -45,3 +46,9 @@ def phase_label(phase):
 @register.filter
 def severity_label(severity):
     return SEVERITY_LABELS.get(severity, severity)
+
+
+@register.filter
+def criterion_target(criterion):
+    """An ExitCriterion as the clinic reads it: “≤ 4/10”, “≥ 20 min”, “Yes”."""
+    return selectors.criterion_target(criterion.measure, criterion.comparator, criterion.threshold)

@@ -197,3 +197,12 @@ def test_the_template_exercise_picker_offers_only_active_exercises(client, clini
     results = client.get(reverse("admin:autocomplete"), params).json()["results"]
     offered = {row["text"] for row in results}
     assert offered and not any("Clamshells" in text for text in offered)
+
+
+def test_the_library_states_exit_criteria_in_the_clinics_words(client, physio):
+    client.force_login(physio)
+    page = client.get(reverse("library")).content.decode()
+    assert "Back/hip pain on activity (0-10): ≤ 4/10" in page
+    assert "Symmetric gait on video: Yes" in page
+    assert "Lumbar substitution in glute bridge: No" in page
+    assert "= 1" not in page and "= 0" not in page

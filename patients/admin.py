@@ -15,6 +15,11 @@ class ClinicAdmin(ClinicScopedAdmin, admin.ModelAdmin):
     def has_add_permission(self, request, *args):
         return request.user.is_superuser
 
+    def get_readonly_fields(self, request, obj=None):
+        # The slug names the clinic in import files and exports: only the
+        # service operator changes it.
+        return [] if request.user.is_superuser else ["slug"]
+
 
 @admin.register(User)
 class StaffAdmin(ClinicScopedAdmin, UserAdmin):

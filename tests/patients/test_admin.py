@@ -117,3 +117,13 @@ def test_exit_criterion_thresholds_are_editable_inline(client, clinic_admin):
     response = client.get(reverse("admin:content_phase_change", args=[phase.pk]))
     assert b"exit_criteria-0-threshold" in response.content
     assert ExitCriterion.objects.filter(phase=phase).count() == 2
+
+
+def test_clinic_admin_renames_their_clinic_but_not_its_slug(client, clinic_admin):
+    clinic = clinic_admin.clinic
+    client.force_login(clinic_admin)
+    url = reverse("admin:patients_clinic_change", args=[clinic.pk])
+    response = client.post(url, {"name": "Riverside Physio Ltd", "slug": "stolen", "time_zone": "Europe/London"})
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.name == "Riverside Physio Ltd" and clinic.slug == "riverside"

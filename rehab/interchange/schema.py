@@ -188,14 +188,21 @@ class _PatientChecker:
 
     # Field readers: each returns the value or None (after recording an error).
 
-    def text(self, obj, key, path, *, required=True, max_length=None):
+    def _string(self, obj, key, path, *, required, expected):
+        """The string at `key`, or None after an error for a missing or non-text value."""
         value = obj.get(key)
         if value is None:
             if required:
                 self.error(path, "missing")
             return None
         if not isinstance(value, str):
-            self.error(path, f"must be text, not {_kind(value)}")
+            self.error(path, f"must be {expected}, not {_kind(value)}")
+            return None
+        return value
+
+    def text(self, obj, key, path, *, required=True, max_length=None):
+        value = self._string(obj, key, path, required=required, expected="text")
+        if value is None:
             return None
         value = value.strip()
         if required and not value:
@@ -207,13 +214,8 @@ class _PatientChecker:
         return value
 
     def date(self, obj, key, path, *, required=True):
-        value = obj.get(key)
+        value = self._string(obj, key, path, required=required, expected="a date (YYYY-MM-DD)")
         if value is None:
-            if required:
-                self.error(path, "missing")
-            return None
-        if not isinstance(value, str):
-            self.error(path, f"must be a date (YYYY-MM-DD), not {_kind(value)}")
             return None
         try:
             if len(value) != 10:

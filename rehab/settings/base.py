@@ -136,17 +136,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-if REDIS_URL:
-    CACHES = {
+def redis_cache(url, *, prefix="kinetic"):
+    """The cache (portal rate limits) on Redis; short timeouts so a dead Redis
+    slows nothing down."""
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "kinetic",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+CACHES = redis_cache(REDIS_URL) if REDIS_URL else {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

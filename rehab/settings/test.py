@@ -1,7 +1,7 @@
 """The test suite: real PostgreSQL and Redis (DATABASE_URL / REDIS_URL)."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, redis_cache
 
 SECRET_KEY = "test-only"  # noqa: S105
 DEBUG = False
@@ -22,11 +22,4 @@ DATABASES = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "kinetic-test",
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-    }
-}
+CACHES = redis_cache(REDIS_URL, prefix="kinetic-test")

@@ -4,29 +4,53 @@ Counts live in Django's cache (Redis): a fixed 10-minute window per client
 address, started by the first bad token. While a client is over the limit
 every portal request from it answers 429, valid token or not, so the limit
 cannot be used to tell good tokens from bad ones.
+
+If the cache (Redis) is unreachable the limit fails open: a patient must
+still reach their plan and the "seek same-day care" advice.
 """
 
+import logging
+
+from django.conf import settings
 from django.core.cache import cache
+
+log = logging.getLogger(__name__)
 
 BAD_TOKEN_LIMIT = 20
 WINDOW_SECONDS = 10 * 60
 
 
+def client_address(request) -> str:
+    """The client's address. Behind TRUSTED_PROXY_HOPS proxies (the TLS proxy
+    in front of gunicorn) it is the X-Forwarded-For entry the nearest trusted
+    proxy added; entries further left are the client's own and never trusted."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
 def _key(request) -> str:
-    # REMOTE_ADDR: behind the proxy the deployment sets it from the trusted
-    # proxy header; a client-supplied X-Forwarded-For is never trusted here.
-    return f"portal-bad-token:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    return f"portal-bad-token:{client_address(request)}"
 
 
 def is_limited(request) -> bool:
-    return (cache.get(_key(request)) or 0) >= BAD_TOKEN_LIMIT
+    try:
+        return (cache.get(_key(request)) or 0) >= BAD_TOKEN_LIMIT
+    except Exception:
+        log.warning("Portal rate limit unavailable (cache unreachable); allowing the request", exc_info=True)
+        return False
 
 
 def bad_token_record(request) -> None:
     key = _key(request)
-    if cache.add(key, 1, timeout=WINDOW_SECONDS):
-        return
     try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=WINDOW_SECONDS)
+        if cache.add(key, 1, timeout=WINDOW_SECONDS):
+            return
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=WINDOW_SECONDS)
+    except Exception:
+        log.warning("Could not count a bad portal token (cache unreachable)", exc_info=True)

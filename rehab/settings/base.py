@@ -159,6 +159,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kinetic <kinetic@localho
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 PORTAL_LINK_DAYS = env.int("PORTAL_LINK_DAYS", default=90)
+# How many proxies in front of the app append to X-Forwarded-For (1 behind the
+# docker-compose TLS proxy); 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

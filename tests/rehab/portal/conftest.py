@@ -7,7 +7,7 @@ from rehab.portal import ratelimit
 from rehab.portal.links import portal_link_issue
 from rehab.portal.selectors import plan_panel_context
 
-TEST_IPS = ("127.0.0.1", "10.0.0.1", "10.0.0.2")
+TEST_IPS = ("127.0.0.1", "10.0.0.1", "10.0.0.2", "203.0.113.5", "203.0.113.6")
 
 
 @pytest.fixture(autouse=True)

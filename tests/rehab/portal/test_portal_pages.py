@@ -126,3 +126,39 @@ def test_a_retired_exercise_stays_on_the_patients_portal(client, portal_url, pla
     response = client.get(portal_url)
     assert response.status_code == 200
     assert exercise.name in response.content.decode()
+
+
+def _guess_until_limited(client, **headers):
+    for attempt in range(ratelimit.BAD_TOKEN_LIMIT):
+        client.get(f"/p/guess-{attempt}/", **headers)
+
+
+def test_behind_the_proxy_patients_are_limited_one_by_one(client, portal_url, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    _guess_until_limited(client, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    assert client.get(portal_url, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code == 429
+    assert client.get(portal_url, HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy).status_code == 200
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client, portal_url, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    _guess_until_limited(client, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    # The client writes its own X-Forwarded-For; the proxy appends the real address.
+    forged = client.get(portal_url, HTTP_X_FORWARDED_FOR="203.0.113.6, 203.0.113.5", **proxy)
+    assert forged.status_code == 429
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(client, portal_url, settings):
+    settings.TRUSTED_PROXY_HOPS = 0
+    _guess_until_limited(client, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert client.get(portal_url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 429
+
+
+def test_with_redis_unreachable_the_portal_still_opens(client, portal_url, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    assert client.get(portal_url).status_code == 200
+    assert client.get("/p/guess-while-redis-is-down/").status_code == 404

@@ -84,7 +84,9 @@ def entry_create(*, patient, kind, date, pain=(), symptoms=(), measures=None, no
     with transaction.atomic():
         entry = Entry(patient=patient, kind=kind, date=date, notes=notes, ref=ref,
                       recorded_by=recorded_by, **(measures or {}))
-        entry.full_clean()
+        # Field and date checks here; the CHECK constraints are the database's job
+        # (validating them in Python costs a query each).
+        entry.full_clean(validate_constraints=False)
         entry.save()
         _write_details(entry, pain, symptoms)
     return entry
@@ -97,7 +99,9 @@ def entry_update(*, entry: Entry, date, pain=(), symptoms=(), measures=None, not
         entry.notes = notes
         for name, value in (measures or {}).items():
             setattr(entry, name, value)
-        entry.full_clean()
+        # Field and date checks here; the CHECK constraints are the database's job
+        # (validating them in Python costs a query each).
+        entry.full_clean(validate_constraints=False)
         entry.pain_scores.all().delete()
         entry.symptoms.all().delete()
         _write_details(entry, pain, symptoms)

@@ -50,3 +50,13 @@ def test_run_sweeps_on_the_demo_reports_planted_flags_and_raises_nothing_new(dem
     before = Flag.objects.count()
     call_command("run_sweeps", "--clinic", "demo", stdout=io.StringIO())
     assert Flag.objects.count() == before
+
+
+def test_seed_demo_emails_nobody_about_its_fictional_patients(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert Flag.objects.filter(severity__in=["emergency", "same_day", "urgent"]).exists()
+    assert mail.outbox == []

@@ -10,11 +10,12 @@ import random
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from content import codes
 from patients.models import Clinic, Patient, User
 from rehab.entries import entry_create, evaluation_batched
-from rehab.models import PhaseTransition
+from rehab.models import Flag, PhaseTransition
 from rehab.plans import plan_assign_from_template
 
 SLUG = "demo"
@@ -56,8 +57,11 @@ class Command(BaseCommand):
         if Clinic.objects.filter(slug=SLUG).exists():
             self.stdout.write("The demo clinic already exists; nothing changed.")
         else:
-            with transaction.atomic(), evaluation_batched():
-                self._seed()
+            with transaction.atomic():
+                with evaluation_batched():
+                    clinic = self._seed()
+                # The patients are fictional: nobody is emailed about their flags.
+                Flag.objects.filter(patient__clinic=clinic, notified_at__isnull=True).update(notified_at=timezone.now())
             self.stdout.write(self.style.SUCCESS("Created the demo clinic."))
         self.stdout.write(f"Logins (password for all: {PASSWORD}):")
         for username, role, first, last in STAFF:
@@ -87,6 +91,7 @@ class Command(BaseCommand):
             self._history(patient, phase, story, today, rng)
             if phase != codes.DISCHARGED:
                 plan_assign_from_template(patient=patient)
+        return clinic
 
     def _history(self, patient, phase, story, today, rng):
         physio = patient.physio

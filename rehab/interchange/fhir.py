@@ -27,8 +27,8 @@ NAMESPACE = uuid.UUID("5f0d3c1e-8f6b-4b7e-9a55-2c1f0e6d9a10")
 
 TKR = {"system": SNOMED, "code": "609588000", "display": "Total knee replacement"}
 KNEE_BY_SIDE = {
-    codes.LEFT: {"system": SNOMED, "code": "82169009", "display": "Structure of left knee joint"},
-    codes.RIGHT: {"system": SNOMED, "code": "6757004", "display": "Structure of right knee joint"},
+    codes.LEFT: {"system": SNOMED, "code": "82169009", "display": "Structure of left knee region"},
+    codes.RIGHT: {"system": SNOMED, "code": "6757004", "display": "Structure of right knee region"},
 }
 PAIN_SEVERITY = {"system": LOINC, "code": "72514-3",
                  "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}
@@ -38,8 +38,8 @@ LOCATION_SITES = {
     codes.ANTERIOR_HIP: ("26893007", "Structure of inguinal region"),
     codes.LATERAL_HIP: ("29836001", "Hip region structure"),
     codes.BUTTOCK_SI: ("46862004", "Buttock structure"),
-    codes.LUMBAR_BILATERAL: ("37822005", "Lumbar region structure"),
-    codes.LUMBAR_UNILATERAL: ("37822005", "Lumbar region structure"),
+    codes.LUMBAR_BILATERAL: ("52612000", "Lumbar region structure"),
+    codes.LUMBAR_UNILATERAL: ("52612000", "Lumbar region structure"),
     codes.ANTERIOR_THIGH: ("68367000", "Thigh structure"),
     codes.KNEE: ("72696002", "Knee region structure"),
 }

@@ -178,3 +178,17 @@ def test_csv_never_hands_a_spreadsheet_a_formula(clinic, physio):
     rows = list(csv.DictReader(io.StringIO("".join(iter_caseload_csv(clinic)))))
     assert rows[0]["ref"] == "'" + patient.ref
     assert rows[0]["score"] == "1"
+
+
+def test_fhir_pain_observations_use_the_lumbar_region_code(clinic, physio):
+    from rehab.entries import entry_create
+    from rehab.interchange.fhir import iter_caseload_fhir
+    from tests.factories import PatientFactory
+
+    patient = PatientFactory(clinic=clinic, physio=physio)
+    entry_create(patient=patient, kind="visit", date=patient.programme_start,
+                 pain=[("lumbar_unilateral", "activity", 5)])
+    bundle = json.loads("".join(iter_caseload_fhir(clinic)))
+    observation = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
+    assert observation["bodySite"]["coding"][0]["code"] == "52612000"  # SNOMED CT: lumbar region structure
+    assert observation["valueInteger"] == 5

@@ -1,11 +1,10 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from content.admin_scoping import ClinicScopedAdmin, ClinicScopedInline
+from content.admin_scoping import ClinicScopedHistoryAdmin, ClinicScopedInline
 from content.models import EducationArticle, Exercise, ExitCriterion, Phase, PhaseTemplateItem
 
 
-class ClinicOwnedAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+class ClinicOwnedAdmin(ClinicScopedHistoryAdmin):
     """For content rows that carry a clinic: new rows get the admin's clinic."""
 
     def get_exclude(self, request, obj=None):

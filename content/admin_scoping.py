@@ -3,11 +3,25 @@
 A clinic admin sees and edits only their own clinic's rows; a superuser (the
 service operator) sees everything. Permissions follow the staff role rather
 than per-model Django permissions, so a new clinic admin needs no set-up.
+
+Every way the admin reaches a row goes through the scoped queryset: the
+change list and its filters, search, autocomplete, change, delete, and the
+history pages (django-simple-history's list and its per-version form, whose
+"revert" is a write and so passes the same permission checks as the change
+form). Another clinic's row answers 404.
 """
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+CLINIC_PATHS = ("clinic", "phase__clinic", "patient__clinic", "entry__patient__clinic")
 
 
 class ClinicScopedAdmin:
-    #: The ORM path from the model to its clinic, e.g. "clinic" or "phase__clinic".
+    #: The ORM path from the model to its clinic, e.g. "clinic" or "phase__clinic";
+    #: "pk" for the Clinic model itself.
     clinic_path = "clinic"
     #: Clinic admins may edit these rows (False: read-only for them).
     clinic_admin_can_edit = True
@@ -17,31 +31,44 @@ class ClinicScopedAdmin:
         user = request.user
         return user.is_active and user.is_staff and getattr(user, "role", "") == "clinic_admin"
 
+    def _clinic_filter(self, request, *, path=None):
+        return {path or self.clinic_path: request.user.clinic_id}
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
         if not self._is_clinic_admin(request):
             return queryset.none()
-        return queryset.filter(**{self.clinic_path: request.user.clinic_id})
+        return queryset.filter(**self._clinic_filter(request))
+
+    def _in_clinic(self, request, obj) -> bool:
+        """Whether `obj` (a row of this model) belongs to the user's clinic."""
+        if obj is None or request.user.is_superuser:
+            return True
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def get_list_filter(self, request):
+        """Related-object filters list only the user's clinic's rows."""
+        return [_scoped_filter(self.model, entry) for entry in super().get_list_filter(request)]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if not request.user.is_superuser and field is not None:
-            field.queryset = _scope_choices(field.queryset, request.user.clinic_id)
+            field.queryset = scope_choices(field.queryset, request.user.clinic_id)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if not request.user.is_superuser and field is not None:
-            field.queryset = _scope_choices(field.queryset, request.user.clinic_id)
+            field.queryset = scope_choices(field.queryset, request.user.clinic_id)
         return field
 
     def has_module_permission(self, request):
         return request.user.is_superuser or self._is_clinic_admin(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or self._is_clinic_admin(request)
+        return request.user.is_superuser or (self._is_clinic_admin(request) and self._in_clinic(request, obj))
 
     def has_add_permission(self, request, *args):
         return request.user.is_superuser or (
@@ -50,25 +77,121 @@ class ClinicScopedAdmin:
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser or (
-            self.clinic_admin_can_edit and self._is_clinic_admin(request)
+            self.clinic_admin_can_edit and self._is_clinic_admin(request) and self._in_clinic(request, obj)
         )
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser or (
-            self.clinic_admin_can_delete and self._is_clinic_admin(request)
+            self.clinic_admin_can_delete and self._is_clinic_admin(request) and self._in_clinic(request, obj)
         )
 
 
-def _scope_choices(queryset, clinic_id):
-    """Limit a foreign-key dropdown to the user's clinic, for models that know it."""
+def _scoped_filter(model, entry):
+    """Swap Django's related-field filter for the clinic-scoped one."""
+    if not isinstance(entry, str):
+        return entry
+    field = _last_field(model, entry)
+    if field is not None and field.is_relation:
+        return (entry, ClinicScopedRelatedFilter)
+    return entry
+
+
+def _last_field(model, path):
+    field = None
+    for name in path.split("__"):
+        if field is not None:
+            if not field.is_relation:
+                return None
+            model = field.related_model
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+    return field
+
+
+class ClinicScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """Offers only the related rows of the user's clinic (Django's own filter
+    lists every row of the related table, other clinics' staff included)."""
+
+    def field_choices(self, field, request, model_admin):
+        limit = field.get_limit_choices_to() if hasattr(field, "get_limit_choices_to") else {}
+        queryset = field.related_model._default_manager.complex_filter(limit)
+        if not request.user.is_superuser:
+            queryset = scope_choices(queryset, request.user.clinic_id)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
+
+
+def scope_choices(queryset, clinic_id):
+    """Limit a queryset of choices to one clinic's rows. A model with no known
+    path to a clinic offers nothing: better an empty dropdown than another
+    clinic's rows."""
     model = queryset.model
-    for path in ("clinic", "phase__clinic", "patient__clinic", "entry__patient__clinic"):
+    if model._meta.label == "patients.Clinic":
+        return queryset.filter(pk=clinic_id)
+    for path in CLINIC_PATHS:
         root = path.split("__")[0]
         if any(f.name == root for f in model._meta.get_fields()):
             return queryset.filter(**{path: clinic_id})
-    if model._meta.label == "patients.Clinic":
-        return queryset.filter(pk=clinic_id)
-    return queryset
+    return queryset.none()
+
+
+class ClinicScopedHistoryAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+    """A clinic-scoped admin with django-simple-history's pages.
+
+    The library's list view falls back to a row's history when the object is
+    missing from the queryset, and its per-version form saves on POST after
+    checking only view permission: both are closed here, before its code runs.
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        if request.user.is_superuser:
+            return queryset
+        # On the historical model the primary key is history_id: the Clinic's own id is "id".
+        path = "id" if self.clinic_path == "pk" else self.clinic_path
+        return queryset.filter(**self._clinic_filter(request, path=path))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self._history_object_or_404(request, object_id)
+        history = self.get_history_queryset(
+            request, self._history_manager(), self.model._meta.pk.attname, obj.pk if obj else object_id
+        )
+        if not history.filter(history_id=version_id).exists():
+            raise Http404
+        if request.method == "POST" and (obj is None or not self.has_change_permission(request, obj)):
+            raise PermissionDenied("Reverting needs the same permission as changing the record.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return super().revert_disabled(request, obj) or not self.has_change_permission(request, obj)
+
+    def _history_object_or_404(self, request, object_id):
+        """The live object in the user's clinic; None for a deleted one whose
+        history lies in the clinic; otherwise 404."""
+        try:
+            object_id = self.model._meta.pk.to_python(object_id)
+        except ValidationError:
+            raise Http404 from None
+        obj = self.get_object(request, str(object_id))
+        if obj is not None:
+            return obj
+        if self.model._default_manager.filter(pk=object_id).exists():
+            raise Http404  # it exists, in another clinic
+        history = self.get_history_queryset(request, self._history_manager(), self.model._meta.pk.attname, object_id)
+        if not history.exists():
+            raise Http404
+        return None
+
+    def _history_manager(self):
+        return getattr(self.model, self.model._meta.simple_history_manager_attribute)
 
 
 class ClinicScopedInline(ClinicScopedAdmin):
@@ -76,3 +199,7 @@ class ClinicScopedInline(ClinicScopedAdmin):
 
     def get_queryset(self, request):
         return super(ClinicScopedAdmin, self).get_queryset(request)
+
+    def _in_clinic(self, request, obj) -> bool:
+        # `obj` is the parent, already fetched through its scoped admin.
+        return True

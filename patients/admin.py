@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.auth.models import Group
 
-from content.admin_scoping import ClinicScopedAdmin, ClinicScopedInline
+from content.admin_scoping import ClinicScopedAdmin, ClinicScopedHistoryAdmin, ClinicScopedInline
 from patients.models import AssignedPlanItem, Clinic, Entry, EntrySymptom, PainScore, Patient, User
+
+# Permissions follow the staff role (physio, clinic admin), never Django's
+# groups: a group is not tied to a clinic, so it has no place in a clinic's admin.
+admin.site.unregister(Group)
 
 
 @admin.register(Clinic)
@@ -78,7 +82,7 @@ class AssignedPlanItemInline(ClinicScopedInline, admin.TabularInline):
     autocomplete_fields = ["exercise"]
 
 
-class ClinicalRecordAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+class ClinicalRecordAdmin(ClinicScopedHistoryAdmin):
     """Clinical records are written by physios in the app; clinic admins read
     them here (with their audit history) but do not edit them."""
 

@@ -1,12 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from content.admin_scoping import ClinicScopedAdmin
+from content.admin_scoping import ClinicScopedHistoryAdmin
 from rehab.models import Flag, PhaseTransition
 
 
 @admin.register(Flag)
-class FlagAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+class FlagAdmin(ClinicScopedHistoryAdmin):
     clinic_path = "patient__clinic"
     clinic_admin_can_edit = False
     list_display = ["patient", "code", "severity", "raised_at", "acknowledged_at", "closed_at"]
@@ -16,7 +15,7 @@ class FlagAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(PhaseTransition)
-class PhaseTransitionAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
+class PhaseTransitionAdmin(ClinicScopedHistoryAdmin):
     clinic_path = "patient__clinic"
     clinic_admin_can_edit = False
     list_display = ["patient", "from_phase", "to_phase", "date", "moved_by"]

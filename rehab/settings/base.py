@@ -158,6 +158,9 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kinetic <kinetic@localhost>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# `seed_demo` creates public demo logins: never in production.
+DEMO_DATA_ALLOWED = True
+
 PORTAL_LINK_DAYS = env.int("PORTAL_LINK_DAYS", default=90)
 # How many proxies in front of the app append to X-Forwarded-For (1 behind the
 # docker-compose TLS proxy); 0 trusts only REMOTE_ADDR.

@@ -3,11 +3,22 @@
 SECRET_KEY has no default here: the process fails at start without it.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
+# The values .env.example ships with: copying the example must not give a live key.
+PLACEHOLDER_SECRET_KEYS = {"change-me-to-a-long-random-string", "change-me"}
+
 DEBUG = False
-SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY = env("SECRET_KEY", default="").strip()
+if not SECRET_KEY or SECRET_KEY in PLACEHOLDER_SECRET_KEYS or len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value (50+ characters, not the .env.example placeholder); "
+        "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+DEMO_DATA_ALLOWED = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

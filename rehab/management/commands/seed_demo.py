@@ -8,7 +8,8 @@ prints the logins.
 import datetime as dt
 import random
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -54,6 +55,11 @@ class Command(BaseCommand):
     help = "Create a demo clinic with staff and 30+ patients; prints the logins. Safe to run twice."
 
     def handle(self, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "seed_demo refuses to run under production settings: it creates staff logins "
+                f"whose password ({PASSWORD}) is printed in the README."
+            )
         if Clinic.objects.filter(slug=SLUG).exists():
             self.stdout.write("The demo clinic already exists; nothing changed.")
         else:

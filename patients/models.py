@@ -182,6 +182,12 @@ class Entry(models.Model):
     recorded_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The portal link a self-report was sent through: the portal's daily limit
+    # and its same-report check count per link, in the database.
+    portal_link = models.ForeignKey(
+        "PortalLink", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="self_reports",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # When the programme engine last evaluated this entry's flags; an entry

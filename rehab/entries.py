@@ -76,14 +76,15 @@ def entry_deleted(sender, instance, **kwargs):
 
 
 def entry_create(*, patient, kind, date, pain=(), symptoms=(), measures=None, notes="", ref="",
-                 recorded_by=None) -> Entry:
+                 recorded_by=None, portal_link=None) -> Entry:
     """Create an entry with its pain scores and symptoms, atomically.
 
-    `pain` is an iterable of (location, context, score); `symptoms` of codes.
+    `pain` is an iterable of (location, context, score); `symptoms` of codes;
+    `portal_link` is the link a self-report was sent through.
     """
     with transaction.atomic():
         entry = Entry(patient=patient, kind=kind, date=date, notes=notes, ref=ref,
-                      recorded_by=recorded_by, **(measures or {}))
+                      recorded_by=recorded_by, portal_link=portal_link, **(measures or {}))
         # Field and date checks here; the CHECK constraints are the database's job
         # (validating them in Python costs a query each).
         entry.full_clean(validate_constraints=False)

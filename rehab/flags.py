@@ -204,7 +204,10 @@ def progress_flags_close_on_phase_move(*, patient_id) -> int:
 
 
 def flags_notify_pending(*, patient_ids=None) -> int:
-    """Email the assigned physio once per emergency, same-day or urgent flag.
+    """Email the assigned physio once per emergency, same-day or urgent flag,
+    and at most once per patient and code in EMAIL_REPEAT_WINDOW: a flag whose
+    patient already had an email about the same code in that window is marked
+    handled (`email_suppressed`) without one; it stays on the caseload.
 
     Each flag is claimed with a conditional update before the email goes out,
     so two workers never both send it; a failed send releases the claim and
@@ -221,9 +224,9 @@ def flags_notify_pending(*, patient_ids=None) -> int:
     if patient_ids is not None:
         pending = pending.filter(patient_id__in=patient_ids)
     sent = 0
-    for flag in pending.select_related("patient__physio", "patient__clinic"):
-        claimed = Flag.objects.filter(pk=flag.pk, notified_at__isnull=True).update(notified_at=timezone.now())
-        if not claimed:
+    for flag in pending.select_related("patient__physio", "patient__clinic").order_by("raised_at", "pk"):
+        claim = _notification_claim(flag)
+        if claim != SEND:
             continue
         try:
             _send_flag_email(flag)
@@ -233,6 +236,36 @@ def flags_notify_pending(*, patient_ids=None) -> int:
             continue
         sent += 1
     return sent
+
+
+# Repeated self-reports must not page the physio again and again (DESIGN 4.4).
+EMAIL_REPEAT_WINDOW = dt.timedelta(hours=24)
+SEND, SUPPRESSED = "send", "suppressed"
+
+
+def _notification_claim(flag: Flag) -> str | None:
+    """Claim the flag's email: SEND it, SUPPRESSED (the patient had an email
+    about this code within EMAIL_REPEAT_WINDOW), or None (already claimed)."""
+    now = timezone.now()
+    with transaction.atomic():
+        # One claimer per patient at a time, so that two workers cannot both
+        # find no recent email and both send one.
+        Patient.objects.select_for_update().filter(pk=flag.patient_id).first()
+        emailed_recently = (
+            Flag.objects.filter(patient_id=flag.patient_id, code=flag.code, email_suppressed=False,
+                                notified_at__gt=now - EMAIL_REPEAT_WINDOW)
+            .exclude(pk=flag.pk)
+            .exists()
+        )
+        claimed = Flag.objects.filter(pk=flag.pk, notified_at__isnull=True).update(
+            notified_at=now, email_suppressed=emailed_recently
+        )
+    if not claimed:
+        return None
+    if emailed_recently:
+        log.info("Flag %s not emailed: same patient and code emailed within %s", flag.pk, EMAIL_REPEAT_WINDOW)
+        return SUPPRESSED
+    return SEND
 
 
 def _send_flag_email(flag: Flag) -> None:

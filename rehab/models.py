@@ -50,6 +50,13 @@ class Flag(models.Model):
     advice = models.TextField()
     raised_at = models.DateTimeField(default=timezone.now)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Handled without an email: the physio had one about the same patient and
+    # code within the previous 24 hours (DESIGN 4.4). The flag itself stays
+    # open on the caseload like any other.
+    email_suppressed = models.BooleanField(
+        default=False,
+        help_text="Not emailed: an email about the same code for this patient went out in the 24 hours before.",
+    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -59,7 +66,7 @@ class Flag(models.Model):
     closed_reason = models.CharField(max_length=200, blank=True)
 
     objects = FlagQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["notified_at"])
+    history = HistoricalRecords(excluded_fields=["notified_at", "email_suppressed"])
 
     class Meta:
         ordering = ["-raised_at"]

@@ -17,14 +17,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from content import codes
-from patients.models import Entry
-from rehab import rules
-from rehab.clinical_record import entries_by_patient
-from rehab.entries import entry_create
 from rehab.portal import ratelimit
 from rehab.portal.forms import SelfReportForm
 from rehab.portal.links import portal_link_resolve, portal_link_touch
 from rehab.portal.selectors import portal_context
+from rehab.portal.self_reports import (
+    DAILY_LIMIT,
+    DailyLimitReached,
+    saved_report_advice,
+    self_report_submit,
+    unsaved_report_advice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,19 +93,20 @@ def portal_report(request, link, token):
     form = SelfReportForm(request.POST)
     if form.is_valid():
         patient = link.patient
+        pain, symptoms = form.pain(), form.cleaned_data["symptoms"]
         try:
-            entry = entry_create(
-                patient=patient,
-                kind=Entry.SELF_REPORT,
-                date=patient.clinic.today(),
-                pain=form.pain(),
-                symptoms=form.cleaned_data["symptoms"],
-            )
+            submission = self_report_submit(link=link, pain=pain, symptoms=symptoms)
+        except DailyLimitReached:
+            log.warning("Self-report not saved: daily limit reached on portal link %s", link.pk)
+            # The report is not saved, but what it says still gets its advice.
+            advice = unsaved_report_advice(patient=patient, pain=pain, symptoms=symptoms)
+            return _advice_page(request, patient, token, advice, saved=False)
         except ValidationError:
             form.add_error(None, "Your report could not be saved today. Please contact your clinic.")
         else:
-            log.info("Self-report saved from portal link %s", link.pk)
-            return redirect("portal_report_result", token=token, entry_id=entry.pk)
+            if submission.created:
+                log.info("Self-report saved from portal link %s", link.pk)
+            return redirect("portal_report_result", token=token, entry_id=submission.entry.pk)
     return _page(request, link, token, form)
 
 
@@ -110,21 +114,18 @@ def portal_report(request, link, token):
 @require_http_methods(["GET", "HEAD"])
 def portal_report_result(request, link, token, entry_id):
     patient = link.patient
-    if not Entry.objects.filter(pk=entry_id, patient=patient, kind=Entry.SELF_REPORT).exists():
+    advice = saved_report_advice(patient=patient, entry_id=entry_id)
+    if advice is None:
         return not_found(request)
-    history = entries_by_patient([patient.pk])[patient.pk]
-    entry = next(e for e in history if e.id == entry_id)
-    findings = sorted(
-        rules.entry_findings(entry, surgery_date=patient.surgery_date, history=history),
-        key=lambda f: codes.severity_rank(f.severity),
-    )
-    advice = [
-        {"severity": f.severity, "text": codes.FLAG_PATIENT_ADVICE[f.code]}
-        for f in findings
-        if f.code in codes.FLAG_PATIENT_ADVICE
-    ]
+    return _advice_page(request, patient, token, advice, saved=True)
+
+
+def _advice_page(request, patient, token, advice, *, saved):
+    # A full page (200) even when nothing was saved: the advice must reach the
+    # patient, and a proxy may replace the body of an error response.
     context = portal_context(patient)
-    context.update(token=token, advice=advice, emergency=any(a["severity"] == codes.EMERGENCY for a in advice))
+    context.update(token=token, advice=advice, saved=saved, daily_limit=DAILY_LIMIT,
+                   emergency=any(a["severity"] == codes.EMERGENCY for a in advice))
     return render(request, "portal/report_result.html", context)
 
 

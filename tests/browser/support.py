@@ -84,3 +84,30 @@ def screenshot(page, name):
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def policy_violations(page):
+    """Start recording, for `page` and every page it navigates to, each
+    Content-Security-Policy violation (the `securitypolicyviolation` event),
+    each console message about a refused resource or a policy header, and
+    each uncaught script error. Returns the list it fills."""
+    found = []
+
+    def record(source, violation):
+        found.append(f"{violation['directive']} blocked {violation['blocked']} on {violation['page']}"
+                     f" ({violation['sample']!r})")
+
+    page.context.expose_binding("kineticPolicyViolation", record)
+    page.context.add_init_script("""
+        document.addEventListener("securitypolicyviolation", (event) => {
+            window.kineticPolicyViolation({directive: event.violatedDirective, blocked: event.blockedURI,
+                                           page: event.documentURI, sample: event.sample});
+        });
+    """)
+    page.on("console", lambda message: found.append(f"console: {message.text}")
+            if message.type in ("error", "warning")
+            and any(word in message.text for word in ("Content Security Policy", "Refused", "Permissions-Policy",
+                                                      "Permissions policy"))
+            else None)
+    page.on("pageerror", lambda error: found.append(f"script error: {error}"))
+    return found

@@ -197,3 +197,50 @@ def test_physio_without_email_does_not_block_others(clinic, record):
     record(patient, today, symptoms=["foot_drop"])
     assert Flag.objects.get(patient=patient).code == "motor_deficit"
     assert Flag.objects.get(patient=patient).notified_at is None
+
+
+def test_repeated_flags_email_once_per_patient_and_code_in_24_hours(patient, record, client, physio):
+    import time_machine
+
+    start = dt.datetime(2026, 7, 15, 9, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        today = patient.clinic.today()
+        mail.outbox.clear()
+        record(patient, today, kind="self_report", symptoms=["calf_swelling"])
+        clock.shift(dt.timedelta(hours=23, minutes=59))
+        record(patient, today, kind="self_report", symptoms=["calf_swelling", "shooting_leg_pain"])
+        record(patient, today, kind="self_report", symptoms=["foot_drop"])  # another code: emailed
+        assert sorted(m.subject.split(": ")[1].split(" — ")[0] for m in mail.outbox) == sorted(
+            [Flag(code="dvt_signs").get_code_display(), Flag(code="motor_deficit").get_code_display()])
+
+        dvt = Flag.objects.filter(patient=patient, code="dvt_signs").order_by("raised_at")
+        first, second = dvt
+        assert (first.email_suppressed, second.email_suppressed) == (False, True)
+        assert second.notified_at is not None  # handled: the next run does not send it either
+        assert flags.flags_notify_pending() == 0
+        # The physio still sees both, and the page says why the second sent no email.
+        assert dvt.needs_attention().count() == 2
+        client.force_login(physio)
+        page = client.get(f"/patients/{patient.pk}/").content.decode()
+        assert "Not emailed: an email about the same alert" in page
+
+        clock.shift(dt.timedelta(minutes=2))  # 24 hours and 1 minute after the first email
+        record(patient, patient.clinic.today(), kind="self_report", symptoms=["calf_swelling", "fever"])
+        assert len(mail.outbox) == 3
+
+
+def test_a_failed_email_does_not_count_as_sent(patient, record, settings):
+    today = patient.clinic.today()
+    patient.programme_start = patient.surgery_date = today - dt.timedelta(days=10)
+    patient.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
+    record(patient, today, kind="self_report", symptoms=["calf_swelling"])
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    record(patient, today, kind="self_report", symptoms=["calf_swelling", "shooting_leg_pain"])
+    # The second report's run retries the first flag's email, which now goes
+    # out, and the second flag is covered by it: one email in all.
+    assert len(mail.outbox) == 1
+    assert Flag.objects.filter(code="dvt_signs", notified_at__isnull=False).count() == 2
+    assert Flag.objects.filter(code="dvt_signs", email_suppressed=True).count() == 1

@@ -58,29 +58,28 @@ def two_factor_check(*, user: User, code: str):
     (django-otp throttling, per device)."""
     code = normalise_code(code)
     with transaction.atomic():
-        devices = [
-            *TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True),
-            *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True),
-        ]
-        for device in devices:
-            # A six-digit code is for the app, anything else a recovery code:
-            # trying both would throttle the device the user did not mean.
-            if isinstance(device, TOTPDevice) != code.isdigit():
-                continue
+        for device in _devices_for_code(user, code).select_for_update():
             if device.verify_token(code):
                 return device
     return None
 
 
-def two_factor_wait_seconds(user: User) -> int:
-    """How long the user must wait before the next code is even checked."""
+def two_factor_wait_seconds(*, user: User, code: str) -> int:
+    """How long until a code like this one is checked again after wrong ones
+    (0: now). Checking it sooner would refuse even the right code."""
     waits = [0]
-    for model in (TOTPDevice, StaticDevice):
-        for device in model.objects.filter(user=user, confirmed=True):
-            allowed, data = device.verify_is_allowed()
-            if not allowed and data and data.get("locked_until"):
-                waits.append(int((data["locked_until"] - timezone.now()).total_seconds()) + 1)
+    for device in _devices_for_code(user, normalise_code(code)):
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            waits.append(int((data["locked_until"] - timezone.now()).total_seconds()) + 1)
     return max(waits)
+
+
+def _devices_for_code(user, code):
+    # Six digits are for the app, anything else a recovery code (eight
+    # characters): trying both would slow down the device the user did not mean.
+    model = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
+    return model.objects.filter(user=user, confirmed=True)
 
 
 def recovery_codes(user: User) -> list[str]:

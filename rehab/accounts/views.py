@@ -46,7 +46,7 @@ def two_factor_verify(request):
         return redirect(next_url)
     form = CodeForm(request.POST or None, label="Authentication code", help_text=VERIFY_HELP)
     if request.method == "POST" and form.is_valid():
-        wait = accounts.two_factor_wait_seconds(user)
+        wait = accounts.two_factor_wait_seconds(user=user, code=form.cleaned_data["code"])
         if wait:
             form.add_error("code", _wait_message(wait))
         else:
@@ -126,7 +126,7 @@ def two_factor_turn_off(request):
     user = request.user
     form = CodeForm(request.POST, label="Code to confirm", help_text=VERIFY_HELP)
     if form.is_valid():
-        wait = accounts.two_factor_wait_seconds(user)
+        wait = accounts.two_factor_wait_seconds(user=user, code=form.cleaned_data["code"])
         if wait:
             form.add_error("code", _wait_message(wait))
         elif accounts.two_factor_check(user=user, code=form.cleaned_data["code"]) is not None:

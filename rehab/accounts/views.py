@@ -76,7 +76,7 @@ def two_factor(request):
     if accounts.two_factor_enabled(user):
         return render(request, "account/two_factor.html", {
             "recovery_left": len(accounts.recovery_codes(user)),
-            "turn_off_form": CodeForm(label="Code to confirm", help_text=VERIFY_HELP),
+            "turn_off_form": CodeForm(label="Code to confirm", help_text=VERIFY_HELP, autofocus=False),
             "required": accounts.two_factor_required(user),
         })
     device = accounts.two_factor_enrolment_device(user=user)
@@ -94,6 +94,7 @@ def two_factor(request):
     return render(request, "account/two_factor_setup.html", {
         "form": form,
         "qr_svg": _qr_svg(device.config_url),
+        "config_url": device.config_url,
         "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
         "required": accounts.two_factor_required(user),
     })
@@ -124,6 +125,8 @@ def two_factor_turn_off(request):
     """Turning it off asks for a current code, so a session left open on a
     shared computer cannot remove it."""
     user = request.user
+    if not accounts.two_factor_enabled(user):
+        return redirect("two_factor")
     form = CodeForm(request.POST, label="Code to confirm", help_text=VERIFY_HELP)
     if form.is_valid():
         wait = accounts.two_factor_wait_seconds(user=user, code=form.cleaned_data["code"])
@@ -175,11 +178,10 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
-    def get_extra_email_context(self):
-        return {"site_url": settings.SITE_URL.rstrip("/")}
-
     def form_valid(self, form):
-        self.extra_email_context = self.get_extra_email_context()
+        # Links in emails use SITE_URL, as every other email does, never the
+        # Host header of whoever asked.
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
         return super().form_valid(form)
 
 

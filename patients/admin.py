@@ -1,19 +1,28 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from content.admin_scoping import ClinicScopedAdmin, ClinicScopedHistoryAdmin, ClinicScopedInline
+from patients import accounts
 from patients.models import AssignedPlanItem, Clinic, Entry, EntrySymptom, PainScore, Patient, User
 
 # Permissions follow the staff role (physio, clinic admin), never Django's
 # groups: a group is not tied to a clinic, so it has no place in a clinic's admin.
 admin.site.unregister(Group)
+# django-otp's device admins list every clinic's devices: clinic admins reset
+# a colleague's two-factor sign-in from the staff list instead.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 
 @admin.register(Clinic)
 class ClinicAdmin(ClinicScopedAdmin, admin.ModelAdmin):
     clinic_path = "pk"
-    list_display = ["name", "slug", "time_zone"]
+    list_display = ["name", "slug", "time_zone", "require_two_factor"]
     search_fields = ["name", "slug"]
 
     def has_add_permission(self, request, *args):
@@ -29,8 +38,9 @@ class ClinicAdmin(ClinicScopedAdmin, admin.ModelAdmin):
 class StaffAdmin(ClinicScopedAdmin, UserAdmin):
     """Clinic admins manage their own clinic's staff accounts."""
 
-    list_display = ["username", "first_name", "last_name", "email", "role", "is_active"]
+    list_display = ["username", "first_name", "last_name", "email", "role", "is_active", "two_factor"]
     list_filter = ["role", "is_active"]
+    actions = ["unlock_sign_in", "reset_two_factor"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "email")}),
@@ -49,12 +59,46 @@ class StaffAdmin(ClinicScopedAdmin, UserAdmin):
             fields += ["clinic", "is_staff"]
         return fields
 
+    def get_queryset(self, request):
+        confirmed_app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_two_factor=Exists(confirmed_app))
+
+    @admin.display(boolean=True, description="two-factor", ordering="has_two_factor")
+    def two_factor(self, obj):
+        return obj.has_two_factor
+
+    # The actions run on the changelist's queryset, which get_queryset has
+    # already scoped to the admin's clinic: another clinic's user cannot be
+    # selected, even by a forged POST.
+    @admin.action(description="Unlock sign-in (after too many failed attempts)")
+    def unlock_sign_in(self, request, queryset):
+        for user in queryset:
+            accounts.sign_in_unlock(user=user, by=request.user)
+            self.log_change(request, user, "Unlocked sign-in after failed attempts.")
+        self.message_user(request, f"Unlocked sign-in for {_names(queryset)}.", messages.SUCCESS)
+
+    @admin.action(description="Reset two-factor sign-in (lost phone)")
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            accounts.two_factor_disable(user=user, by=request.user)
+            self.log_change(request, user, "Reset two-factor sign-in.")
+        self.message_user(
+            request,
+            f"Reset two-factor sign-in for {_names(queryset)}. They sign in with their password alone"
+            " until they set it up again (straight away, if the clinic requires it).",
+            messages.SUCCESS,
+        )
+
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:
             obj.clinic_id = request.user.clinic_id
             # Django-admin access follows the role: clinic admins only.
             obj.is_staff = obj.role == User.CLINIC_ADMIN
         super().save_model(request, obj, form, change)
+
+
+def _names(users):
+    return ", ".join(user.username for user in users)
 
 
 class PainScoreInline(ClinicScopedInline, admin.TabularInline):

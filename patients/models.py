@@ -35,6 +35,11 @@ class Clinic(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=120)
     time_zone = models.CharField(max_length=64, default="Europe/London")
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in", default=False,
+        help_text="Staff must sign in with a code from an authenticator app as well as their password; "
+                  "anyone not yet set up is asked to do so before anything else.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

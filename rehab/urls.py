@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("rehab.accounts.urls")),
     path("admin/", admin.site.urls),
     path("p/", include("rehab.portal.urls")),
     path("", include("rehab.portal.staff_urls")),

@@ -4,6 +4,7 @@ Environment-specific modules (`local`, `test`, `production`) import from here
 and change only what differs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,6 +31,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "csp",
+    # Before the project apps, so that patients/admin.py can unregister their
+    # (unscoped) admin pages.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "content",
     "patients",
     "rehab",
@@ -45,10 +52,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "rehab.middleware.StaffNoStoreMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "rehab.middleware.ClinicTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rehab.accounts.middleware.SessionTimeoutMiddleware",
+    "rehab.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # No inline script or style anywhere: every script and stylesheet is a static
@@ -110,13 +122,44 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "patients.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "caseload"
 LOGOUT_REDIRECT_URL = "login"
+
+# Staff sign-in (rehab/accounts/). AxesStandaloneBackend refuses a locked-out
+# client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "rehab.accounts.throttling.SignInAttemptHandler"
+# Failures count per (username, address): an attacker guessing one username
+# from one address locks only that pair, so the real user still signs in from
+# elsewhere. A looser per-address limit stops one address spraying many
+# usernames without locking a whole clinic (staff often share one office
+# address) over a few typos.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+SIGN_IN_FAILURE_LIMIT_PER_ADDRESS = env.int("SIGN_IN_FAILURE_LIMIT_PER_ADDRESS", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_CLIENT_IP_CALLABLE = "rehab.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "rehab.accounts.throttling.lockout_response"
+# Axes' own admin pages are not clinic-scoped; clinic admins unlock their
+# staff from the staff list, the operator with `manage.py axes_reset`.
+AXES_ENABLE_ADMIN = False
+
+# Staff sessions end after this long without a request, and in any case this
+# long after signing in.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+
+OTP_TOTP_ISSUER = "Kinetic"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.urls import URLResolver, get_resolver, resolve
 
-from content.admin_scoping import _scope_choices
+from content.admin_scoping import scope_choices
 from patients.models import Patient
 from rehab.interchange.models import ImportJob
 from rehab.portal import ratelimit
@@ -100,7 +100,7 @@ def parameter_values(route, callback, world):
     values["entry_id"] = world["self_report_id"] if route.startswith("p/") else world["visit_id"]
     model = _admin_model(route)
     if model is not None:
-        obj = _scope_choices(model.objects.all(), world["clinic"].pk).first()
+        obj = scope_choices(model.objects.all(), world["clinic"].pk).first()
         assert obj is not None, f"no {model._meta.label} of the clinic to fill {route}"
         values["object_id"] = values["id"] = obj.pk
         if hasattr(obj, "history"):

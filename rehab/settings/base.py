@@ -151,6 +151,9 @@ AXES_LOCKOUT_CALLABLE = "rehab.accounts.throttling.lockout_response"
 # Axes' own admin pages are not clinic-scoped; clinic admins unlock their
 # staff from the staff list, the operator with `manage.py axes_reset`.
 AXES_ENABLE_ADMIN = False
+# No version banner on every manage.py run (it would sit in front of
+# `export_caseload -o -` output read by scripts); lockouts are still logged.
+AXES_VERBOSE = False
 
 # Staff sessions end after this long without a request, and in any case this
 # long after signing in.

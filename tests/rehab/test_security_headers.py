@@ -10,9 +10,12 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.urls import URLResolver, get_resolver, resolve
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from content.admin_scoping import scope_choices
 from patients.models import Patient
@@ -77,6 +80,8 @@ def world(clinic, physio, clinic_admin, patient):
         "item_id": AssignedPlanItemFactory(patient=patient).pk,
         "job_id": ImportJob.objects.create(clinic=clinic, uploaded_by=clinic_admin, filename="c.json").pk,
         "token": token,
+        "uidb64": urlsafe_base64_encode(force_bytes(physio.pk)),
+        "_reset_token": default_token_generator.make_token(physio),
         "rest": "somewhere/else",
         "app_label": "patients",
         "url": "no-such-page/",
@@ -105,6 +110,8 @@ def parameter_values(route, callback, world):
         values["object_id"] = values["id"] = obj.pk
         if hasattr(obj, "history"):
             values["history_id"] = obj.history.first().history_id
+    if route.startswith("password-reset/"):
+        values["token"] = world["_reset_token"]
     if route.startswith("admin/r/"):
         values["object_id"] = world["patient_id"]
     return values

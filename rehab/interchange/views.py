@@ -118,10 +118,9 @@ def import_upload(request):
     try:
         return _import_upload(request)
     except UNREADABLE_UPLOAD:
-        form = UploadForm()
-        form.add_error(None, "The upload could not be read. Choose the file again and send it with "
-                             "“Check the file”; if this happens again, the file may be too large for the page.")
-        return _upload_page(request, form, status=400)
+        problem = ("The upload could not be read. Choose the file again and send it with “Check the file”; "
+                   "if this happens again, the file may be too large for the page.")
+        return _upload_page(request, UploadForm(), status=400, problem=problem)
 
 
 @csrf_protect
@@ -136,10 +135,10 @@ def _import_upload(request):
     return redirect("caseload_import_job", job_id=job.pk)
 
 
-def _upload_page(request, form, *, status=200):
+def _upload_page(request, form, *, status=200, problem=""):
     recent = ImportJob.objects.filter(clinic=request.user.clinic).select_related("uploaded_by")[:10]
-    return render(request, "interchange/import_upload.html", {"form": form, "recent": recent, "nav": "import"},
-                  status=status)
+    return render(request, "interchange/import_upload.html",
+                  {"form": form, "recent": recent, "problem": problem, "nav": "import"}, status=status)
 
 
 @login_required

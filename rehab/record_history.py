@@ -124,22 +124,22 @@ class _Context:
     """Names the rows refer to by id, read once per page."""
 
     staff: dict
-    entries: dict  # entry id -> (kind, date) from the entries' history
+    entries: dict  # entry id -> (kind, date, recorded_by id) from the entries' history
     exercises: dict
 
     @classmethod
     def load(cls, patient):
         staff = {u.pk: u.display_name for u in User.objects.filter(clinic_id=patient.clinic_id)}
         entries = {}
-        for entry_id, kind, date in Entry.history.filter(patient_id=patient.pk).order_by("history_date").values_list(
-            "id", "kind", "date"
-        ):
-            entries[entry_id] = (kind, date)
+        for entry_id, kind, date, recorded_by in Entry.history.filter(patient_id=patient.pk).order_by(
+            "history_date"
+        ).values_list("id", "kind", "date", "recorded_by_id"):
+            entries[entry_id] = (kind, date, recorded_by)
         exercises = dict(Exercise.objects.filter(clinic_id=patient.clinic_id).values_list("pk", "name"))
         return cls(staff=staff, entries=entries, exercises=exercises)
 
     def entry_label(self, entry_id):
-        kind, date = self.entries.get(entry_id, (None, None))
+        kind, date, _ = self.entries.get(entry_id, (None, None, None))
         if date is None:
             return "an entry"
         what = "self-report" if kind == Entry.SELF_REPORT else "visit"
@@ -160,8 +160,13 @@ def _who(kind, row, context: _Context) -> str:
         user = row.history_user
         return user.display_name if user else context.staff.get(row.history_user_id, "A former member of staff")
     entry_id = row.id if kind == "entry" else getattr(row, "entry_id", None)
-    if kind in ("entry", "pain", "symptom") and context.entries.get(entry_id, ("",))[0] == Entry.SELF_REPORT:
-        return PATIENT_VIA_PORTAL
+    if kind in ("entry", "pain", "symptom"):
+        entry_kind, _, recorded_by = context.entries.get(entry_id, ("", None, None))
+        if entry_kind == Entry.SELF_REPORT:
+            return PATIENT_VIA_PORTAL
+        if row.history_type == "+" and recorded_by:
+            # Written outside a request (an import, the shell): the visit names its author.
+            return context.staff.get(recorded_by, "A former member of staff")
     return ENGINE
 
 

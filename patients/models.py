@@ -27,6 +27,20 @@ MEASURE_FIELDS = (
 )
 
 
+class StaffHistoricalRecords(HistoricalRecords):
+    """History of a staff account. A login (last_login) or a password change
+    is not a change of the account's record: neither field is kept, and a save
+    of only those fields writes no row."""
+
+    UNTRACKED = frozenset({"password", "last_login"})
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= self.UNTRACKED:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
 def _valid(field, choices):
     return Q(**{f"{field}__in": [code for code, _ in choices]})
 
@@ -41,6 +55,8 @@ class Clinic(models.Model):
                   "anyone not yet set up is asked to do so before anything else.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -73,6 +89,8 @@ class User(AbstractUser):
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
     )
     role = models.CharField(max_length=20, choices=ROLES, blank=True)
+
+    history = StaffHistoricalRecords(excluded_fields=sorted(StaffHistoricalRecords.UNTRACKED))
 
     class Meta:
         constraints = [

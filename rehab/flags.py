@@ -101,7 +101,7 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for) -> ReconcileS
             wanted.add(key)
             current = by_key.get(key)
             if current is None:
-                to_create.append(_new_flag(patient, finding))
+                to_create.append(_new_flag(patient, finding, started_at))
             elif current["closed_at"] is not None and current["closed_reason"] == NO_LONGER_PRESENT:
                 to_reopen.append(current["id"])
 
@@ -109,9 +109,11 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for) -> ReconcileS
     stale_progress = [f["id"] for key, f in by_key.items() if key not in wanted and not f["entry_id"]]
 
     with transaction.atomic():
-        created = Flag.objects.bulk_create(to_create, ignore_conflicts=True)
+        Flag.objects.bulk_create(to_create, ignore_conflicts=True)
         if to_reopen:
-            Flag.objects.filter(pk__in=to_reopen).update(closed_at=None, closed_reason="")
+            Flag.objects.filter(pk__in=to_reopen, closed_reason=NO_LONGER_PRESENT).update(
+                closed_at=None, closed_reason=""
+            )
         closed = 0
         if stale_entry:
             closed += Flag.objects.filter(pk__in=stale_entry, closed_at__isnull=True).update(
@@ -119,8 +121,11 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for) -> ReconcileS
             )
         if stale_progress:
             closed += Flag.objects.filter(pk__in=stale_progress, closed_at__isnull=True).update(
-                closed_at=started_at, closed_reason="The condition no longer holds."
+                closed_at=started_at, closed_reason=CONDITION_GONE
             )
+        created = _engine_changes_record(
+            patient_ids=ids, at=started_at, raised=bool(to_create), changed=to_reopen + stale_entry + stale_progress
+        )
         Entry.objects.filter(patient_id__in=ids, updated_at__lte=started_at).filter(
             Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
         ).update(flags_checked_at=started_at)
@@ -132,10 +137,58 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for) -> ReconcileS
 
 
 NO_LONGER_PRESENT = "No longer present in the entry (edited or deleted)."
+CONDITION_GONE = "The condition no longer holds."
+MOVED_PHASE = "The patient moved phase."
+RAISED = "Raised by the programme rules."
+REOPENED = "Reopened: the entry shows the sign again."
 
 
-def _new_flag(patient: PatientFacts, finding: rules.Finding) -> Flag:
+def _engine_changes_record(*, patient_ids, at, raised: bool, changed: list) -> list[Flag]:
+    """Write the history rows of the engine's own changes made at `at`; return the flags it raised.
+
+    The changes are bulk writes (a fixed number of queries per batch), which
+    fire no signals, so the history is written here: one query reads back
+    what this run changed, one or two insert the rows. The engine is the
+    author (history_user None); the reason says why. Reading back by time
+    keeps the conditional updates above race-free: a flag another process
+    changed first is not recorded as ours.
+    """
+    if not (raised or changed):
+        return []
+    ours = Q(pk__in=changed) if changed else Q(pk__in=[])
+    if raised:
+        # Inserted with raised_at = at: a flag that already existed (the
+        # insert was ignored) has its own, earlier raised_at.
+        ours |= Q(patient_id__in=patient_ids, raised_at=at)
+    created, updated = [], []
+    for flag in Flag.objects.filter(ours):
+        if flag.pk in changed and flag.closed_at is None:
+            flag._change_reason = REOPENED
+        elif flag.pk in changed and flag.closed_at == at:
+            flag._change_reason = flag.closed_reason
+        elif flag.pk not in changed and flag.raised_at == at:
+            flag._change_reason = RAISED
+            created.append(flag)
+            continue
+        else:
+            continue  # changed by someone else between our read and our write
+        updated.append(flag)
+    return _history_write(created, updated, at=at)
+
+
+def _history_write(created, updated, *, at) -> list[Flag]:
+    for flag in created + updated:
+        flag._history_user = None  # the programme engine, not whoever's request triggered it
+    if created:
+        Flag.history.bulk_history_create(created, default_date=at)
+    if updated:
+        Flag.history.bulk_history_create(updated, update=True, default_date=at)
+    return created
+
+
+def _new_flag(patient: PatientFacts, finding: rules.Finding, raised_at) -> Flag:
     return Flag(
+        raised_at=raised_at,
         patient_id=patient.id,
         code=finding.code,
         severity=finding.severity,
@@ -174,11 +227,20 @@ def patients_reconcile_by_id(patient_ids, *, batch_size=500) -> ReconcileSummary
     return summary
 
 
+def _flags_close(queryset, *, reason: str) -> int:
+    """Close the open flags of `queryset` and record it (by the engine)."""
+    at = timezone.now()
+    ids = list(queryset.filter(closed_at__isnull=True).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    closed = Flag.objects.filter(pk__in=ids, closed_at__isnull=True).update(closed_at=at, closed_reason=reason)
+    _engine_changes_record(patient_ids=[], at=at, raised=False, changed=ids)
+    return closed
+
+
 def entry_flags_close(*, entry: Entry) -> int:
     """Close an entry's flags before it is deleted: the flag stays, as history."""
-    return Flag.objects.filter(entry=entry, closed_at__isnull=True).update(
-        closed_at=timezone.now(), closed_reason=NO_LONGER_PRESENT
-    )
+    return _flags_close(Flag.objects.filter(entry=entry), reason=NO_LONGER_PRESENT)
 
 
 def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
@@ -192,15 +254,15 @@ def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
             flag.acknowledged_by = user
             flag.acknowledgement_note = note
             flag._change_reason = "acknowledged"
+            flag._history_user = user  # also outside a request (shell, task)
             flag.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
     return flag
 
 
 def progress_flags_close_on_phase_move(*, patient_id) -> int:
     """`ready_to_progress` is about the phase the patient has just left."""
-    return Flag.objects.filter(
-        patient_id=patient_id, code=codes.READY_TO_PROGRESS, closed_at__isnull=True
-    ).update(closed_at=timezone.now(), closed_reason="The patient moved phase.")
+    return _flags_close(Flag.objects.filter(patient_id=patient_id, code=codes.READY_TO_PROGRESS),
+                        reason=MOVED_PHASE)
 
 
 def flags_notify_pending(*, patient_ids=None) -> int:

@@ -59,7 +59,7 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
         if to_phase == locked.phase:
             raise ValueError("The patient is already in that phase.")
         today = locked.clinic.today()
-        transition = PhaseTransition.objects.create(
+        transition = PhaseTransition(
             patient=locked,
             from_phase=locked.phase,
             to_phase=to_phase,
@@ -68,7 +68,11 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
             reason=reason,
             criteria_snapshot=criteria_snapshot(locked, as_of=today),
         )
+        # The history names the physio also outside a request (shell, task).
+        transition._history_user = by
+        transition.save(force_insert=True)
         locked.phase = to_phase
+        locked._history_user = by
         locked._change_reason = f"Phase move: {reason}"
         locked.save(update_fields=["phase", "updated_at"])
         progress_flags_close_on_phase_move(patient_id=locked.pk)

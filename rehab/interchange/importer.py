@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient, User
 from rehab import flags, plans
 from rehab.interchange import schema
+from rehab.interchange.decoding import printable, text_problem
 from rehab.models import PhaseTransition
 
 BATCH_SIZE = 500
@@ -79,7 +80,10 @@ class ImportResult:
 
 
 def validation_context(slug: str | None) -> tuple[Clinic | None, schema.Context]:
-    clinic = Clinic.objects.filter(slug=slug).first() if slug else None
+    # A slug PostgreSQL cannot take (NUL, a lone surrogate) names no clinic;
+    # the validator reports why.
+    readable = isinstance(slug, str) and text_problem(slug) is None
+    clinic = Clinic.objects.filter(slug=slug).first() if slug and readable else None
     if clinic is None:
         return None, schema.Context(clinic_known=False, physios=frozenset(), staff=frozenset(),
                                     today=dt.date.today())
@@ -108,7 +112,8 @@ def caseload_import(
     slug = schema.clinic_slug_of(document, clinic_slug)
     clinic, context = validation_context(slug)
     validation = schema.document_validate(document, context, clinic_override=clinic_slug)
-    result = ImportResult(clinic=slug, errors=validation.errors, dry_run=dry_run)
+    # The slug is shown and stored with the report: escape what could not be.
+    result = ImportResult(clinic=printable(slug) if slug else slug, errors=validation.errors, dry_run=dry_run)
     if not validation.ok:
         return result
     patients = validation.patients

@@ -1,12 +1,16 @@
-"""Imports started from the web: validate on upload, write on confirmation.
+"""Imports started from the web: the upload is kept and checked in a Celery
+task, and written on confirmation.
 
-A large import runs in a Celery task; its progress is kept in the cache
-rather than on the job row, because the row's own updates would only become
-visible when the import's single transaction commits.
+The upload request only stores the file and queues its check, so a large or
+hostile file never ties up a web worker; the job page polls until the check
+is done. A large import also runs in a task; its progress is kept in the
+cache rather than on the job row, because the row's own updates would only
+become visible when the import's single transaction commits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.core.cache import cache
@@ -14,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from patients.models import User
+from rehab.interchange.decoding import CaseloadFileError, caseload_file_parse, printable
 from rehab.interchange.importer import caseload_import, caseload_validate
 from rehab.interchange.models import ImportJob
 
@@ -23,6 +28,9 @@ log = logging.getLogger(__name__)
 # its progress; below, it runs while the confirmation request waits.
 BACKGROUND_IMPORT_PATIENTS = 200
 PROGRESS_TTL = 24 * 3600
+# The job page lists the first 500; a file with more errors than this needs
+# fixing at its source, and the report must stay a reasonable size.
+ERRORS_KEPT = 1000
 
 
 def progress_key(job_id) -> str:
@@ -38,22 +46,77 @@ def import_job_progress(job: ImportJob) -> int:
     return job.patients_done
 
 
-def import_job_create(*, user: User, filename: str, document) -> ImportJob:
-    """Validate an uploaded document against the user's clinic and keep the report."""
-    result = caseload_validate(document, clinic_slug=user.clinic.slug)
-    report = result.as_dict()
-    if isinstance(document, dict) and document.get("clinic") not in (None, user.clinic.slug):
-        report["document_clinic"] = str(document.get("clinic"))
-    return ImportJob.objects.create(
-        clinic=user.clinic,
-        uploaded_by=user,
-        filename=filename[:200],
-        status=ImportJob.FAILED if result.errors else ImportJob.VALIDATED,
-        # A document with errors is never imported: no need to keep it.
-        document=None if result.errors else document,
+def import_job_create(*, user: User, filename: str, upload: bytes) -> ImportJob:
+    """Keep an uploaded file and queue its check against the user's clinic."""
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            clinic=user.clinic,
+            uploaded_by=user,
+            filename=_filename_shown(filename),
+            status=ImportJob.CHECKING,
+            upload=upload,
+        )
+        transaction.on_commit(lambda: _check_enqueue(job.pk))
+    return job
+
+
+def _filename_shown(name: str) -> str:
+    # A browser sends whatever name the file has; the column must hold it.
+    return "".join(ch for ch in printable(name or "") if ch.isprintable())[:200]
+
+
+def _check_enqueue(job_id) -> None:
+    from rehab.interchange.tasks import import_job_check_task
+
+    try:
+        import_job_check_task.delay(str(job_id))
+    except Exception:
+        # No broker (Redis down): check in this request rather than leave the
+        # job waiting for a task that was never queued.
+        log.warning("Could not queue the check of import %s; checking it now", job_id, exc_info=True)
+        import_job_check(job_id=job_id)
+
+
+def import_job_check(*, job_id) -> ImportJob:
+    """Read and validate a job's file; the job becomes validated or failed.
+
+    Safe to run twice: only a job still being checked is changed.
+    """
+    job = ImportJob.objects.select_related("clinic").get(pk=job_id)
+    if job.status != ImportJob.CHECKING:
+        return job
+    try:
+        report, total = _check(job)
+    except Exception:
+        # A defect of ours, not the file's: say so rather than leave the page
+        # checking forever.
+        log.exception("Checking import %s failed", job.pk)
+        report, total = {"errors": [], "crashed": True}, 0
+    failed = bool(report["errors"]) or report.get("crashed", False)
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.CHECKING).update(
+        status=ImportJob.FAILED if failed else ImportJob.VALIDATED,
         report=report,
-        patients_total=result.patients_total,
+        patients_total=total,
+        # A file with errors is never imported: no need to keep it.
+        **({"upload": None, "finished_at": timezone.now()} if failed else {}),
     )
+    job.refresh_from_db()
+    return job
+
+
+def _check(job: ImportJob) -> tuple[dict, int]:
+    try:
+        document = caseload_file_parse(data=bytes(job.upload or b""))
+    except CaseloadFileError as error:
+        return {"errors": [{"ref": None, "path": "", "message": str(error)}], "errors_total": 1}, 0
+    result = caseload_validate(document, clinic_slug=job.clinic.slug)
+    report = result.as_dict()
+    report["errors_total"] = len(report["errors"])
+    report["errors"] = report["errors"][:ERRORS_KEPT]
+    named = document.get("clinic") if isinstance(document, dict) else None
+    if isinstance(named, str) and named != job.clinic.slug:
+        report["document_clinic"] = printable(named)[:80]
+    return report, result.patients_total
 
 
 def import_job_confirm(*, job: ImportJob) -> bool:
@@ -72,7 +135,10 @@ def import_job_confirm(*, job: ImportJob) -> bool:
 
         transaction.on_commit(lambda: import_job_run_task.delay(str(job.pk)))
     else:
-        import_job_run(job_id=job.pk)
+        # A crash is logged and recorded on the job (failed, nothing written):
+        # the page the admin lands on says so, instead of a server error.
+        with contextlib.suppress(Exception):
+            import_job_run(job_id=job.pk)
     return True
 
 
@@ -88,7 +154,10 @@ def import_job_run(*, job_id) -> ImportJob:
             log.warning("Could not record the progress of import %s", job.pk, exc_info=True)
 
     try:
-        result = caseload_import(job.document, clinic_slug=job.clinic.slug, by=job.uploaded_by, progress=progress)
+        # The file was read and validated by the check; it is read again here
+        # rather than kept parsed, and validated again inside the import.
+        document = caseload_file_parse(data=bytes(job.upload))
+        result = caseload_import(document, clinic_slug=job.clinic.slug, by=job.uploaded_by, progress=progress)
     except Exception:
         log.exception("Import %s failed", job.pk)
         job.status = ImportJob.FAILED
@@ -100,7 +169,6 @@ def import_job_run(*, job_id) -> ImportJob:
     job.status = ImportJob.DONE if result.written else ImportJob.FAILED
     job.patients_done = result.patients_total if result.written else 0
     job.finished_at = timezone.now()
-    if result.written:
-        job.document = None  # the records are in the database now
-    job.save(update_fields=["report", "status", "patients_done", "finished_at", "document"])
+    job.upload = None  # imported, or refused: either way the file is not needed again
+    job.save(update_fields=["report", "status", "patients_done", "finished_at", "upload"])
     return job

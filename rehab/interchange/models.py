@@ -1,5 +1,13 @@
-"""An import started from the web: the uploaded document, its validation
-report, and the progress of the write."""
+"""An import started from the web: the uploaded file, its validation report,
+and the progress of the write.
+
+The file is kept as bytes on the row rather than through a storage backend:
+the web and worker containers share no volume (docker-compose.yml), and the
+file holds names and dates of birth, which then stay in the one place that is
+already secured and backed up as clinical data. The row and its file are
+written in one statement, so no orphaned file can outlive its job, and the
+bytes are dropped as soon as the job is done or has failed.
+"""
 
 import uuid
 
@@ -9,12 +17,14 @@ from django.db import models
 
 class ImportJob(models.Model):
     PENDING = "pending"
+    CHECKING = "checking"
     VALIDATED = "validated"
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
     STATUSES = (
         (PENDING, "Pending"),
+        (CHECKING, "Checking"),
         (VALIDATED, "Validated"),
         (RUNNING, "Running"),
         (DONE, "Done"),
@@ -30,7 +40,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
-    document = models.JSONField(null=True, blank=True)
+    # The file as uploaded, until it is imported or has failed its check.
+    upload = models.BinaryField(null=True, blank=True, editable=False)
     report = models.JSONField(default=dict, blank=True)
     patients_total = models.PositiveIntegerField(default=0)
     patients_done = models.PositiveIntegerField(default=0)
@@ -42,7 +53,7 @@ class ImportJob(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "validated", "running", "done", "failed"]),
+                condition=models.Q(status__in=["pending", "checking", "validated", "running", "done", "failed"]),
                 name="import_job_status_valid",
             ),
         ]
@@ -53,3 +64,7 @@ class ImportJob(models.Model):
     @property
     def has_errors(self):
         return bool(self.report.get("errors"))
+
+    @property
+    def errors_total(self):
+        return self.report.get("errors_total", len(self.report.get("errors", [])))

@@ -15,6 +15,13 @@ from dataclasses import dataclass, field
 
 from content import codes
 from patients.models import MEASURE_FIELDS
+from rehab.interchange.decoding import (
+    SHOWN_CHARS,
+    UnreadableNumber,
+    path_key,
+    printable,
+    value_problems,
+)
 
 FORMAT = "rehab-caseload/1"
 PROCEDURES = ("TKR",)
@@ -45,6 +52,15 @@ class Error:
     ref: str | None
     path: str
     message: str
+
+    def __post_init__(self):
+        # An error is stored (jsonb) and printed: whatever the file held, its
+        # text must be storable and printable.
+        if self.ref is not None:
+            ref = printable(self.ref)
+            object.__setattr__(self, "ref", ref if len(ref) <= SHOWN_CHARS else ref[:SHOWN_CHARS] + "…")
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "message", printable(self.message))
 
     def __str__(self):
         where = " ".join(part for part in (self.ref, self.path) if part)
@@ -125,25 +141,35 @@ def clinic_slug_of(document, override=None):
 
 
 def document_validate(document, context: Context, *, clinic_override=None) -> Validation:
-    errors: list[Error] = []
     if not isinstance(document, dict):
-        return Validation([Error(None, "", f"the document must be a JSON object, not {_kind(document)}")])
+        problems = [Error(None, path, message) for path, message in value_problems(document)]
+        return Validation(problems or [Error(None, "", f"the document must be a JSON object, not {_kind(document)}")])
+    patients = document.get("patients")
+    # Text that cannot be stored, numbers that cannot be read, nesting beyond
+    # the format: reported once at their path, before any other check there.
+    outside = {key: value for key, value in document.items() if not (key == "patients" and isinstance(value, list))}
+    errors = [Error(None, path, message) for path, message in value_problems(outside)]
+    reported = {error.path for error in errors}
+
+    def error(path, message):
+        if printable(path) not in reported:
+            errors.append(Error(None, path, message))
+
     fmt = document.get("format")
     if fmt != FORMAT:
-        shown = "missing" if fmt is None else repr(fmt)
-        errors.append(Error(None, "format", f"{shown} is not a supported format; expected {FORMAT!r}"))
+        shown = "missing" if fmt is None else _shown(fmt)
+        error("format", f"{shown} is not a supported format; expected {FORMAT!r}")
     slug = clinic_slug_of(document, clinic_override)
     if slug is None:
-        errors.append(Error(None, "clinic", "missing: give the clinic's slug (or --clinic)"))
+        error("clinic", "missing: give the clinic's slug (or --clinic)")
     elif not context.clinic_known:
-        errors.append(Error(None, "clinic", f"no clinic with the slug {slug!r}"))
-    patients = document.get("patients")
+        error("clinic", f"no clinic with the slug {_shown(slug)}")
     if not isinstance(patients, list):
         what = "missing" if patients is None else f"must be a list, not {_kind(patients)}"
-        errors.append(Error(None, "patients", what))
+        error("patients", what)
         return Validation(errors, clinic=slug)
     for key in sorted(set(document) - {"format", "clinic", "patients", "exported_at", "as_of"}, key=str):
-        errors.append(Error(None, str(key), "unknown field"))
+        error(path_key("", key), "unknown field")
 
     parsed, seen = [], {}
     for index, raw in enumerate(patients):
@@ -168,9 +194,22 @@ def _kind(value):
         return "null"
     if isinstance(value, bool):
         return "true/false"
+    if isinstance(value, UnreadableNumber):
+        return "a number"
     return {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number"}.get(
         type(value), type(value).__name__
     )
+
+
+def _shown(value):
+    """A value as an error message quotes it: short, whatever the file held."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "…")
+    if isinstance(value, dict | list):
+        return _kind(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**SHOWN_CHARS:
+        return "a very long number"
+    return repr(value)
 
 
 class _PatientChecker:
@@ -181,8 +220,12 @@ class _PatientChecker:
         self.context = context
         self.errors: list[Error] = []
         self.ref: str | None = None
+        # Paths already reported by value_problems: no second error there.
+        self.reported: set[str] = set()
 
     def error(self, path, message):
+        if printable(path) in self.reported:
+            return
         label = self.ref if self.ref is not None else f"patients[{self.index}]"
         self.errors.append(Error(label, path, message))
 
@@ -222,7 +265,7 @@ class _PatientChecker:
                 raise ValueError
             return dt.date.fromisoformat(value)
         except ValueError:
-            self.error(path, f"{value!r} is not a date (YYYY-MM-DD)")
+            self.error(path, f"{_shown(value)} is not a date (YYYY-MM-DD)")
             return None
 
     def code(self, obj, key, path, allowed, what):
@@ -231,13 +274,13 @@ class _PatientChecker:
             self.error(path, "missing")
             return None
         if not isinstance(value, str) or value not in allowed:
-            self.error(path, f"{value!r} is not a known {what} code")
+            self.error(path, f"{_shown(value)} is not a known {what} code")
             return None
         return value
 
     def unknown_fields(self, obj, allowed, path):
         for key in sorted(set(obj) - allowed, key=str):
-            self.error(f"{path}.{key}" if path else str(key), "unknown field")
+            self.error(path_key(path, key), "unknown field")
 
     def obj(self, value, path, what):
         if not isinstance(value, dict):
@@ -257,12 +300,17 @@ class _PatientChecker:
     # The patient.
 
     def check(self, raw) -> PatientData | None:
+        if isinstance(raw, dict):
+            ref = raw.get("ref")
+            if isinstance(ref, str) and ref.strip():
+                self.ref = ref.strip()
+        # The patient sits at depth 2 of the document (patients[i]).
+        for path, message in value_problems(raw, depth=2):
+            self.error(path, message)
+            self.reported.add(printable(path))
         if not isinstance(raw, dict):
             self.error("", f"a patient must be an object, not {_kind(raw)}")
             return None
-        ref = raw.get("ref")
-        if isinstance(ref, str) and ref.strip():
-            self.ref = ref.strip()
         ref = self.text(raw, "ref", "ref", max_length=40)
         self.unknown_fields(raw, PATIENT_FIELDS | COMPUTED_FIELDS, "")
         given = self.text(raw, "given_name", "given_name", max_length=80)
@@ -306,7 +354,7 @@ class _PatientChecker:
             self.error("physio", f"must be a username or null, not {_kind(value)}")
             return None
         if value not in self.context.physios:
-            self.error("physio", f"{value!r} is not a physiotherapist of this clinic")
+            self.error("physio", f"{_shown(value)} is not a physiotherapist of this clinic")
             return None
         return value
 
@@ -320,7 +368,7 @@ class _PatientChecker:
         self.unknown_fields(surgery, SURGERY_FIELDS, "surgery")
         procedure = surgery.get("procedure")
         if procedure not in PROCEDURES:
-            shown = "missing" if procedure is None else f"{procedure!r} is not a known procedure"
+            shown = "missing" if procedure is None else f"{_shown(procedure)} is not a known procedure"
             self.error("surgery.procedure", f"{shown} (expected 'TKR')")
         side = self.code(surgery, "side", "surgery.side", SIDE_CODES, "side")
         date = self.date(surgery, "date", "surgery.date")
@@ -376,7 +424,7 @@ class _PatientChecker:
             self.error(path, "missing")
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(path, f"{value!r} is not a whole number (0–10)")
+            self.error(path, f"{_shown(value)} is not a whole number (0–10)")
             return None
         if not codes.PAIN_MIN <= value <= codes.PAIN_MAX:
             self.error(path, f"{value} is outside 0–10")
@@ -388,9 +436,9 @@ class _PatientChecker:
         for j, value in enumerate(self.list_of(item, "symptoms", f"{path}.symptoms")):
             here = f"{path}.symptoms[{j}]"
             if not isinstance(value, str) or value not in SYMPTOM_CODES:
-                self.error(here, f"{value!r} is not a known symptom code")
+                self.error(here, f"{_shown(value)} is not a known symptom code")
             elif value in result:
-                self.error(here, f"{value!r} is listed twice")
+                self.error(here, f"{_shown(value)} is listed twice")
             else:
                 result.append(value)
         return result
@@ -403,19 +451,19 @@ class _PatientChecker:
             return {}
         result = {}
         for name, value in raw.items():
-            here = f"{path}.measures.{name}"
+            here = path_key(f"{path}.measures", name)
             if name not in MEASURE_FIELDS:
-                self.error(here, f"{name!r} is not a known measure code")
+                self.error(here, f"{_shown(name)} is not a known measure code")
                 continue
             if value is None:
                 continue
             kind = codes.MEASURE_KINDS[name]
             if kind == codes.BOOL:
                 if not isinstance(value, bool):
-                    self.error(here, f"{value!r} must be true or false")
+                    self.error(here, f"{_shown(value)} must be true or false")
                     continue
             elif isinstance(value, bool) or not isinstance(value, int):
-                self.error(here, f"{value!r} is not a whole number of {kind}")
+                self.error(here, f"{_shown(value)} is not a whole number of {kind}")
                 continue
             elif not 0 <= value <= MEASURE_MAX[kind]:
                 self.error(here, f"{value} is outside 0–{MEASURE_MAX[kind]} {kind}")
@@ -442,7 +490,7 @@ class _PatientChecker:
                 self.error(f"{path}.to", "is the same phase as `from`")
             by = item.get("by")
             if by is not None and (not isinstance(by, str) or by not in self.context.staff):
-                self.error(f"{path}.by", f"{by!r} is not a member of this clinic's staff")
+                self.error(f"{path}.by", f"{_shown(by)} is not a member of this clinic's staff")
             reason = self.text(item, "reason", f"{path}.reason")
             if len(self.errors) == before:
                 result.append(TransitionData(date, from_phase, to_phase, by, reason))
@@ -456,5 +504,5 @@ class _PatientChecker:
         for entry in entries:
             if entry.ref and entry.key in seen:
                 key = "visits" if entry.kind == codes.VISIT else "self_reports"
-                self.error(key, f"two {entry.kind.replace('_', '-')}s on {entry.date} have the ref {entry.ref!r}")
+                self.error(key, f"two {entry.kind.replace('_', '-')}s on {entry.date} have the ref {_shown(entry.ref)}")
             seen.add(entry.key)

@@ -1,4 +1,4 @@
-"""The background import: a thin shell around `jobs.import_job_run`.
+"""The background check and import: thin shells around `jobs`.
 
 The import is one transaction, so a retry after a lost connection starts
 again from nothing and cannot write anything twice.
@@ -14,3 +14,10 @@ from rehab.interchange import jobs
              retry_backoff=5, max_retries=3)
 def import_job_run_task(job_id):
     jobs.import_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,),
+             retry_backoff=5, max_retries=3)
+def import_job_check_task(job_id):
+    """Validate an uploaded file; only reads, so a retry is harmless."""
+    jobs.import_job_check(job_id=job_id)

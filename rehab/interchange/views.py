@@ -4,16 +4,22 @@ Every page is scoped to the user's clinic: a job of another clinic answers
 404; inside the clinic, importing is for clinic admins only (403).
 """
 
-import json
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, JsonResponse, StreamingHttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from rehab.interchange import jobs
@@ -21,9 +27,13 @@ from rehab.interchange.csv_export import iter_caseload_csv
 from rehab.interchange.exporter import iter_caseload_json
 from rehab.interchange.fhir import iter_caseload_fhir
 from rehab.interchange.models import ImportJob
+from rehab.interchange.uploads import UploadSizeLimit, upload_limit_bytes, upload_limit_message
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 ERRORS_SHOWN = 500
+# Django's own limits on a request body (fields, files, non-file data) raise
+# while the body is read; the page says what happened instead of a bare 400.
+UNREADABLE_UPLOAD = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError,
+                     UnreadablePostError)
 
 
 def _clinic_of(user):
@@ -45,25 +55,35 @@ def get_import_job_for_user(user, job_id) -> ImportJob:
 
 
 class UploadForm(forms.Form):
+    """Takes the file only: reading and validating it is the check task's job."""
+
     file = forms.FileField(
         label="Caseload file",
-        help_text="A rehab-caseload/1 JSON file. Nothing is written until you confirm.",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, too_large=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.fields["file"].help_text = (
+            f"A rehab-caseload/1 JSON file, UTF-8, up to {settings.IMPORT_MAX_UPLOAD_MB} MB. "
+            "Nothing is written until you confirm."
+        )
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Check the file"))
 
+    def clean(self):
+        if self.too_large:
+            # The size handler stopped reading the file: say why it is missing.
+            self.errors.pop("file", None)
+            raise forms.ValidationError(upload_limit_message())
+        return super().clean()
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 200 MB; import it with the command line.")
-        try:
-            self.document = json.load(upload)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise forms.ValidationError(f"This is not a JSON file ({error}).") from None
+        if upload.size > upload_limit_bytes():
+            raise forms.ValidationError(upload_limit_message())
+        self.upload_bytes = upload.read()
         return upload
 
 
@@ -87,16 +107,38 @@ class ExportForm(forms.Form):
 
 
 @login_required
+@csrf_exempt
 def import_upload(request):
-    clinic = _clinic_of(request.user)
+    """The size limit must be in place before anything reads the body, and the
+    CSRF check reads it: so CSRF is checked inside, once the limit is set
+    (Django's documented pattern for per-view upload handlers)."""
+    _clinic_of(request.user)
     _require_clinic_admin(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = jobs.import_job_create(user=request.user, filename=form.cleaned_data["file"].name,
-                                     document=form.document)
-        return redirect("caseload_import_job", job_id=job.pk)
-    recent = ImportJob.objects.filter(clinic=clinic).select_related("uploaded_by")[:10]
-    return render(request, "interchange/import_upload.html", {"form": form, "recent": recent, "nav": "import"})
+    request.upload_handlers.insert(0, UploadSizeLimit(request))
+    try:
+        return _import_upload(request)
+    except UNREADABLE_UPLOAD:
+        problem = ("The upload could not be read. Choose the file again and send it with “Check the file”; "
+                   "if this happens again, the file may be too large for the page.")
+        return _upload_page(request, UploadForm(), status=400, problem=problem)
+
+
+@csrf_protect
+def _import_upload(request):
+    if request.method != "POST":
+        return _upload_page(request, UploadForm())
+    form = UploadForm(request.POST, request.FILES, too_large=request.upload_too_large)
+    if not form.is_valid():
+        return _upload_page(request, form, status=413 if request.upload_too_large else 200)
+    job = jobs.import_job_create(user=request.user, filename=form.cleaned_data["file"].name,
+                                 upload=form.upload_bytes)
+    return redirect("caseload_import_job", job_id=job.pk)
+
+
+def _upload_page(request, form, *, status=200, problem=""):
+    recent = ImportJob.objects.filter(clinic=request.user.clinic).select_related("uploaded_by")[:10]
+    return render(request, "interchange/import_upload.html",
+                  {"form": form, "recent": recent, "problem": problem, "nav": "import"}, status=status)
 
 
 @login_required
@@ -106,7 +148,7 @@ def import_job_detail(request, job_id):
     return render(request, "interchange/import_job.html", {
         "job": job,
         "errors": errors[:ERRORS_SHOWN],
-        "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
+        "errors_hidden": max(job.errors_total - ERRORS_SHOWN, 0),
         "done": jobs.import_job_progress(job),
         "large": job.patients_total > jobs.BACKGROUND_IMPORT_PATIENTS,
         "nav": "import",

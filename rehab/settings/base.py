@@ -248,6 +248,10 @@ TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# The largest caseload file the import page accepts; larger files are refused
+# before they are stored or parsed (the command line has no limit).
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

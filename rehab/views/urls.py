@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rehab.views import caseload, patient, phase, visits
+from rehab.views import caseload, history, patient, phase, visits
 
 urlpatterns = [
     path("", caseload.caseload, name="caseload"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/flags/<int:flag_id>/acknowledge/", patient.flag_acknowledge_view,
          name="flag_acknowledge"),
     path("patients/<uuid:patient_id>/phase/", phase.phase_move, name="phase_move"),
+    path("patients/<uuid:patient_id>/history/", history.patient_history, name="patient_history"),
 ]

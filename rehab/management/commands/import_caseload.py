@@ -1,8 +1,8 @@
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rehab.interchange.decoding import CaseloadFileError, caseload_file_parse, printable
 from rehab.interchange.importer import caseload_import
 
 
@@ -16,16 +16,21 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
 
     def handle(self, file, clinic=None, dry_run=False, **options):
+        # The same reader and the same validation as the real run: a dry run
+        # reports exactly the errors the import would.
+        shown = printable(file)
         try:
             if file == "-":
-                document = json.load(sys.stdin)
+                data = sys.stdin.buffer.read()
             else:
-                with open(file, encoding="utf-8") as handle:
-                    document = json.load(handle)
+                with open(file, "rb") as handle:
+                    data = handle.read()
         except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise CommandError(f"{file} is not valid JSON: {error}") from None
+            raise CommandError(f"Cannot read {shown}: {error.strerror}") from None
+        try:
+            document = caseload_file_parse(data=data)
+        except CaseloadFileError as error:
+            raise CommandError(f"{shown}: {error} Nothing was imported.") from None
 
         result = caseload_import(document, clinic_slug=clinic, dry_run=dry_run)
         if result.errors:
@@ -34,4 +39,4 @@ class Command(BaseCommand):
             count = len(result.errors)
             raise CommandError(f"{count} error{'s' if count != 1 else ''}; nothing was imported.")
         prefix = "Dry run, nothing written. " if dry_run else ""
-        self.stdout.write(self.style.SUCCESS(f"{prefix}Clinic {result.clinic}: {result.summary()}"))
+        self.stdout.write(self.style.SUCCESS(f"{prefix}Clinic {printable(result.clinic)}: {result.summary()}"))

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from patients.models import Entry, Patient
@@ -15,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _upload(client, document, name="caseload.json"):
+    """Upload as a browser does; the check task runs when the upload commits, as in production."""
     data = document if isinstance(document, bytes) else json.dumps(document).encode()
-    return client.post(reverse("caseload_import"), {"file": SimpleUploadedFile(name, data, "application/json")})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("caseload_import"), {"file": SimpleUploadedFile(name, data, "application/json")})
 
 
 @pytest.fixture
@@ -69,12 +72,14 @@ def test_upload_with_errors_lists_them_and_writes_nothing(admin_client):
     assert Patient.objects.count() == 0
 
 
-def test_upload_of_a_file_that_is_not_json_shows_a_form_error(admin_client):
+def test_upload_of_a_file_that_is_not_json_fails_its_check_with_a_file_level_message(admin_client):
     response = _upload(admin_client, b"not json at all")
 
-    assert response.status_code == 200
-    assert "This is not a JSON file" in response.content.decode()
-    assert not ImportJob.objects.exists()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.FAILED and job.upload is None
+    body = admin_client.get(response.url).content.decode()
+    assert "This is not valid JSON: Expecting value at line 1, column 1." in body
+    assert "(file)" in body
 
 
 def test_web_import_goes_into_the_admins_clinic_whatever_the_file_says(admin_client, clinic, other_clinic):
@@ -121,7 +126,7 @@ def test_physio_may_not_import(client, physio):
 
 def test_physio_may_not_see_or_confirm_a_job_of_their_clinic(client, physio, clinic_admin, clinic):
     job = ImportJob.objects.create(clinic=clinic, uploaded_by=clinic_admin, status=ImportJob.VALIDATED,
-                                   document=caseload_doc(patient_doc()), patients_total=1)
+                                   upload=json.dumps(caseload_doc(patient_doc())).encode(), patients_total=1)
     client.force_login(physio)
 
     assert client.get(reverse("caseload_import_job", args=[job.pk])).status_code == 403
@@ -132,7 +137,7 @@ def test_physio_may_not_see_or_confirm_a_job_of_their_clinic(client, physio, cli
 @pytest.mark.parametrize("name", ["caseload_import_job", "caseload_import_status", "caseload_import_confirm"])
 def test_another_clinics_job_is_not_found(client, clinic, clinic_admin, outsider, other_clinic, name):
     job = ImportJob.objects.create(clinic=clinic, uploaded_by=clinic_admin, status=ImportJob.VALIDATED,
-                                   document=caseload_doc(patient_doc()), patients_total=1)
+                                   upload=json.dumps(caseload_doc(patient_doc())).encode(), patients_total=1)
     for user in (outsider, ClinicAdminFactory(clinic=other_clinic)):
         client.force_login(user)
         url = reverse(name, args=[job.pk])

@@ -166,7 +166,7 @@ class ClinicScopedHistoryAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
         )
         if not history.filter(history_id=version_id).exists():
             raise Http404
-        if request.method == "POST" and (obj is None or not self.has_change_permission(request, obj)):
+        if request.method == "POST" and (obj is None or self.revert_disabled(request, obj)):
             raise PermissionDenied("Reverting needs the same permission as changing the record.")
         return super().history_form_view(request, object_id, version_id, extra_context)
 

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from content.admin_scoping import ClinicScopedAdmin, ClinicScopedHistoryAdmin, ClinicScopedInline
+from content.admin_scoping import ClinicScopedHistoryAdmin, ClinicScopedInline
 from patients import accounts
 from patients.models import AssignedPlanItem, Clinic, Entry, EntrySymptom, PainScore, Patient, User
 
@@ -20,7 +20,7 @@ for device_model in (TOTPDevice, StaticDevice):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(ClinicScopedAdmin, admin.ModelAdmin):
+class ClinicAdmin(ClinicScopedHistoryAdmin):
     clinic_path = "pk"
     list_display = ["name", "slug", "time_zone", "require_two_factor"]
     search_fields = ["name", "slug"]
@@ -35,8 +35,13 @@ class ClinicAdmin(ClinicScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class StaffAdmin(ClinicScopedAdmin, UserAdmin):
+class StaffAdmin(ClinicScopedHistoryAdmin, UserAdmin):
     """Clinic admins manage their own clinic's staff accounts."""
+
+    def revert_disabled(self, request, obj=None):
+        # A staff account's history leaves out the password: reverting would
+        # rebuild the account from an incomplete copy.
+        return True
 
     list_display = ["username", "first_name", "last_name", "email", "role", "is_active", "two_factor"]
     list_filter = ["role", "is_active"]

@@ -127,3 +127,45 @@ def test_clinic_admin_renames_their_clinic_but_not_its_slug(client, clinic_admin
     assert response.status_code == 302
     clinic.refresh_from_db()
     assert clinic.name == "Riverside Physio Ltd" and clinic.slug == "riverside"
+
+
+def test_history_revert_of_a_read_only_record_is_refused_even_in_the_own_clinic(client, clinic_admin, two_clinics):
+    mine, _ = two_clinics
+    version = mine.history.earliest().history_id
+    client.force_login(clinic_admin)
+    url = reverse("admin:patients_patient_simple_history", args=[mine.pk, version])
+    assert client.get(url).status_code == 200  # reading the version is fine
+    changes = mine.history.count()
+    response = client.post(url, {"ref": "REVERTED", "given_name": "X", "family_name": "Y"})
+    assert response.status_code == 403
+    mine.refresh_from_db()
+    assert mine.ref == "P-MINE" and mine.history.count() == changes
+
+
+def test_history_revert_of_content_goes_through_the_change_form(client, clinic_admin):
+    exercise = Exercise.objects.get(clinic=clinic_admin.clinic, name="Clamshells")
+    first_version = exercise.history.earliest()
+    exercise.dosage = "1 × 1"
+    exercise.save()
+    client.force_login(clinic_admin)
+    url = reverse("admin:content_exercise_simple_history", args=[exercise.pk, first_version.history_id])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {name: value for name, value in page.context["adminform"].form.initial.items() if value is not None}
+    data["is_active"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    exercise.refresh_from_db()
+    assert exercise.dosage == first_version.dosage and exercise.history.first().history_user == clinic_admin
+
+
+def test_staff_history_cannot_be_reverted(client, clinic_admin, physio):
+    physio.first_name = "Joanna"
+    physio.save()
+    version = physio.history.earliest().history_id
+    client.force_login(clinic_admin)
+    url = reverse("admin:patients_user_simple_history", args=[physio.pk, version])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"username": physio.username, "first_name": "Jo"}).status_code == 403
+    physio.refresh_from_db()
+    assert physio.first_name == "Joanna"

@@ -97,7 +97,7 @@ def timed(fn, use_tracemalloc):
 
 def phase_import(path, use_tracemalloc):
     setup_django()
-    from rehab.interchange.importer import caseload_import
+    from interchange.importer import caseload_import
 
     baseline = rss_mb()
     with open(path, encoding="utf-8") as handle:
@@ -114,8 +114,8 @@ def phase_import(path, use_tracemalloc):
 
 def phase_export(slug, out_path, use_tracemalloc):
     setup_django()
+    from interchange.exporter import write_caseload_json
     from patients.models import Clinic
-    from rehab.interchange.exporter import write_caseload_json
 
     clinic = Clinic.objects.get(slug=slug)
     baseline = rss_mb()

@@ -7,4 +7,3 @@ class RehabConfig(AppConfig):
 
     def ready(self):
         from rehab import entries  # noqa: F401  (connects the entry → engine hook)
-        from rehab.accounts import signals  # noqa: F401  (session start, lockout log)

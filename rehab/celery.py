@@ -7,4 +7,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rehab.settings.local")
 app = Celery("rehab")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(lambda: ["rehab.interchange"])  # tasks outside an app's top level

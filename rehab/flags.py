@@ -22,8 +22,8 @@ from django.utils import timezone
 from content import codes
 from patients.models import Entry, Patient
 from rehab import rules
-from rehab.clinical_record import entries_by_patient, exit_criteria_by_phase
 from rehab.models import Flag
+from rehab.record import entries_by_patient, exit_criteria_by_phase
 
 log = logging.getLogger(__name__)
 

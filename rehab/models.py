@@ -143,4 +143,3 @@ class PhaseTransition(models.Model):
 
     def __str__(self):
         return f"{self.from_phase} → {self.to_phase} ({self.date})"
-from rehab.interchange.models import ImportJob  # noqa: E402,F401

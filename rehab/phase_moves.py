@@ -7,9 +7,9 @@ from django.db import transaction
 from content import codes
 from patients.models import Patient
 from rehab import rules
-from rehab.clinical_record import entries_by_patient, exit_criteria_by_phase
 from rehab.flags import progress_flags_close_on_phase_move
 from rehab.models import PhaseTransition
+from rehab.record import entries_by_patient, exit_criteria_by_phase
 
 
 class PhaseMoveConflict(Exception):

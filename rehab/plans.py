@@ -9,10 +9,10 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from simple_history.utils import bulk_create_with_history
 
-from content.models import Exercise, PhaseTemplateItem
+from content.models import Exercise, Phase, PhaseTemplateItem
 from patients.models import AssignedPlanItem, Patient
 
 UP = "up"
@@ -125,3 +125,20 @@ def plan_differs_from_template(patient: Patient, template_items) -> bool:
     planned = {item.exercise_id for item in patient.plan_items.all()}
     template = {item.exercise_id for item in template_items if item.exercise.is_active}
     return planned != template
+
+
+def plan_items(patient: Patient):
+    return list(
+        AssignedPlanItem.objects.filter(patient=patient).select_related("exercise").order_by("order", "id")
+    )
+
+
+def current_phase(patient: Patient) -> Phase | None:
+    """The clinic's Phase row for the patient's phase (None once discharged)."""
+    return (
+        Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase)
+        .prefetch_related(
+            Prefetch("template_items", queryset=PhaseTemplateItem.objects.select_related("exercise"))
+        )
+        .first()
+    )

@@ -12,7 +12,6 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from content import codes
 from patients.models import Clinic, Entry, Patient
-from rehab.clinical_record import keyset_chunks
 from rehab.flags import (
     PATIENT_FIELDS,
     PatientFacts,
@@ -20,6 +19,7 @@ from rehab.flags import (
     flags_notify_pending,
     patients_reconcile,
 )
+from rehab.record import keyset_chunks
 
 BATCH_SIZE = 500
 

@@ -1,5 +1,7 @@
 import pytest
 
+from rehab.plans import plan_assign_from_template
+from rehab.portal_links import portal_link_issue
 from tests.factories import ClinicAdminFactory, ClinicFactory, PatientFactory, PhysioFactory
 
 
@@ -36,6 +38,25 @@ def outsider(other_clinic):
 @pytest.fixture
 def patient(clinic, physio):
     return PatientFactory(clinic=clinic, physio=physio, ref="P-0001")
+
+
+
+@pytest.fixture
+def planned_patient(patient):
+    plan_assign_from_template(patient=patient)
+    return patient
+
+
+@pytest.fixture
+def portal(planned_patient, physio):
+    """(link, token) for the patient, issued by their physio."""
+    return portal_link_issue(patient=planned_patient, issued_by=physio)
+
+
+@pytest.fixture
+def portal_url(portal):
+    _, token = portal
+    return f"/p/{token}/"
 
 
 # The browser fixtures live in one place so that a single Playwright session

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "content",
     "patients",
     "rehab",
+    "rehab.workspace.accounts",
+    "portal",
+    "interchange",
 ]
 
 MIDDLEWARE = [
@@ -55,8 +58,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "rehab.middleware.ClinicTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "rehab.accounts.middleware.SessionTimeoutMiddleware",
-    "rehab.accounts.middleware.TwoFactorMiddleware",
+    "rehab.workspace.accounts.middleware.SessionTimeoutMiddleware",
+    "rehab.workspace.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -130,13 +133,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "caseload"
 LOGOUT_REDIRECT_URL = "login"
 
-# Staff sign-in (rehab/accounts/). AxesStandaloneBackend refuses a locked-out
+# Staff sign-in (rehab/workspace/accounts/). AxesStandaloneBackend refuses a locked-out
 # client before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_HANDLER = "rehab.accounts.throttling.SignInAttemptHandler"
+AXES_HANDLER = "rehab.workspace.accounts.throttling.SignInAttemptHandler"
 # Failures count per (username, address): an attacker guessing one username
 # from one address locks only that pair, so the real user still signs in from
 # elsewhere. A looser per-address limit stops one address spraying many
@@ -146,8 +149,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
 SIGN_IN_FAILURE_LIMIT_PER_ADDRESS = env.int("SIGN_IN_FAILURE_LIMIT_PER_ADDRESS", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
-AXES_CLIENT_IP_CALLABLE = "rehab.accounts.throttling.client_ip"
-AXES_LOCKOUT_CALLABLE = "rehab.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "rehab.workspace.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "rehab.workspace.accounts.throttling.lockout_response"
 # Axes' own admin pages are not clinic-scoped; clinic admins unlock their
 # staff from the staff list, the operator with `manage.py axes_reset`.
 AXES_ENABLE_ADMIN = False

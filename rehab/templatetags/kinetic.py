@@ -4,7 +4,7 @@ already loaded: no queries here."""
 from django import template
 
 from content import codes
-from rehab import selectors
+from content.display import criterion_target as format_criterion_target
 
 register = template.Library()
 
@@ -51,4 +51,4 @@ def severity_label(severity):
 @register.filter
 def criterion_target(criterion):
     """An ExitCriterion as the clinic reads it: “≤ 4/10”, “≥ 20 min”, “Yes”."""
-    return selectors.criterion_target(criterion.measure, criterion.comparator, criterion.threshold)
+    return format_criterion_target(criterion.measure, criterion.comparator, criterion.threshold)

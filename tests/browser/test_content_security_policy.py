@@ -10,9 +10,9 @@ from django.core.cache import cache
 
 from content.models import Exercise, Phase
 from patients.models import PortalLink, User
+from portal import ratelimit
+from portal.self_reports import DAILY_LIMIT
 from rehab.plans import plan_assign_from_template
-from rehab.portal import ratelimit
-from rehab.portal.self_reports import DAILY_LIMIT
 from tests.browser.support import PHONE, login, policy_violations, screenshot
 from tests.factories import (
     ClinicAdminFactory,

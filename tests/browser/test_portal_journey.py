@@ -7,10 +7,10 @@ import pytest
 from django.core.cache import cache
 
 from content.models import Exercise
+from portal import ratelimit
 from rehab.models import Flag
 from rehab.plans import plan_assign_from_template
-from rehab.portal import ratelimit
-from rehab.portal.links import portal_link_issue
+from rehab.portal_links import portal_link_issue
 from tests.browser.support import ARTIFACTS, PHONE, login, screenshot
 from tests.factories import ClinicAdminFactory, ClinicFactory, PatientFactory, PhysioFactory
 

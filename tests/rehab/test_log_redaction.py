@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "q8W3nA1xZyGd0Lk9PzR7sT2vBcE4fH6jM5uN0oI3aXw"
 
 
-@pytest.mark.parametrize("logger_name", ["django.request", "django.server", "rehab.portal.views"])
+@pytest.mark.parametrize("logger_name", ["django.request", "django.server", "portal.views"])
 def test_configured_handlers_redact_the_token_in_a_request_path(logger_name):
     logger = logging.getLogger(logger_name)
     record = logger.makeRecord(logger_name, logging.ERROR, __file__, 1, "Internal Server Error: %s",

@@ -1,0 +1,151 @@
+"""Exporting a clinic's caseload as `rehab-caseload/1` JSON.
+
+Patients are read in chunks (keyset pagination on the clinic's ref) with a
+fixed number of queries per chunk, and the document is produced as a stream
+of text pieces, so a clinic of any size is never held in memory at once.
+The same chunked records feed the CSV and FHIR writers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from content import codes
+from interchange.schema import FORMAT
+from patients.models import AssignedPlanItem, Clinic, Patient
+from rehab import rules
+from rehab.models import Flag, PhaseTransition
+from rehab.record import EntryRow, entry_rows, exit_criteria_by_phase, keyset_chunks
+
+CHUNK_SIZE = 500
+
+
+@dataclass
+class PatientRecord:
+    patient: Patient
+    entries: list[EntryRow]  # oldest first
+    transitions: list
+    open_flags: list
+    plan_items: list
+
+
+def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) -> Iterator[PatientRecord]:
+    """Every patient of the clinic with their record, by ref, one chunk in memory at a time."""
+    queryset = Patient.objects.filter(clinic=clinic).select_related("physio")
+    for patients in keyset_chunks(queryset, key="ref", size=chunk_size):
+        ids = [p.pk for p in patients]
+        entries = entry_rows(ids)
+        transitions = _grouped(
+            PhaseTransition.objects.filter(patient_id__in=ids).select_related("moved_by")
+            .order_by("date", "moved_at", "id")
+        )
+        open_flags = _grouped(Flag.objects.open().filter(patient_id__in=ids).order_by("raised_at", "id"))
+        plans = (
+            _grouped(AssignedPlanItem.objects.filter(patient_id__in=ids).select_related("exercise")
+                     .order_by("order", "id"))
+            if with_plans else {}
+        )
+        for patient in patients:
+            yield PatientRecord(
+                patient=patient,
+                entries=entries.get(patient.pk, []),
+                transitions=transitions.get(patient.pk, []),
+                open_flags=open_flags.get(patient.pk, []),
+                plan_items=plans.get(patient.pk, []),
+            )
+
+
+def _grouped(queryset):
+    grouped = defaultdict(list)
+    for obj in queryset:
+        grouped[obj.patient_id].append(obj)
+    return grouped
+
+
+def entry_document(entry: EntryRow) -> dict:
+    doc = {"date": entry.date.isoformat()}
+    if entry.ref:
+        doc["ref"] = entry.ref
+    doc["pain"] = [
+        {"location": p.location, "context": p.context, "score": p.score}
+        for p in entry.pain
+    ]
+    if entry.kind == codes.VISIT:
+        doc["measures"] = entry.measures
+    doc["symptoms"] = list(entry.symptoms)
+    if entry.kind == codes.VISIT and entry.notes:
+        doc["notes"] = entry.notes
+    return doc
+
+
+def patient_document(record: PatientRecord) -> dict:
+    """The importable part of a patient (INTERCHANGE.md sections 2 and 3)."""
+    patient = record.patient
+    return {
+        "ref": patient.ref,
+        "given_name": patient.given_name,
+        "family_name": patient.family_name,
+        "date_of_birth": patient.date_of_birth.isoformat(),
+        "physio": patient.physio.username if patient.physio else None,
+        "surgery": {"procedure": "TKR", "side": patient.operated_side, "date": patient.surgery_date.isoformat()},
+        "programme_start": patient.programme_start.isoformat(),
+        "phase": patient.phase,
+        "phase_history": [
+            {"date": t.date.isoformat(), "from": t.from_phase, "to": t.to_phase,
+             "by": t.moved_by.username if t.moved_by else None, "reason": t.reason}
+            for t in record.transitions
+        ],
+        "visits": [entry_document(e) for e in record.entries if e.kind == codes.VISIT],
+        "self_reports": [entry_document(e) for e in record.entries if e.kind == codes.SELF_REPORT],
+    }
+
+
+def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
+    """The read-only fields of INTERCHANGE.md section 4, evaluated at `as_of`."""
+    patient = record.patient
+    clinic = patient.clinic
+    rule_entries = [e.as_rule_entry() for e in record.entries]
+    results = rules.evaluate_criteria(criteria, rule_entries, as_of=as_of) if patient.is_active else []
+    return {
+        "weeks_in_programme": patient.weeks_since(patient.programme_start, as_of),
+        "criteria": [
+            {"measure": r.measure, "comparator": r.comparator, "threshold": r.threshold,
+             "value": r.value, "met": r.met}
+            for r in results
+        ],
+        "ready_to_progress": rules.is_ready_to_progress(results),
+        "flags": [
+            {"code": f.code, "severity": f.severity, "raised_on": clinic.local_date(f.raised_at).isoformat(),
+             "entry_date": f.entry_date.isoformat() if f.entry_date else None,
+             "acknowledged": f.acknowledged_at is not None, "message": f.message, "advice": f.advice}
+            for f in record.open_flags
+        ],
+    }
+
+
+def iter_caseload_json(clinic: Clinic, *, as_of: dt.date | None = None, chunk_size=CHUNK_SIZE) -> Iterator[str]:
+    """The document, piece by piece: one patient per piece."""
+    as_of = as_of or clinic.today()
+    criteria = exit_criteria_by_phase([clinic.pk])
+    head = {"format": FORMAT, "clinic": clinic.slug, "exported_at": timezone.now().isoformat(timespec="seconds"),
+            "as_of": as_of.isoformat()}
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "patients": ['
+    separator = "\n  "
+    for record in patient_records(clinic, chunk_size=chunk_size):
+        record.patient.clinic = clinic
+        doc = patient_document(record)
+        doc.update(computed_fields(record, criteria.get((clinic.pk, record.patient.phase), []), as_of=as_of))
+        yield separator + json.dumps(doc, ensure_ascii=False)
+        separator = ",\n  "
+    yield "\n]}\n"
+
+
+def write_caseload_json(clinic: Clinic, out, *, as_of: dt.date | None = None) -> None:
+    for piece in iter_caseload_json(clinic, as_of=as_of):
+        out.write(piece)

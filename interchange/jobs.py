@@ -1,0 +1,174 @@
+"""Imports started from the web: the upload is kept and checked in a Celery
+task, and written on confirmation.
+
+The upload request only stores the file and queues its check, so a large or
+hostile file never ties up a web worker; the job page polls until the check
+is done. A large import also runs in a task; its progress is kept in the
+cache rather than on the job row, because the row's own updates would only
+become visible when the import's single transaction commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from interchange.decoding import CaseloadFileError, caseload_file_parse, printable
+from interchange.importer import caseload_import, caseload_validate
+from interchange.models import ImportJob
+from patients.models import User
+
+log = logging.getLogger(__name__)
+
+# Above this many patients the write runs in a Celery task and the page shows
+# its progress; below, it runs while the confirmation request waits.
+BACKGROUND_IMPORT_PATIENTS = 200
+PROGRESS_TTL = 24 * 3600
+# The job page lists the first 500; a file with more errors than this needs
+# fixing at its source, and the report must stay a reasonable size.
+ERRORS_KEPT = 1000
+
+
+def progress_key(job_id) -> str:
+    return f"interchange:import:{job_id}:done"
+
+
+def import_job_progress(job: ImportJob) -> int:
+    if job.status == ImportJob.RUNNING:
+        try:
+            return cache.get(progress_key(job.pk)) or 0
+        except Exception:
+            return 0
+    return job.patients_done
+
+
+def import_job_create(*, user: User, filename: str, upload: bytes) -> ImportJob:
+    """Keep an uploaded file and queue its check against the user's clinic."""
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            clinic=user.clinic,
+            uploaded_by=user,
+            filename=_filename_shown(filename),
+            status=ImportJob.CHECKING,
+            upload=upload,
+        )
+        transaction.on_commit(lambda: _check_enqueue(job.pk))
+    return job
+
+
+def _filename_shown(name: str) -> str:
+    # A browser sends whatever name the file has; the column must hold it.
+    return "".join(ch for ch in printable(name or "") if ch.isprintable())[:200]
+
+
+def _check_enqueue(job_id) -> None:
+    from interchange.tasks import import_job_check_task
+
+    try:
+        import_job_check_task.delay(str(job_id))
+    except Exception:
+        # No broker (Redis down): check in this request rather than leave the
+        # job waiting for a task that was never queued.
+        log.warning("Could not queue the check of import %s; checking it now", job_id, exc_info=True)
+        import_job_check(job_id=job_id)
+
+
+def import_job_check(*, job_id) -> ImportJob:
+    """Read and validate a job's file; the job becomes validated or failed.
+
+    Safe to run twice: only a job still being checked is changed.
+    """
+    job = ImportJob.objects.select_related("clinic").get(pk=job_id)
+    if job.status != ImportJob.CHECKING:
+        return job
+    try:
+        report, total = _check(job)
+    except Exception:
+        # A defect of ours, not the file's: say so rather than leave the page
+        # checking forever.
+        log.exception("Checking import %s failed", job.pk)
+        report, total = {"errors": [], "crashed": True}, 0
+    failed = bool(report["errors"]) or report.get("crashed", False)
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.CHECKING).update(
+        status=ImportJob.FAILED if failed else ImportJob.VALIDATED,
+        report=report,
+        patients_total=total,
+        # A file with errors is never imported: no need to keep it.
+        **({"upload": None, "finished_at": timezone.now()} if failed else {}),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _check(job: ImportJob) -> tuple[dict, int]:
+    try:
+        document = caseload_file_parse(data=bytes(job.upload or b""))
+    except CaseloadFileError as error:
+        return {"errors": [{"ref": None, "path": "", "message": str(error)}], "errors_total": 1}, 0
+    result = caseload_validate(document, clinic_slug=job.clinic.slug)
+    report = result.as_dict()
+    report["errors_total"] = len(report["errors"])
+    report["errors"] = report["errors"][:ERRORS_KEPT]
+    named = document.get("clinic") if isinstance(document, dict) else None
+    if isinstance(named, str) and named != job.clinic.slug:
+        report["document_clinic"] = printable(named)[:80]
+    return report, result.patients_total
+
+
+def import_job_confirm(*, job: ImportJob) -> bool:
+    """Claim a validated job and run it (now, or in a task if large).
+
+    The claim is a conditional update, so a double click or a second admin
+    never runs the same import twice. Returns False if already claimed.
+    """
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.VALIDATED).update(
+        status=ImportJob.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    if job.patients_total > BACKGROUND_IMPORT_PATIENTS:
+        from interchange.tasks import import_job_run_task
+
+        transaction.on_commit(lambda: import_job_run_task.delay(str(job.pk)))
+    else:
+        # A crash is logged and recorded on the job (failed, nothing written):
+        # the page the admin lands on says so, instead of a server error.
+        with contextlib.suppress(Exception):
+            import_job_run(job_id=job.pk)
+    return True
+
+
+def import_job_run(*, job_id) -> ImportJob:
+    job = ImportJob.objects.select_related("clinic", "uploaded_by").get(pk=job_id)
+    if job.status != ImportJob.RUNNING:
+        return job
+
+    def progress(done, total):
+        try:
+            cache.set(progress_key(job.pk), done, PROGRESS_TTL)
+        except Exception:  # progress display only; never fail the import for it
+            log.warning("Could not record the progress of import %s", job.pk, exc_info=True)
+
+    try:
+        # The file was read and validated by the check; it is read again here
+        # rather than kept parsed, and validated again inside the import.
+        document = caseload_file_parse(data=bytes(job.upload))
+        result = caseload_import(document, clinic_slug=job.clinic.slug, by=job.uploaded_by, progress=progress)
+    except Exception:
+        log.exception("Import %s failed", job.pk)
+        job.status = ImportJob.FAILED
+        job.report = {**job.report, "crashed": True, "errors": job.report.get("errors", [])}
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "report", "finished_at"])
+        raise
+    job.report = result.as_dict()
+    job.status = ImportJob.DONE if result.written else ImportJob.FAILED
+    job.patients_done = result.patients_total if result.written else 0
+    job.finished_at = timezone.now()
+    job.upload = None  # imported, or refused: either way the file is not needed again
+    job.save(update_fields=["report", "status", "patients_done", "finished_at", "upload"])
+    return job

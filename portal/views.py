@@ -1,0 +1,142 @@
+"""The patient portal: /p/<token>/ — no login; the token is the key.
+
+Every response carries no-referrer (the URL holds the token), noindex and
+no-store. A bad token (unknown, expired or revoked) gets one plain 404 page,
+always the same; a client trying many bad tokens is throttled with 429.
+Responses are marked as logged so Django's request logger never writes the
+path (which contains the token) for a 404 or 429; our own log lines name the
+PortalLink id only.
+"""
+
+import functools
+import logging
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from content import codes
+from portal import ratelimit
+from portal.forms import SelfReportForm
+from portal.selectors import portal_context
+from portal.self_reports import (
+    DAILY_LIMIT,
+    DailyLimitReached,
+    saved_report_advice,
+    self_report_submit,
+    unsaved_report_advice,
+)
+from rehab.portal_links import portal_link_resolve, portal_link_touch
+
+log = logging.getLogger(__name__)
+
+PORTAL_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Cache-Control": "private, no-store",
+}
+
+
+def _finish(response):
+    for name, value in PORTAL_HEADERS.items():
+        response[name] = value
+    # Django's request logger would write "Not Found: /p/<token>/".
+    response._has_been_logged = True
+    return response
+
+
+def not_found(request):
+    return _finish(render(request, "portal/not_found.html", status=404))
+
+
+def too_many(request):
+    return _finish(render(request, "portal/too_many.html", status=429))
+
+
+def portal_view(view):
+    """Resolve the token into a usable link or answer the one bad-link page."""
+
+    @functools.wraps(view)
+    def wrapper(request, token, **kwargs):
+        if ratelimit.is_limited(request):
+            return too_many(request)
+        link = portal_link_resolve(token)
+        if link is None:
+            ratelimit.bad_token_record(request)
+            return not_found(request)
+        portal_link_touch(link)
+        return _finish(view(request, link, token, **kwargs))
+
+    return wrapper
+
+
+def _page(request, link, token, form, status=200):
+    context = portal_context(link.patient)
+    context.update(form=form, token=token)
+    return render(request, "portal/home.html", context, status=status)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD"])
+def portal_home(request, link, token):
+    return _page(request, link, token, SelfReportForm())
+
+
+# The unguessable token in the URL already does what a CSRF token would: a
+# third-party site cannot build a request to a URL it does not know.
+@csrf_exempt
+@portal_view
+def portal_report(request, link, token):
+    if request.method != "POST":
+        return redirect("portal", token=token)
+    form = SelfReportForm(request.POST)
+    if form.is_valid():
+        patient = link.patient
+        pain, symptoms = form.pain(), form.cleaned_data["symptoms"]
+        try:
+            submission = self_report_submit(link=link, pain=pain, symptoms=symptoms)
+        except DailyLimitReached:
+            log.warning("Self-report not saved: daily limit reached on portal link %s", link.pk)
+            # The report is not saved, but what it says still gets its advice.
+            advice = unsaved_report_advice(patient=patient, pain=pain, symptoms=symptoms)
+            return _advice_page(request, patient, token, advice, saved=False)
+        except ValidationError:
+            form.add_error(None, "Your report could not be saved today. Please contact your clinic.")
+        else:
+            if submission.created:
+                log.info("Self-report saved from portal link %s", link.pk)
+            return redirect("portal_report_result", token=token, entry_id=submission.entry.pk)
+    return _page(request, link, token, form)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD"])
+def portal_report_result(request, link, token, entry_id):
+    patient = link.patient
+    advice = saved_report_advice(patient=patient, entry_id=entry_id)
+    if advice is None:
+        return not_found(request)
+    return _advice_page(request, patient, token, advice, saved=True)
+
+
+def _advice_page(request, patient, token, advice, *, saved):
+    # A full page (200) even when nothing was saved: the advice must reach the
+    # patient, and a proxy may replace the body of an error response.
+    context = portal_context(patient)
+    context.update(token=token, advice=advice, saved=saved, daily_limit=DAILY_LIMIT,
+                   emergency=any(a["severity"] == codes.EMERGENCY for a in advice))
+    return render(request, "portal/report_result.html", context)
+
+
+def portal_unknown_path(request, token, rest):
+    """Any other path under a token: the same plain page, never Django's logged 404."""
+    if ratelimit.is_limited(request):
+        return too_many(request)
+    ratelimit.bad_token_record(request)
+    return not_found(request)
+
+
+def portal_no_slash(request, token):
+    # Handled here so that Django's slash-appending 404 never logs the token.
+    return _finish(redirect("portal", token=token))

@@ -1,0 +1,239 @@
+"""Forms of the clinician workspace. They validate input only; writes go
+through the services (rehab.entries, rehab.flags, rehab.phase_moves)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from content import codes
+from patients.models import Entry, Patient
+from rehab.workspace import selectors
+
+YES, NO, NOT_ASSESSED = "yes", "no", ""
+YES_NO_CHOICES = ((NOT_ASSESSED, "Not assessed"), (YES, "Yes"), (NO, "No"))
+NUMBER_MEASURES = (
+    codes.STANDING_TOLERANCE_MIN,
+    codes.WALK_WITHOUT_LIMP_MIN,
+    codes.GLUTE_BRIDGE_HOLD_S,
+    codes.CONTINUOUS_WALK_MIN,
+)
+BOOLEAN_MEASURES = (codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, codes.GAIT_SYMMETRIC_VIDEO)
+MEASURE_LIMITS = {
+    codes.STANDING_TOLERANCE_MIN: 1440,
+    codes.WALK_WITHOUT_LIMP_MIN: 1440,
+    codes.CONTINUOUS_WALK_MIN: 1440,
+    codes.GLUTE_BRIDGE_HOLD_S: 3600,
+}
+MEASURE_LABELS = dict(codes.MEASURES)
+
+
+def pain_field_name(location: str, context: str) -> str:
+    return f"pain_{location}_{context}"
+
+
+class CaseloadFilterForm(forms.Form):
+    SCOPES = ((selectors.MINE, "My patients"), (selectors.CLINIC, "Whole clinic"))
+    STATUSES = (
+        (selectors.ACTIVE, "Active"),
+        (selectors.DISCHARGED_ONLY, "Discharged"),
+        (selectors.ALL, "Active and discharged"),
+    )
+
+    q = forms.CharField(label="Search", required=False, max_length=80,
+                        widget=forms.TextInput(attrs={"placeholder": "Name or reference", "type": "search"}))
+    scope = forms.ChoiceField(choices=SCOPES, required=False)
+    phase = forms.ChoiceField(choices=(("", "Any phase"),) + codes.PATIENT_PHASES, required=False)
+    flag = forms.ChoiceField(choices=(("", "Any flag"),) + codes.FLAG_CODES, required=False)
+    physio = forms.TypedChoiceField(label="Physio", coerce=int, empty_value=None, required=False)
+    status = forms.ChoiceField(choices=STATUSES, required=False)
+
+    def __init__(self, *args, clinic, default_scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_scope = default_scope
+        self.fields["physio"].choices = [("", "Any physio")] + [
+            (u.pk, u.display_name) for u in selectors.clinic_physios(clinic)
+        ]
+
+    def filters(self) -> selectors.CaseloadFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.CaseloadFilters(
+            scope=data.get("scope") or self.default_scope,
+            phase=data.get("phase") or "",
+            flag=data.get("flag") or "",
+            physio_id=data.get("physio"),
+            status=data.get("status") or selectors.ACTIVE,
+            search=data.get("q") or "",
+        )
+
+
+class VisitForm(forms.Form):
+    """A visit: date, the pain grid (location × context), measures, the
+    red-flag checklist and notes. A blank pain cell means not recorded."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    symptoms = forms.MultipleChoiceField(
+        label="Red-flag checklist", choices=codes.SYMPTOMS, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, patient: Patient, entry: Entry | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        for location, location_label in codes.LOCATIONS:
+            for context, context_label in codes.CONTEXTS:
+                self.fields[pain_field_name(location, context)] = forms.IntegerField(
+                    label=f"{location_label}, {context_label.lower()}",
+                    required=False, min_value=codes.PAIN_MIN, max_value=codes.PAIN_MAX,
+                    widget=forms.NumberInput(attrs={
+                        "min": codes.PAIN_MIN, "max": codes.PAIN_MAX, "inputmode": "numeric",
+                        "class": "form-control form-control-sm pain-input",
+                    }),
+                    error_messages={
+                        "max_value": "Pain is scored 0 to 10.", "min_value": "Pain is scored 0 to 10.",
+                    },
+                )
+        for name in NUMBER_MEASURES:
+            self.fields[name] = forms.IntegerField(
+                label=MEASURE_LABELS[name], required=False, min_value=0, max_value=MEASURE_LIMITS[name],
+                widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            )
+        for name in BOOLEAN_MEASURES:
+            self.fields[name] = forms.ChoiceField(
+                label=MEASURE_LABELS[name], choices=YES_NO_CHOICES, required=False,
+                widget=forms.RadioSelect,
+            )
+        if entry is not None and not self.is_bound:
+            self.initial.update(self.initial_from(entry))
+        elif not self.is_bound:
+            self.initial.setdefault("date", patient.clinic.today())
+
+    @staticmethod
+    def initial_from(entry: Entry) -> dict:
+        initial = {"date": entry.date, "notes": entry.notes,
+                   "symptoms": [s.code for s in entry.symptoms.all()]}
+        for p in entry.pain_scores.all():
+            initial[pain_field_name(p.location, p.context)] = p.score
+        for name in NUMBER_MEASURES:
+            initial[name] = getattr(entry, name)
+        for name in BOOLEAN_MEASURES:
+            value = getattr(entry, name)
+            initial[name] = NOT_ASSESSED if value is None else (YES if value else NO)
+        return initial
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date < self.patient.surgery_date:
+            raise forms.ValidationError(
+                f"The date is before the surgery ({self.patient.surgery_date:%d %b %Y})."
+            )
+        if date > self.patient.clinic.today():
+            raise forms.ValidationError("The date is in the future.")
+        return date
+
+    def pain_grid(self):
+        """Rows of the grid for the template: (label, [(context label, bound field)])."""
+        contexts = dict(codes.CONTEXTS)
+        return [
+            (label, [(contexts[c], self[pain_field_name(loc, c)]) for c, _ in codes.CONTEXTS])
+            for loc, label in codes.LOCATIONS
+        ]
+
+    def pain_errors(self):
+        return [
+            (self.fields[pain_field_name(loc, c)].label, self.errors[pain_field_name(loc, c)])
+            for loc, _ in codes.LOCATIONS for c, _ in codes.CONTEXTS
+            if pain_field_name(loc, c) in self.errors
+        ]
+
+    def measure_fields(self):
+        return [self[name] for name in NUMBER_MEASURES]
+
+    def boolean_fields(self):
+        return [self[name] for name in BOOLEAN_MEASURES]
+
+    # What the services take -------------------------------------------------
+
+    def pain(self) -> list[tuple[str, str, int]]:
+        return [
+            (loc, c, self.cleaned_data[pain_field_name(loc, c)])
+            for loc, _ in codes.LOCATIONS for c, _ in codes.CONTEXTS
+            if self.cleaned_data.get(pain_field_name(loc, c)) is not None
+        ]
+
+    def measures(self) -> dict:
+        values = {name: self.cleaned_data.get(name) for name in NUMBER_MEASURES}
+        for name in BOOLEAN_MEASURES:
+            answer = self.cleaned_data.get(name)
+            values[name] = None if answer == NOT_ASSESSED else answer == YES
+        return values
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label="What was done", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Add a note saying what was done."},
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError("Add a note saying what was done.")
+        return note
+
+
+class PhaseMoveForm(forms.Form):
+    to_phase = forms.ChoiceField(label="Move to", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        error_messages={"required": "Give a reason for the move."},
+    )
+    expected_from = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, from_phase: str, **kwargs):
+        """`from_phase` is the phase the physio saw: a form posted after someone
+        else moved the patient still validates, and the service reports the conflict."""
+        super().__init__(*args, **kwargs)
+        self.fields["to_phase"].choices = phase_move_choices(from_phase)
+        self.initial.setdefault("expected_from", from_phase)
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason for the move.")
+        return reason
+
+
+def phase_move_choices(phase: str) -> list[tuple[str, str]]:
+    """Forward, back or discharge, worded as a physio would say it."""
+    labels = dict(codes.PATIENT_PHASES)
+    choices = []
+    if phase in codes.PHASE_ORDER:
+        index = codes.PHASE_ORDER.index(phase)
+        if index + 1 < len(codes.PHASE_ORDER):
+            forward = codes.PHASE_ORDER[index + 1]
+            choices.append((forward, f"Forward to {labels[forward]}"))
+        for back in reversed(codes.PHASE_ORDER[:index]):
+            choices.append((back, f"Back to {labels[back]}"))
+        choices.append((codes.DISCHARGED, "Discharge"))
+    else:
+        choices += [(code, f"Re-admit to {labels[code]}") for code in codes.PHASE_ORDER]
+    return choices
+
+
+class PlanItemAddForm(forms.Form):
+    exercise = forms.ModelChoiceField(queryset=None, label="Exercise", empty_label="Choose an exercise…")
+    dosage = forms.CharField(
+        max_length=160, required=False, label="Dosage",
+        help_text="Leave blank to use the exercise's default dosage.",
+    )
+    note = forms.CharField(max_length=300, required=False, label="Personal note")
+
+    def __init__(self, *args, exercises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exercise"].queryset = exercises
+
+
+class PlanItemUpdateForm(forms.Form):
+    dosage = forms.CharField(max_length=160, required=False, label="Dosage")
+    note = forms.CharField(max_length=300, required=False, label="Personal note")

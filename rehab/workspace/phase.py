@@ -1,0 +1,40 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from content import codes
+from rehab.phase_moves import PhaseMoveConflict, patient_move_phase
+from rehab.workspace import selectors
+from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.forms import PhaseMoveForm
+from rehab.workspace.patient import patient_url
+from rehab.workspace.roles import require_physio
+
+
+@login_required
+def phase_move(request, patient_id):
+    patient = get_patient_for_user(request.user, patient_id)
+    require_physio(request.user)
+    shown_phase = request.POST.get("expected_from") or patient.phase
+    if shown_phase not in dict(codes.PATIENT_PHASES):
+        shown_phase = patient.phase
+    form = PhaseMoveForm(request.POST or None, from_phase=shown_phase)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            transition = patient_move_phase(
+                patient=patient, to_phase=data["to_phase"], expected_from=data["expected_from"],
+                reason=data["reason"], by=request.user,
+            )
+        except PhaseMoveConflict as conflict:
+            messages.warning(request, str(conflict))
+            return redirect(patient_url(patient))
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Moved to {transition.get_to_phase_display()}.")
+            return redirect(patient_url(patient))
+    return render(request, "rehab/phase_move_form.html", {
+        "patient": patient, "form": form, "record": selectors.patient_record(patient),
+    })
+

@@ -1,0 +1,297 @@
+"""Reads the clinician workspace shares: the caseload and the patient page.
+
+The caseload issues a fixed number of queries whatever the number of patients:
+one count, one page of patients (urgency and last visit as subqueries), one for
+the page's flags and one for the page's pain. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from content import codes
+from content.display import criterion_target, format_measure
+from content.models import Phase
+from patients.models import Clinic, Entry, PainScore, Patient, User
+from rehab import rules
+from rehab.models import Flag, PhaseTransition
+from rehab.record import entries_by_patient, exit_criteria_by_phase
+
+CASELOAD_PAGE_SIZE = 25
+# Patients with no flag needing attention sort after every flagged one.
+NO_FLAG_RANK = len(codes.SEVERITIES)
+
+MINE = "mine"
+CLINIC = "clinic"
+ACTIVE = "active"
+DISCHARGED_ONLY = "discharged"
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    scope: str = MINE
+    phase: str = ""
+    flag: str = ""
+    physio_id: int | None = None
+    status: str = ACTIVE
+    search: str = ""
+
+
+@dataclass
+class PainReading:
+    """A back/hip pain value at the latest visit that has one, and its trend."""
+
+    value: int | None = None
+    previous: int | None = None
+    date: dt.date | None = None
+
+    @property
+    def trend(self) -> str:
+        if self.value is None or self.previous is None:
+            return ""
+        if self.value > self.previous:
+            return "up"
+        if self.value < self.previous:
+            return "down"
+        return "same"
+
+
+@dataclass
+class CaseloadRow:
+    patient: Patient
+    weeks_since_surgery: int
+    weeks_in_programme: int
+    last_visit: dt.date | None
+    urgency: int
+    flags: list = field(default_factory=list)
+    activity_pain: PainReading = field(default_factory=PainReading)
+    rest_pain: PainReading = field(default_factory=PainReading)
+
+
+def _severity_rank_expression():
+    return Case(
+        *[When(severity=code, then=Value(rank)) for rank, (code, _) in enumerate(codes.SEVERITIES)],
+        default=Value(NO_FLAG_RANK),
+        output_field=IntegerField(),
+    )
+
+
+def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilters):
+    """The caseload's patients, most urgent first, with urgency and last visit annotated."""
+    patients = Patient.objects.filter(clinic=clinic).select_related("physio")
+    if filters.physio_id:
+        patients = patients.filter(physio_id=filters.physio_id)
+    elif filters.scope == MINE and physio is not None:
+        patients = patients.filter(physio=physio)
+    if filters.status == ACTIVE:
+        patients = patients.exclude(phase=codes.DISCHARGED)
+    elif filters.status == DISCHARGED_ONLY:
+        patients = patients.filter(phase=codes.DISCHARGED)
+    if filters.phase:
+        patients = patients.filter(phase=filters.phase)
+    if filters.flag:
+        patients = patients.filter(
+            Exists(Flag.objects.needs_attention().filter(patient=OuterRef("pk"), code=filters.flag))
+        )
+    for term in filters.search.split():
+        patients = patients.filter(
+            Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(ref__icontains=term)
+        )
+
+    urgency = (
+        Flag.objects.needs_attention()
+        .filter(patient=OuterRef("pk"))
+        .annotate(rank=_severity_rank_expression())
+        .order_by("rank")
+        .values("rank")[:1]
+    )
+    last_visit = (
+        Entry.objects.filter(patient=OuterRef("pk"), kind=Entry.VISIT)
+        .order_by()
+        .values("patient")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    return patients.annotate(
+        urgency=Coalesce(Subquery(urgency, output_field=IntegerField()), Value(NO_FLAG_RANK)),
+        last_visit=Subquery(last_visit),
+    ).order_by("urgency", "family_name", "given_name", "ref")
+
+
+def caseload_rows(clinic: Clinic, physio: User | None, filters: CaseloadFilters, *, page=1,
+                  per_page=CASELOAD_PAGE_SIZE):
+    """One page of the caseload: a Django Page whose object_list is CaseloadRows."""
+    paginator = Paginator(caseload_queryset(clinic, physio, filters), per_page)
+    page_obj = paginator.get_page(page)
+    patients = list(page_obj.object_list)
+    ids = [p.pk for p in patients]
+    flags = _open_flags_by_patient(ids)
+    pain = _latest_pain_by_patient(ids)
+    as_of = clinic.today()
+    page_obj.object_list = [
+        CaseloadRow(
+            patient=p,
+            weeks_since_surgery=p.weeks_since(p.surgery_date, as_of),
+            weeks_in_programme=p.weeks_since(p.programme_start, as_of),
+            last_visit=p.last_visit,
+            urgency=p.urgency,
+            flags=flags.get(p.pk, []),
+            activity_pain=pain[p.pk][codes.ACTIVITY],
+            rest_pain=pain[p.pk][codes.REST],
+        )
+        for p in patients
+    ]
+    return page_obj
+
+
+def _open_flags_by_patient(patient_ids) -> dict:
+    """Unacknowledged open flags, most urgent first (one query)."""
+    grouped = defaultdict(list)
+    rows = (
+        Flag.objects.needs_attention()
+        .filter(patient_id__in=patient_ids)
+        .annotate(rank=_severity_rank_expression())
+        .order_by("rank", "-raised_at")
+    )
+    for flag in rows:
+        grouped[flag.patient_id].append(flag)
+    return grouped
+
+
+def _latest_pain_by_patient(patient_ids) -> dict:
+    """{patient_id: {context: PainReading}} for activity and rest pain (one query).
+
+    Same meaning as rules.activity_pain / rest_pain: the highest back/hip score
+    of a visit in that context; the trend compares with the visit before.
+    """
+    readings = defaultdict(lambda: {codes.ACTIVITY: PainReading(), codes.REST: PainReading()})
+    rows = (
+        PainScore.objects.filter(
+            entry__patient_id__in=patient_ids,
+            entry__kind=Entry.VISIT,
+            location__in=codes.BACK_HIP_LOCATIONS,
+            context__in=(codes.ACTIVITY, codes.REST),
+        )
+        .values("entry__patient_id", "entry_id", "entry__date", "entry__created_at", "context")
+        .annotate(highest=Max("score"))
+        .order_by("entry__patient_id", "context", "-entry__date", "-entry__created_at")
+    )
+    for row in rows:
+        reading = readings[row["entry__patient_id"]][row["context"]]
+        if reading.value is None:
+            reading.value, reading.date = row["highest"], row["entry__date"]
+        elif reading.previous is None:
+            reading.previous = row["highest"]
+    return readings
+
+
+# The patient page -----------------------------------------------------------
+
+MEASURE_LABELS = dict(codes.CRITERION_MEASURES)
+@dataclass(frozen=True)
+class CriterionRow:
+    label: str
+    target: str
+    latest: str
+    evidence_date: dt.date | None
+    status: str  # rules MET / NOT_MET / UNKNOWN
+
+
+def criterion_rows(results) -> list[CriterionRow]:
+    rows = []
+    for r in results:
+        target = criterion_target(r.measure, r.comparator, r.threshold)
+        rows.append(CriterionRow(
+            label=MEASURE_LABELS[r.measure], target=target, latest=format_measure(r.measure, r.value),
+            evidence_date=r.evidence_date, status=r.status,
+        ))
+    return rows
+
+
+@dataclass
+class PatientRecord:
+    """What the patient page and the phase-move page read, gathered once."""
+
+    patient: Patient
+    as_of: dt.date
+    entries: list  # rules.Entry, oldest first
+    criteria: list  # rules.Criterion of the current phase
+    results: list  # rules.CriterionResult
+    phase: Phase | None
+
+    @property
+    def criteria_rows(self):
+        return criterion_rows(self.results)
+
+    @property
+    def ready(self) -> bool:
+        return rules.is_ready_to_progress(self.results)
+
+    @property
+    def weeks_since_surgery(self):
+        return self.patient.weeks_since(self.patient.surgery_date, self.as_of)
+
+    @property
+    def weeks_in_programme(self):
+        return self.patient.weeks_since(self.patient.programme_start, self.as_of)
+
+
+def patient_record(patient: Patient) -> PatientRecord:
+    as_of = patient.clinic.today()
+    entries = entries_by_patient([patient.pk]).get(patient.pk, [])
+    criteria = exit_criteria_by_phase([patient.clinic_id]).get((patient.clinic_id, patient.phase), [])
+    phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
+    results = rules.evaluate_criteria(criteria, entries, as_of=as_of) if patient.is_active else []
+    return PatientRecord(patient=patient, as_of=as_of, entries=entries, criteria=criteria,
+                         results=results, phase=phase)
+
+
+def patient_phase_periods(patient: Patient, transitions, *, until: dt.date) -> list[tuple]:
+    """[(phase, start, end)] from the programme start, read from the transition history."""
+    moves = sorted(transitions, key=lambda t: (t.date, t.moved_at))
+    periods, start = [], patient.programme_start
+    phase = moves[0].from_phase if moves else patient.phase
+    for move in moves:
+        periods.append((phase, start, max(move.date, start)))
+        phase, start = move.to_phase, max(move.date, start)
+    periods.append((phase, start, max(until, start)))
+    return periods
+
+
+def patient_transitions(patient: Patient):
+    return list(PhaseTransition.objects.filter(patient=patient).select_related("moved_by"))
+
+
+def patient_flags(patient: Patient):
+    """(needs attention, acknowledged but open, recently closed)."""
+    flags = list(patient.flags.select_related("acknowledged_by", "entry"))
+    flags.sort(key=lambda f: (codes.severity_rank(f.severity), -f.raised_at.timestamp()))
+    attention = [f for f in flags if f.is_open and f.acknowledged_at is None]
+    acknowledged = [f for f in flags if f.is_open and f.acknowledged_at is not None]
+    closed = sorted((f for f in flags if not f.is_open), key=lambda f: f.closed_at, reverse=True)[:10]
+    return attention, acknowledged, closed
+
+
+def patient_entries(patient: Patient):
+    """The patient's entries, newest first, each with `measure_list` [(label, value)] to show."""
+    entries = list(
+        patient.entries.select_related("recorded_by").prefetch_related("pain_scores", "symptoms")
+    )
+    for entry in entries:
+        entry.measure_list = [
+            (MEASURE_LABELS[name], format_measure(name, value)) for name, value in entry.measures.items()
+        ]
+    return entries
+
+
+def clinic_physios(clinic: Clinic):
+    return User.objects.filter(clinic=clinic, role=User.PHYSIO, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )

@@ -1,0 +1,29 @@
+"""The clinician workspace: the caseload, each patient's page and what a
+physio does from it, and the programme library."""
+
+from django.urls import include, path
+
+from rehab.workspace import caseload, history, patient, phase, plan, visits
+
+patient_pages = [
+    path("", patient.patient_detail, name="patient_detail"),
+    path("visits/new/", visits.visit_create, name="visit_create"),
+    path("visits/<uuid:entry_id>/edit/", visits.visit_update, name="visit_update"),
+    path("visits/<uuid:entry_id>/delete/", visits.visit_delete, name="visit_delete"),
+    path("flags/<int:flag_id>/acknowledge/", patient.flag_acknowledge_view, name="flag_acknowledge"),
+    path("phase/", phase.phase_move, name="phase_move"),
+    path("history/", history.patient_history, name="patient_history"),
+    path("plan/add/", plan.plan_item_add, name="plan_item_add"),
+    path("plan/replace/", plan.plan_replace_with_template, name="plan_replace_with_template"),
+    path("plan/<int:item_id>/remove/", plan.plan_item_remove, name="plan_item_remove"),
+    path("plan/<int:item_id>/move/", plan.plan_item_move, name="plan_item_move"),
+    path("plan/<int:item_id>/update/", plan.plan_item_update, name="plan_item_update"),
+    path("portal-link/", plan.portal_link_issue, name="portal_link_issue"),
+    path("portal-link/revoke/", plan.portal_link_revoke, name="portal_link_revoke"),
+]
+
+urlpatterns = [
+    path("", caseload.caseload, name="caseload"),
+    path("library/", plan.library, name="library"),
+    path("patients/<uuid:patient_id>/", include(patient_pages)),
+]

@@ -1,0 +1,164 @@
+"""The patient portal at /p/<token>/: what it shows, what it hides, its headers
+and its answer to bad links."""
+
+import logging
+
+import pytest
+
+from content.models import EducationArticle, Exercise
+from patients.models import AssignedPlanItem
+from portal import ratelimit
+from rehab.plans import plan_assign_from_template
+from rehab.portal_links import portal_link_issue, portal_link_revoke
+from tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_portal_shows_the_patients_plan(client, portal_url, planned_patient):
+    item = planned_patient.plan_items.select_related("exercise").first()
+    item.note = "Keep the pelvis level."
+    item.save()
+    page = client.get(portal_url).content.decode()
+    assert f"Hello {planned_patient.given_name}" in page
+    assert "Normalise" in page and "Typically weeks 1–6" in page
+    for plan_item in planned_patient.plan_items.select_related("exercise"):
+        assert plan_item.exercise.name in page
+    assert item.effective_dosage in page
+    for step in item.exercise.instruction_steps:
+        assert f"<li>{step}</li>" in page.replace("&#x27;", "'")
+    assert "Keep the pelvis level." in page
+
+
+def test_the_portal_shows_dos_donts_as_bullets_and_the_same_day_care_box(client, portal_url, clinic):
+    page = client.get(portal_url).content.decode()
+    dos = EducationArticle.objects.get(clinic=clinic, slug="dos")
+    first_bullet = dos.body.splitlines()[0][2:]
+    assert f"<li>{first_bullet}" in page
+    assert "Seek same-day care if…" in page
+    assert "emergency department" in page
+
+
+def test_the_portal_reveals_no_surname_birth_date_reference_or_staff_surname(client, portal_url, planned_patient,
+                                                                            physio):
+    page = client.get(portal_url).content.decode()
+    assert planned_patient.family_name not in page
+    assert planned_patient.ref not in page
+    assert planned_patient.date_of_birth.strftime("%Y") not in page
+    assert physio.last_name not in page
+    assert "Caseload" not in page and "Log out" not in page
+
+
+def test_patient_a_link_shows_nothing_of_patient_b(client, clinic, physio, portal_url, planned_patient):
+    other = PatientFactory(clinic=clinic, physio=physio, given_name="Bartholomew", family_name="Quill")
+    special = Exercise.objects.create(clinic=clinic, name="Only for Bartholomew", instructions="x", dosage="1")
+    AssignedPlanItem.objects.create(patient=other, exercise=special, note="Private note for B")
+    page = client.get(portal_url).content.decode()
+    assert "Bartholomew" not in page and "Quill" not in page
+    assert "Only for Bartholomew" not in page and "Private note for B" not in page
+
+
+def test_portal_responses_carry_privacy_headers(client, portal_url):
+    for response in (client.get(portal_url), client.get("/p/not-a-real-token/")):
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert response["Cache-Control"] == "private, no-store"
+
+
+def test_unknown_expired_and_revoked_links_answer_the_same_404(client, planned_patient, physio, portal):
+    link, revoked_token = portal
+    portal_link_revoke(patient=planned_patient, revoked_by=physio)
+    expired_patient = PatientFactory(clinic=planned_patient.clinic, physio=physio)
+    expired, expired_token = portal_link_issue(patient=expired_patient, issued_by=physio, days=1)
+    type(expired).objects.filter(pk=expired.pk).update(
+        created_at=expired.created_at.replace(year=2020), expires_at=expired.expires_at.replace(year=2020)
+    )
+    responses = [client.get(f"/p/{token}/") for token in ("x" * 43, revoked_token, expired_token)]
+    assert {r.status_code for r in responses} == {404}
+    assert len({r.content for r in responses}) == 1
+    assert {r.templates[0].name for r in responses} == {"portal/not_found.html"}
+
+
+def test_bad_tokens_are_not_logged_by_django(client, caplog):
+    with caplog.at_level(logging.DEBUG):
+        client.get("/p/secret-looking-token/")
+        client.get("/p/secret-looking-token/report/extra/")
+        client.get("/p/secret-looking-token")
+    assert "secret-looking-token" not in caplog.text
+
+
+def test_a_valid_token_is_not_logged_when_reporting(client, portal, caplog):
+    _, token = portal
+    with caplog.at_level(logging.DEBUG):
+        client.get(f"/p/{token}/")
+        client.post(f"/p/{token}/report/", {"pain_knee_rest": "2"})
+        client.get(f"/p/{token}/report/")
+        client.get(f"/p/{token}/nowhere/")
+    assert token not in caplog.text
+
+
+def test_too_many_bad_tokens_from_one_address_answer_429(client):
+    for attempt in range(ratelimit.BAD_TOKEN_LIMIT):
+        assert client.get(f"/p/guess-{attempt}/").status_code == 404
+    assert client.get("/p/guess-last/").status_code == 429
+
+
+def test_while_limited_even_a_valid_link_answers_429_and_other_addresses_are_unaffected(client, portal_url):
+    for attempt in range(ratelimit.BAD_TOKEN_LIMIT):
+        client.get(f"/p/guess-{attempt}/", REMOTE_ADDR="10.0.0.1")
+    assert client.get(portal_url, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.get(portal_url, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_the_portal_follows_the_current_plan(client, portal_url, planned_patient):
+    planned_patient.phase = "rebuild"
+    planned_patient.save()
+    plan_assign_from_template(patient=planned_patient)
+    page = client.get(portal_url).content.decode()
+    assert "Clamshells" in page
+    assert "Rebuild" in page
+
+
+def test_a_retired_exercise_stays_on_the_patients_portal(client, portal_url, planned_patient):
+    exercise = planned_patient.plan_items.first().exercise
+    exercise.is_active = False
+    exercise.save()
+    response = client.get(portal_url)
+    assert response.status_code == 200
+    assert exercise.name in response.content.decode()
+
+
+def _guess_until_limited(client, **headers):
+    for attempt in range(ratelimit.BAD_TOKEN_LIMIT):
+        client.get(f"/p/guess-{attempt}/", **headers)
+
+
+def test_behind_the_proxy_patients_are_limited_one_by_one(client, portal_url, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    _guess_until_limited(client, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    assert client.get(portal_url, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code == 429
+    assert client.get(portal_url, HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy).status_code == 200
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client, portal_url, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    proxy = {"REMOTE_ADDR": "10.9.9.9"}
+    _guess_until_limited(client, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    # The client writes its own X-Forwarded-For; the proxy appends the real address.
+    forged = client.get(portal_url, HTTP_X_FORWARDED_FOR="203.0.113.6, 203.0.113.5", **proxy)
+    assert forged.status_code == 429
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(client, portal_url, settings):
+    settings.TRUSTED_PROXY_HOPS = 0
+    _guess_until_limited(client, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert client.get(portal_url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 429
+
+
+def test_with_redis_unreachable_the_portal_still_opens(client, portal_url, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    assert client.get(portal_url).status_code == 200
+    assert client.get("/p/guess-while-redis-is-down/").status_code == 404

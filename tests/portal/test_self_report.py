@@ -1,0 +1,111 @@
+"""Self-reports from the portal: saved as entries, urgent advice at once, flags for the physio."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from content import codes
+from patients.models import Entry, EntrySymptom, PainScore
+from rehab.models import Flag
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.datetime(2026, 7, 15, 10, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def test_saddle_numbness_raises_cauda_equina_emails_the_physio_and_shows_emergency_advice(
+    client, portal, planned_patient, physio, django_capture_on_commit_callbacks, mailoutbox
+):
+    _, token = portal
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/p/{token}/report/", {"symptoms": [codes.SADDLE_NUMBNESS]})
+    entry = Entry.objects.get(patient=planned_patient)
+    assert entry.kind == Entry.SELF_REPORT
+    assert entry.date == dt.date(2026, 7, 15)
+    assert response.status_code == 302
+    assert response["Location"] == f"/p/{token}/report/{entry.pk}/"
+    flag = Flag.objects.get(patient=planned_patient, entry=entry)
+    assert flag.code == codes.CAUDA_EQUINA and flag.severity == codes.EMERGENCY
+    assert [m.to for m in mailoutbox] == [[physio.email]]
+
+    result = client.get(response["Location"]).content.decode()
+    assert "Go to the emergency department now" in result
+    assert codes.FLAG_PATIENT_ADVICE[codes.CAUDA_EQUINA].split(".")[0] in result
+
+
+def test_advice_is_listed_most_urgent_first(client, portal):
+    _, token = portal
+    response = client.post(
+        f"/p/{token}/report/", {"symptoms": [codes.SHOOTING_LEG_PAIN, codes.CALF_SWELLING, codes.FOOT_DROP]}
+    )
+    page = client.get(response["Location"]).content.decode()
+    positions = [page.index(codes.FLAG_PATIENT_ADVICE[code][:40])
+                 for code in (codes.DVT_SIGNS, codes.MOTOR_DEFICIT, codes.RADICULAR_PAIN)]
+    assert positions == sorted(positions)
+
+
+def test_pain_scores_are_saved_by_location_and_context(client, portal, planned_patient):
+    _, token = portal
+    response = client.post(f"/p/{token}/report/", {"pain_anterior_hip_activity": "6", "pain_knee_rest": "0",
+                                                   "pain_lumbar_bilateral_night": ""})
+    assert response.status_code == 302
+    scores = set(PainScore.objects.filter(entry__patient=planned_patient)
+                 .values_list("location", "context", "score"))
+    assert scores == {("anterior_hip", "activity", 6), ("knee", "rest", 0)}
+    page = client.get(response["Location"]).content.decode()
+    assert "Thank you" in page and "emergency department now" not in page.split("seek-help")[0]
+
+
+def test_refreshing_the_result_page_does_not_resubmit(client, portal, planned_patient):
+    _, token = portal
+    response = client.post(f"/p/{token}/report/", {"pain_knee_rest": "3"})
+    for _ in range(3):
+        assert client.get(response["Location"]).status_code == 200
+    assert Entry.objects.filter(patient=planned_patient).count() == 1
+
+
+@pytest.mark.parametrize("data", [
+    {"pain_knee_rest": "11"},
+    {"pain_knee_rest": "-1"},
+    {"pain_knee_rest": "three"},
+    {"symptoms": ["made_up"]},
+    {"pain_knee_rest": "4", "symptoms": ["saddle_numbness", "made_up"]},
+    {},
+], ids=["above-10", "negative", "not-a-number", "unknown-symptom", "mixed", "empty"])
+def test_bad_input_writes_nothing_and_explains_in_plain_words(client, portal, planned_patient, data):
+    _, token = portal
+    response = client.post(f"/p/{token}/report/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert any(text in page for text in ("Choose a number from 0", "Please tick only", "Nothing was filled in"))
+    assert not Entry.objects.filter(patient=planned_patient).exists()
+    assert not EntrySymptom.objects.filter(entry__patient=planned_patient).exists()
+    assert not PainScore.objects.filter(entry__patient=planned_patient).exists()
+
+
+def test_a_result_page_of_another_patient_answers_404(client, portal, physio, clinic):
+    from rehab.portal_links import portal_link_issue
+    from tests.factories import PatientFactory
+
+    _, token = portal
+    other = PatientFactory(clinic=clinic, physio=physio)
+    _, other_token = portal_link_issue(patient=other, issued_by=physio)
+    response = client.post(f"/p/{other_token}/report/", {"symptoms": [codes.FEVER], "pain_knee_rest": "5"})
+    other_result = response["Location"].rsplit("/", 2)[-2]
+    assert client.get(f"/p/{token}/report/{other_result}/").status_code == 404
+
+
+def test_a_revoked_link_cannot_report(client, portal, planned_patient, physio):
+    from rehab.portal_links import portal_link_revoke
+
+    _, token = portal
+    portal_link_revoke(patient=planned_patient, revoked_by=physio)
+    assert client.post(f"/p/{token}/report/", {"pain_knee_rest": "3"}).status_code == 404
+    assert not Entry.objects.filter(patient=planned_patient).exists()

@@ -11,8 +11,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from patients import accounts
-from tests.rehab.workspace.accounts.conftest import current_code, two_factor_on
 from tests.factories import PortalLinkFactory
+from tests.rehab.workspace.accounts.conftest import current_code, two_factor_on
 
 VERIFY = reverse("two_factor_verify")
 

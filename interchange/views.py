@@ -18,7 +18,7 @@ from django.core.exceptions import (
 from django.http import Http404, JsonResponse, StreamingHttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -103,6 +103,7 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
+        self.helper.form_action = reverse_lazy("caseload_export_download")
         self.helper.add_input(Submit("submit", "Download"))
 
 

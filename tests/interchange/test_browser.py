@@ -1,11 +1,15 @@
 """The web import journey in a real browser, desktop and phone."""
 
+import csv
+import io
 import json
 
 import pytest
 
 from patients.models import Patient
+from rehab.entries import entry_create
 from tests.browser.support import PHONE, login, screenshot
+from tests.factories import PatientFactory
 
 from .conftest import caseload_doc, patient_doc
 
@@ -46,3 +50,48 @@ def test_admin_imports_a_caseload_after_seeing_errors(new_page, clinic, clinic_a
     assert Patient.objects.filter(clinic=clinic).count() == 2
     page.goto("/caseload/export/")
     screenshot(page, f"interchange-export-{viewport_name}")
+
+
+def _json_has_the_patient(text):
+    document = json.loads(text)
+    assert document["format"] == "rehab-caseload/1"
+    assert [p["ref"] for p in document["patients"]] == ["P-0001"]
+    assert document["patients"][0]["visits"][0]["pain"] == [
+        {"location": "lumbar_bilateral", "context": "activity", "score": 6}]
+
+
+def _csv_has_the_pain_score(text):
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["clinic", "ref"]
+    assert [row[1] for row in rows[1:]] == ["P-0001"] and rows[1][-1] == "6"
+
+
+def _fhir_has_the_patient(text):
+    bundle = json.loads(text)
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    kinds = {entry["resource"]["resourceType"] for entry in bundle["entry"]}
+    assert {"Patient", "Observation"} <= kinds
+
+
+@pytest.mark.parametrize(("choice", "extension", "check"), [
+    ("JSON (rehab-caseload/1", ".json", _json_has_the_patient),
+    ("CSV, one row per pain score", ".csv", _csv_has_the_pain_score),
+    ("FHIR R4 bundle", ".fhir.json", _fhir_has_the_patient),
+])
+def test_the_download_button_downloads_the_chosen_format(new_page, clinic, physio, tmp_path, choice, extension,
+                                                         check):
+    patient = PatientFactory(clinic=clinic, physio=physio, ref="P-0001")
+    entry_create(patient=patient, kind="visit", date=patient.programme_start,
+                 pain=[("lumbar_bilateral", "activity", 6)])
+    page = new_page(accept_downloads=True)
+    login(page, physio.username)
+    page.goto("/caseload/export/")
+    page.get_by_label(choice).check()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith(f"caseload-{clinic.slug}-")
+    assert download.suggested_filename.endswith(extension)
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    check(saved.read_text(encoding="utf-8"))

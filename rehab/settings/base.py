@@ -96,6 +96,8 @@ PERMISSIONS_POLICY = {
 }
 
 ROOT_URLCONF = "rehab.urls"
+# A refused form says "go back and try again" in the app's own words.
+CSRF_FAILURE_VIEW = "rehab.errors.csrf_failure"
 WSGI_APPLICATION = "rehab.wsgi.application"
 
 TEMPLATES = [

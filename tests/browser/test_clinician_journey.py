@@ -112,3 +112,20 @@ def test_clinician_journey(page, new_page, caseload_data):
     transition = PhaseTransition.objects.get(patient=patient)
     assert transition.to_phase == "rebuild"
     screenshot(page, "patient-moved-desktop")
+
+
+def test_an_expired_form_goes_back_and_logs_in_on_a_phone(new_page, physio):
+    page = new_page(viewport=PHONE)
+    page.goto("/login/")
+    page.context.clear_cookies()  # the session's security token is gone, as after a long pause
+    page.get_by_label("Username").fill(physio.username)
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Please go back and try again").wait_for()
+    screenshot(page, "error-csrf-phone")
+    page.get_by_role("link", name="Go back and try again").click()
+    page.get_by_label("Username").fill(physio.username)
+    page.get_by_label("Password").fill("pw")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Caseload", exact=True).wait_for()
+    assert page.url.endswith("/")

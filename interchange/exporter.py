@@ -21,7 +21,7 @@ from interchange.schema import FORMAT
 from patients.models import AssignedPlanItem, Clinic, Patient
 from rehab import rules
 from rehab.models import Flag, PhaseTransition
-from rehab.record import EntryRow, entry_rows, exit_criteria_by_phase, keyset_chunks
+from rehab.record import entries_by_patient, exit_criteria_by_phase, keyset_chunks
 
 CHUNK_SIZE = 500
 
@@ -29,7 +29,7 @@ CHUNK_SIZE = 500
 @dataclass
 class PatientRecord:
     patient: Patient
-    entries: list[EntryRow]  # oldest first
+    entries: list[rules.Entry]  # oldest first, with ref and notes
     transitions: list
     open_flags: list
     plan_items: list
@@ -40,7 +40,7 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
     queryset = Patient.objects.filter(clinic=clinic).select_related("physio")
     for patients in keyset_chunks(queryset, key="ref", size=chunk_size):
         ids = [p.pk for p in patients]
-        entries = entry_rows(ids)
+        entries = entries_by_patient(ids, with_text=True)
         transitions = _grouped(
             PhaseTransition.objects.filter(patient_id__in=ids).select_related("moved_by")
             .order_by("date", "moved_at", "id")
@@ -68,7 +68,7 @@ def _grouped(queryset):
     return grouped
 
 
-def entry_document(entry: EntryRow) -> dict:
+def entry_document(entry: rules.Entry) -> dict:
     doc = {"date": entry.date.isoformat()}
     if entry.ref:
         doc["ref"] = entry.ref
@@ -77,8 +77,8 @@ def entry_document(entry: EntryRow) -> dict:
         for p in entry.pain
     ]
     if entry.kind == codes.VISIT:
-        doc["measures"] = entry.measures
-    doc["symptoms"] = list(entry.symptoms)
+        doc["measures"] = dict(entry.measures)
+    doc["symptoms"] = sorted(entry.symptoms)
     if entry.kind == codes.VISIT and entry.notes:
         doc["notes"] = entry.notes
     return doc
@@ -110,8 +110,7 @@ def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
     """The read-only fields of INTERCHANGE.md section 4, evaluated at `as_of`."""
     patient = record.patient
     clinic = patient.clinic
-    rule_entries = [e.as_rule_entry() for e in record.entries]
-    results = rules.evaluate_criteria(criteria, rule_entries, as_of=as_of) if patient.is_active else []
+    results = rules.evaluate_criteria(criteria, record.entries, as_of=as_of) if patient.is_active else []
     return {
         "weeks_in_programme": patient.weeks_since(patient.programme_start, as_of),
         "criteria": [

@@ -14,7 +14,7 @@ import contextlib
 import logging
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from interchange.decoding import CaseloadFileError, caseload_file_parse, printable
@@ -133,7 +133,16 @@ def import_job_confirm(*, job: ImportJob) -> bool:
     if job.patients_total > BACKGROUND_IMPORT_PATIENTS:
         from interchange.tasks import import_job_run_task
 
-        transaction.on_commit(lambda: import_job_run_task.delay(str(job.pk)))
+        def enqueue():
+            try:
+                import_job_run_task.delay(str(job.pk))
+            except Exception:
+                # Nothing was written: hand the job back so "Import" can be pressed again.
+                log.warning("Could not queue import %s; it is back to validated", job.pk, exc_info=True)
+                ImportJob.objects.filter(pk=job.pk, status=ImportJob.RUNNING).update(
+                    status=ImportJob.VALIDATED, started_at=None)
+
+        transaction.on_commit(enqueue)
     else:
         # A crash is logged and recorded on the job (failed, nothing written):
         # the page the admin lands on says so, instead of a server error.
@@ -142,7 +151,14 @@ def import_job_confirm(*, job: ImportJob) -> bool:
     return True
 
 
-def import_job_run(*, job_id) -> ImportJob:
+def import_job_run(*, job_id, final_attempt=True) -> ImportJob:
+    """Write a claimed (running) job's file. The import is one transaction:
+    whatever stops it, nothing of the file is written.
+
+    A database error (a lost connection, a failover) leaves the job running
+    for the task's next attempt unless this is the `final_attempt`; any other
+    error, or the final attempt's, marks the job failed.
+    """
     job = ImportJob.objects.select_related("clinic", "uploaded_by").get(pk=job_id)
     if job.status != ImportJob.RUNNING:
         return job
@@ -158,12 +174,17 @@ def import_job_run(*, job_id) -> ImportJob:
         # rather than kept parsed, and validated again inside the import.
         document = caseload_file_parse(data=bytes(job.upload))
         result = caseload_import(document, clinic_slug=job.clinic.slug, by=job.uploaded_by, progress=progress)
+    except OperationalError:
+        if not final_attempt:
+            log.warning("Import %s interrupted by a database error; nothing was written, it will be tried again",
+                        job.pk, exc_info=True)
+            raise
+        log.exception("Import %s failed", job.pk)
+        _import_job_fail(job)
+        raise
     except Exception:
         log.exception("Import %s failed", job.pk)
-        job.status = ImportJob.FAILED
-        job.report = {**job.report, "crashed": True, "errors": job.report.get("errors", [])}
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "report", "finished_at"])
+        _import_job_fail(job)
         raise
     job.report = result.as_dict()
     job.status = ImportJob.DONE if result.written else ImportJob.FAILED
@@ -172,3 +193,10 @@ def import_job_run(*, job_id) -> ImportJob:
     job.upload = None  # imported, or refused: either way the file is not needed again
     job.save(update_fields=["report", "status", "patients_done", "finished_at", "upload"])
     return job
+
+
+def _import_job_fail(job: ImportJob) -> None:
+    job.status = ImportJob.FAILED
+    job.report = {**job.report, "crashed": True, "errors": job.report.get("errors", [])}
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "report", "finished_at"])

@@ -4,6 +4,7 @@ from django import forms
 
 from content import codes
 from portal.text import PATIENT_CONTEXT_LABELS, PATIENT_LOCATION_LABELS
+from rehab import rules
 
 PAIN_CHOICES = [("", "–")] + [(str(n), str(n)) for n in range(codes.PAIN_MIN, codes.PAIN_MAX + 1)]
 PAIN_ERROR = "Choose a number from 0 (no pain) to 10 (worst pain imaginable), or leave it blank."
@@ -56,9 +57,9 @@ class SelfReportForm(forms.Form):
             )
         return data
 
-    def pain(self):
+    def pain(self) -> list[rules.PainScore]:
         return [
-            (location, context, self.cleaned_data[pain_field_name(location, context)])
+            rules.PainScore(location, context, self.cleaned_data[pain_field_name(location, context)])
             for location, _ in codes.LOCATIONS
             for context, _ in codes.CONTEXTS
             if self.cleaned_data.get(pain_field_name(location, context)) is not None

@@ -7,8 +7,8 @@
   report: nothing new is written and the patient sees its result again.
 
 Whatever the limits decide, the patient is told what to do about the
-symptoms they ticked: `self_report_advice` works on a report whether or not
-it was saved.
+symptoms they ticked, from the flags a saved report raised or, for a report
+over the limit, from the rules run on it without saving.
 """
 
 import datetime as dt
@@ -38,16 +38,16 @@ class SelfReportSubmission:
     created: bool  # False: the same report was already saved a moment ago
 
 
-def self_report_submit(*, link: PortalLink, pain: Iterable[tuple[str, str, int]],
+def self_report_submit(*, link: PortalLink, pain: Iterable[rules.PainScore],
                        symptoms: Iterable[str]) -> SelfReportSubmission:
     """Save a self-report sent through `link`, or return the same report sent
     a moment ago; raise DailyLimitReached when the link's day is full.
 
-    `pain` is an iterable of (location, context, score); `symptoms` of codes.
+    `pain` is an iterable of rules.PainScore; `symptoms` of codes.
     A ValidationError from the entry (say, a date before the surgery) passes
     through.
     """
-    pain, symptoms = list(pain), list(symptoms)
+    pain, symptoms = [rules.PainScore(*p) for p in pain], list(symptoms)
     patient = link.patient
     today = patient.clinic.today()
     with transaction.atomic():
@@ -68,7 +68,7 @@ def self_report_submit(*, link: PortalLink, pain: Iterable[tuple[str, str, int]]
 def _same_report(*, link, pain, symptoms, since) -> Entry | None:
     """The latest self-report sent through `link` since `since` with exactly
     these pain scores and symptoms, if any."""
-    wanted = (frozenset(pain), frozenset(symptoms))
+    wanted = (frozenset((p.location, p.context, p.score) for p in pain), frozenset(symptoms))
     recent = (
         Entry.objects.filter(portal_link=link, created_at__gte=since)
         .prefetch_related("pain_scores", "symptoms")
@@ -84,34 +84,34 @@ def _same_report(*, link, pain, symptoms, since) -> Entry | None:
     return None
 
 
-def self_report_advice(*, patient, entry: rules.Entry, history: list[rules.Entry]) -> list[dict]:
-    """What the patient is told to do about a self-report, most urgent first:
-    [{"severity": ..., "text": ...}]. `entry` need not be saved."""
-    findings = sorted(
-        rules.entry_findings(entry, surgery_date=patient.surgery_date, history=history),
-        key=lambda f: codes.severity_rank(f.severity),
-    )
-    return [
-        {"severity": f.severity, "text": codes.FLAG_PATIENT_ADVICE[f.code]}
-        for f in findings
-        if f.code in codes.FLAG_PATIENT_ADVICE
-    ]
-
-
 def saved_report_advice(*, patient, entry_id) -> list[dict] | None:
-    """Advice for a saved self-report of `patient`; None if there is no such report."""
-    history = entries_by_patient([patient.pk]).get(patient.pk, [])
-    entry = next((e for e in history if e.id == entry_id and e.kind == Entry.SELF_REPORT), None)
+    """Advice for a saved self-report of `patient`, most urgent first:
+    [{"severity": ..., "text": ...}]; None if there is no such report.
+
+    Read from the flags the report raised when it was saved (the engine
+    evaluated it inside the write), not from a second run of the rules.
+    """
+    entry = Entry.objects.filter(pk=entry_id, patient=patient, kind=Entry.SELF_REPORT).first()
     if entry is None:
         return None
-    return self_report_advice(patient=patient, entry=entry, history=history)
+    return _advice(entry.flags.filter(closed_at__isnull=True).values_list("code", "severity"))
 
 
 def unsaved_report_advice(*, patient, pain, symptoms) -> list[dict]:
-    """Advice for a report that was not saved, as if it had been sent today."""
+    """Advice for a report that was not saved (the day's limit was reached),
+    as if it had been sent today: the only evaluation that stores nothing."""
     entry = rules.Entry(
-        id=None, kind=Entry.SELF_REPORT, date=patient.clinic.today(), symptoms=symptoms,
-        pain=[rules.PainScore(location=loc, context=ctx, score=score) for loc, ctx, score in pain],
+        id=None, kind=Entry.SELF_REPORT, date=patient.clinic.today(), symptoms=symptoms, pain=pain,
     )
     history = entries_by_patient([patient.pk]).get(patient.pk, [])
-    return self_report_advice(patient=patient, entry=entry, history=history)
+    findings = rules.entry_findings(entry, surgery_date=patient.surgery_date, history=history)
+    return _advice((f.code, f.severity) for f in findings)
+
+
+def _advice(found) -> list[dict]:
+    ranked = sorted(found, key=lambda code_severity: codes.severity_rank(code_severity[1]))
+    return [
+        {"severity": severity, "text": codes.FLAG_PATIENT_ADVICE[code]}
+        for code, severity in ranked
+        if code in codes.FLAG_PATIENT_ADVICE
+    ]

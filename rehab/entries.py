@@ -1,11 +1,15 @@
-"""Writes to the clinical record, and the hook that sends every saved entry
-to the programme engine.
+"""Writes to the clinical record, each evaluated once by the programme engine.
 
-The hook listens to the models themselves, so an entry saved from any path
-(visit form, portal, Django admin, import) is evaluated. The task is queued
-only once the transaction commits; if Redis is down at that moment the entry
-is still saved and the next sweep, which looks for entries changed since their
-flags were last checked, raises what the lost task would have.
+The services below (visit form, portal, import) evaluate the patient inside
+the write's own transaction: the entry and the flags it raises commit
+together, and the page shown next reads those flags — no second run of the
+rules. Only the emails go to a Celery task, after the commit; if Redis is
+down then, the sweep sends them.
+
+A hook on the models catches every other path (the Django admin, a shell):
+it queues the evaluation as a task once the transaction commits, and if that
+is lost too, the sweep (which looks for entries changed since their flags
+were last checked) raises what the task would have.
 """
 
 import logging
@@ -18,7 +22,7 @@ from django.dispatch import receiver
 from simple_history.utils import bulk_create_with_history
 
 from patients.models import Entry, EntrySymptom, PainScore
-from rehab import flags
+from rehab import flags, rules
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +32,13 @@ _batched: ContextVar[set | None] = ContextVar("batched_patient_ids", default=Non
 @contextmanager
 def evaluation_batched():
     """Collect the patients whose entries are written inside the block and
-    reconcile them together at the end (a fixed number of queries per batch)
-    instead of one task per entry: for imports and the demo seed."""
+    reconcile them together at its end (a fixed number of queries per batch),
+    inside the caller's transaction. One entry's write is a batch of one;
+    an import or the demo seed batches all of theirs. Nested blocks join the
+    outermost one."""
+    if _batched.get() is not None:
+        yield
+        return
     pending = set()
     token = _batched.set(pending)
     try:
@@ -79,10 +88,11 @@ def entry_create(*, patient, kind, date, pain=(), symptoms=(), measures=None, no
                  recorded_by=None, portal_link=None) -> Entry:
     """Create an entry with its pain scores and symptoms, atomically.
 
-    `pain` is an iterable of (location, context, score); `symptoms` of codes;
-    `portal_link` is the link a self-report was sent through.
+    `pain` is an iterable of rules.PainScore (or (location, context, score));
+    `symptoms` of codes; `portal_link` is the link a self-report was sent
+    through. The entry's flags are raised before this returns.
     """
-    with transaction.atomic():
+    with transaction.atomic(), evaluation_batched():
         entry = Entry(patient=patient, kind=kind, date=date, notes=notes, ref=ref,
                       recorded_by=recorded_by, portal_link=portal_link, **(measures or {}))
         # Field and date checks here; the CHECK constraints are the database's job
@@ -94,8 +104,9 @@ def entry_create(*, patient, kind, date, pain=(), symptoms=(), measures=None, no
 
 
 def entry_update(*, entry: Entry, date, pain=(), symptoms=(), measures=None, notes="") -> Entry:
-    """Replace an entry's content; its history keeps the previous version."""
-    with transaction.atomic():
+    """Replace an entry's content; its history keeps the previous version.
+    Its flags follow before this returns."""
+    with transaction.atomic(), evaluation_batched():
         entry.date = date
         entry.notes = notes
         for name, value in (measures or {}).items():
@@ -111,14 +122,15 @@ def entry_update(*, entry: Entry, date, pain=(), symptoms=(), measures=None, not
 
 
 def entry_delete(*, entry: Entry) -> None:
-    with transaction.atomic():
+    """Delete an entry; its flags are closed (kept, as history)."""
+    with transaction.atomic(), evaluation_batched():
         entry.delete()
 
 
 def _write_details(entry, pain, symptoms):
     bulk_create_with_history(
-        [PainScore(entry=entry, location=location, context=context, score=score)
-         for location, context, score in pain],
+        [PainScore(entry=entry, location=p.location, context=p.context, score=p.score)
+         for p in (rules.PainScore(*p) for p in pain)],
         PainScore,
     )
     bulk_create_with_history([EntrySymptom(entry=entry, code=code) for code in symptoms], EntrySymptom)

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from content import codes
-from patients.models import Entry, Patient
+from patients.models import Clinic, Entry, Patient
 from rehab import rules
 from rehab.models import Flag
 from rehab.record import entries_by_patient, exit_criteria_by_phase
@@ -214,17 +214,40 @@ def patient_reconcile(*, patient_id, as_of=None) -> ReconcileSummary:
 
 def patients_reconcile_by_id(patient_ids, *, batch_size=500) -> ReconcileSummary:
     """Reconcile many patients at each one's clinic date, in batches; emails
-    for the flags raised go out once the surrounding transaction commits."""
-    from patients.models import Clinic
-
+    for the flags raised go out from a task once the surrounding transaction
+    commits."""
     ids = sorted(patient_ids, key=str)
     summary = ReconcileSummary(raised={})
     today = {clinic.pk: clinic.today() for clinic in Clinic.objects.filter(patients__in=ids).distinct()}
     for start in range(0, len(ids), batch_size):
         batch = patient_facts(Patient.objects.filter(pk__in=ids[start:start + batch_size]))
         summary.merge(patients_reconcile(batch, as_of_for=today.__getitem__))
-    transaction.on_commit(lambda: flags_notify_pending(patient_ids=ids))
+    flags_notify_later(patient_ids=ids)
     return summary
+
+
+NOTIFY_TASK_PATIENTS = 1000
+
+
+def flags_notify_later(*, patient_ids) -> None:
+    """Queue the emails about these patients' new alerts once the transaction
+    commits. If the task cannot be queued (Redis down), the flags are stored
+    all the same and the next sweep sends the emails."""
+    ids = [str(patient_id) for patient_id in patient_ids]
+
+    def enqueue():
+        from rehab.tasks import notify_flags_task
+
+        for start in range(0, len(ids), NOTIFY_TASK_PATIENTS):
+            chunk = ids[start:start + NOTIFY_TASK_PATIENTS]
+            try:
+                notify_flags_task.delay(chunk)
+            except Exception:
+                log.warning("Could not queue the emails about %d patient(s); the sweep will send them",
+                            len(chunk), exc_info=True)
+                return
+
+    transaction.on_commit(enqueue)
 
 
 def _flags_close(queryset, *, reason: str) -> int:

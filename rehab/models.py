@@ -8,16 +8,6 @@ from simple_history.models import HistoricalRecords
 
 from content import codes
 
-ENTRY_FLAG_CODES = (
-    "cauda_equina",
-    "dvt_signs",
-    "infection_signs",
-    "night_pain",
-    "motor_deficit",
-    "radicular_pain",
-    "late_implant_ache",
-    "hip_joint_mechanical",
-)
 PROGRESS_FLAG_CODES = ("plateau_12w", "pain_regression", "ready_to_progress")
 
 

@@ -120,13 +120,6 @@ def plan_item_update(*, item: AssignedPlanItem, dosage: str, note: str) -> Assig
     return item
 
 
-def plan_differs_from_template(patient: Patient, template_items) -> bool:
-    """True when the plan's exercises are not the (active) template's exercises."""
-    planned = {item.exercise_id for item in patient.plan_items.all()}
-    template = {item.exercise_id for item in template_items if item.exercise.is_active}
-    return planned != template
-
-
 def plan_items(patient: Patient):
     return list(
         AssignedPlanItem.objects.filter(patient=patient).select_related("exercise").order_by("order", "id")

@@ -4,91 +4,57 @@ A fixed number of queries whatever the number of patients: one for the
 entries, one for their pain scores, one for their symptoms.
 """
 
-import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from content.models import ExitCriterion
 from patients.models import MEASURE_FIELDS, Entry, EntrySymptom, PainScore
 from rehab import rules
 
 
-@dataclass
-class PainRow:
-    id: int
-    location: str
-    context: str
-    score: int
+def entries_by_patient(patient_ids, *, with_text=False) -> dict:
+    """{patient_id: [rules.Entry, oldest first]} in three queries: the one
+    reader of the record, for the rules, the sweep, the pages and the export.
 
-
-@dataclass
-class EntryRow:
-    """An entry read as plain values. The sweep and the export read every
-    entry of a clinic; model instances with prefetch bookkeeping would cost
-    several times as much."""
-
-    id: object
-    kind: str
-    date: dt.date
-    measures: dict
-    ref: str = ""
-    notes: str = ""
-    pain: list = field(default_factory=list)
-    symptoms: list = field(default_factory=list)
-
-    def as_rule_entry(self) -> rules.Entry:
-        return rules.Entry(
-            id=self.id, kind=self.kind, date=self.date, measures=self.measures, symptoms=self.symptoms,
-            pain=[rules.PainScore(location=p.location, context=p.context, score=p.score) for p in self.pain],
-        )
-
-
-def entry_rows(patient_ids, *, with_text=True) -> dict:
-    """{patient_id: [EntryRow, oldest first]} in three queries.
-
-    `with_text=False` leaves out the entry's ref and notes, which the rules
-    never read.
+    `with_text=True` adds what pages and exports show but the rules never
+    read: the entry's ref and notes, and who recorded it.
     """
     patient_ids = list(patient_ids)
-    text_columns = ("ref", "notes") if with_text else ()
+    pain = defaultdict(list)
+    for pain_id, entry_id, location, context, score in (
+        PainScore.objects.filter(entry__patient_id__in=patient_ids)
+        .order_by("entry_id", "location", "context")
+        .values_list("id", "entry_id", "location", "context", "score")
+    ):
+        pain[entry_id].append(rules.PainScore(location, context, score, pain_id))
+    symptoms = defaultdict(list)
+    for entry_id, code in (
+        EntrySymptom.objects.filter(entry__patient_id__in=patient_ids).values_list("entry_id", "code")
+    ):
+        symptoms[entry_id].append(code)
+
+    text_columns = TEXT_COLUMNS if with_text else ()
     rows = (
         Entry.objects.filter(patient_id__in=patient_ids)
         .order_by("patient_id", "date", "created_at")
         .values_list("id", "patient_id", "kind", "date", *MEASURE_FIELDS, *text_columns)
     )
-    grouped, by_id = defaultdict(list), {}
+    grouped = defaultdict(list)
     for entry_id, patient_id, kind, date, *values in rows:
-        measures = values[: len(MEASURE_FIELDS)]
-        text = dict(zip(text_columns, values[len(MEASURE_FIELDS):], strict=True))
-        entry = EntryRow(
-            entry_id, kind, date,
-            {name: value for name, value in zip(MEASURE_FIELDS, measures, strict=True) if value is not None},
-            **text,
-        )
-        by_id[entry_id] = entry
-        grouped[patient_id].append(entry)
-    pain = (
-        PainScore.objects.filter(entry__patient_id__in=patient_ids)
-        .order_by("entry_id", "location", "context")
-        .values_list("id", "entry_id", "location", "context", "score")
-    )
-    for pain_id, entry_id, location, context, score in pain:
-        by_id[entry_id].pain.append(PainRow(pain_id, location, context, score))
-    symptoms = (
-        EntrySymptom.objects.filter(entry__patient_id__in=patient_ids)
-        .order_by("entry_id", "code").values_list("entry_id", "code")
-    )
-    for entry_id, code in symptoms:
-        by_id[entry_id].symptoms.append(code)
+        measures = {name: value for name, value in zip(MEASURE_FIELDS, values, strict=False) if value is not None}
+        text = _text(values[len(MEASURE_FIELDS):]) if with_text else {}
+        grouped[patient_id].append(rules.Entry(
+            id=entry_id, kind=kind, date=date, pain=pain.get(entry_id, ()), measures=measures,
+            symptoms=symptoms.get(entry_id, ()), **text,
+        ))
     return grouped
 
 
-def entries_by_patient(patient_ids) -> dict:
-    """{patient_id: [rules.Entry, oldest first]} for the given patients."""
-    return {
-        patient_id: [row.as_rule_entry() for row in rows]
-        for patient_id, rows in entry_rows(patient_ids, with_text=False).items()
-    }
+TEXT_COLUMNS = ("ref", "notes", "recorded_by__first_name", "recorded_by__last_name", "recorded_by__username")
+
+
+def _text(values) -> dict:
+    ref, notes, first_name, last_name, username = values
+    return {"ref": ref, "notes": notes, "recorded_by": f"{first_name or ''} {last_name or ''}".strip() or username or ""}
 
 
 def keyset_chunks(queryset, *, key: str, size: int):

@@ -31,6 +31,13 @@ def evaluate_patient_task(patient_id):
 
 
 @shared_task(**RETRY)
+def notify_flags_task(patient_ids):
+    """Queued once an entry's flags are committed: email the physio about the
+    urgent ones (each flag once; see flags.flags_notify_pending)."""
+    flags.flags_notify_pending(patient_ids=patient_ids)
+
+
+@shared_task(**RETRY)
 def run_sweeps_task(clinic_slug=None):
     clinic = Clinic.objects.get(slug=clinic_slug) if clinic_slug else None
     summary = sweeps.sweep_run(clinic=clinic)

@@ -6,19 +6,26 @@ import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 from content import codes
 
 _COMPARATOR_CODES = frozenset(code for code, _ in codes.COMPARATORS)
 
 
-@dataclass(frozen=True)
-class PainScore:
-    """One 0-10 numeric rating at a location in a context."""
+class PainScore(NamedTuple):
+    """One 0-10 numeric rating at a location in a context: the one shape a
+    pain score has from the forms and the import to the rules and the export.
+
+    A tuple, so ``PainScore(*("lumbar_bilateral", "activity", 4))`` reads any
+    (location, context, score) triple. ``id`` names the stored row, for
+    exports that refer to it; the rules never read it.
+    """
 
     location: str
     context: str
     score: int
+    id: Hashable | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,9 @@ class Entry:
     ``measures`` holds only the values that were recorded: minutes and seconds
     as ints, yes/no measures as bools. Lists and sets are accepted for
     ``pain`` and ``symptoms`` and frozen on construction.
+
+    ``ref``, ``notes`` and ``recorded_by`` are carried for the pages and the
+    export that read the same record; the rules never read them.
     """
 
     id: Hashable | None
@@ -36,9 +46,12 @@ class Entry:
     pain: tuple[PainScore, ...] = ()
     measures: Mapping[str, int | bool] = field(default_factory=dict, hash=False)
     symptoms: frozenset[str] = frozenset()
+    ref: str = field(default="", compare=False)
+    notes: str = field(default="", compare=False)
+    recorded_by: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pain", tuple(self.pain))
+        object.__setattr__(self, "pain", tuple(PainScore(*p) for p in self.pain))
         object.__setattr__(self, "measures", MappingProxyType(dict(self.measures)))
         object.__setattr__(self, "symptoms", frozenset(self.symptoms))
 

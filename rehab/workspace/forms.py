@@ -7,6 +7,7 @@ from django import forms
 
 from content import codes
 from patients.models import Entry, Patient
+from rehab import rules
 from rehab.workspace import selectors
 
 YES, NO, NOT_ASSESSED = "yes", "no", ""
@@ -154,9 +155,9 @@ class VisitForm(forms.Form):
 
     # What the services take -------------------------------------------------
 
-    def pain(self) -> list[tuple[str, str, int]]:
+    def pain(self) -> list[rules.PainScore]:
         return [
-            (loc, c, self.cleaned_data[pain_field_name(loc, c)])
+            rules.PainScore(loc, c, self.cleaned_data[pain_field_name(loc, c)])
             for loc, _ in codes.LOCATIONS for c, _ in codes.CONTEXTS
             if self.cleaned_data.get(pain_field_name(loc, c)) is not None
         ]

@@ -43,7 +43,7 @@ def patient_detail(request, patient_id):
         "patient": patient,
         "record": record,
         "chart": patient_pain_chart(record, transitions),
-        "entries": selectors.patient_entries(patient),
+        "entries": selectors.patient_entry_list(record),
         "transitions": transitions,
         "flags_attention": attention,
         "flags_acknowledged": acknowledged,

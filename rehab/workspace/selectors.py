@@ -195,6 +195,10 @@ def _latest_pain_by_patient(patient_ids) -> dict:
 # The patient page -----------------------------------------------------------
 
 MEASURE_LABELS = dict(codes.CRITERION_MEASURES)
+ENTRY_KIND_LABELS = dict(codes.ENTRY_KINDS)
+LOCATION_LABELS = dict(codes.LOCATIONS)
+CONTEXT_LABELS = dict(codes.CONTEXTS)
+SYMPTOM_LABELS = dict(codes.SYMPTOMS)
 @dataclass(frozen=True)
 class CriterionRow:
     label: str
@@ -245,7 +249,7 @@ class PatientRecord:
 
 def patient_record(patient: Patient) -> PatientRecord:
     as_of = patient.clinic.today()
-    entries = entries_by_patient([patient.pk]).get(patient.pk, [])
+    entries = entries_by_patient([patient.pk], with_text=True).get(patient.pk, [])
     criteria = exit_criteria_by_phase([patient.clinic_id]).get((patient.clinic_id, patient.phase), [])
     phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
     results = rules.evaluate_criteria(criteria, entries, as_of=as_of) if patient.is_active else []
@@ -279,16 +283,35 @@ def patient_flags(patient: Patient):
     return attention, acknowledged, closed
 
 
-def patient_entries(patient: Patient):
-    """The patient's entries, newest first, each with `measure_list` [(label, value)] to show."""
-    entries = list(
-        patient.entries.select_related("recorded_by").prefetch_related("pain_scores", "symptoms")
-    )
-    for entry in entries:
-        entry.measure_list = [
-            (MEASURE_LABELS[name], format_measure(name, value)) for name, value in entry.measures.items()
-        ]
-    return entries
+@dataclass(frozen=True)
+class EntryListItem:
+    """One entry of the patient page's list, in the clinic's words."""
+
+    id: object
+    date: dt.date
+    is_visit: bool
+    kind_label: str
+    recorded_by: str
+    pain: list  # [(location label, context label, score)]
+    measures: list  # [(label, formatted value)]
+    symptoms: list  # [symptom label]
+    notes: str
+
+
+def patient_entry_list(record: PatientRecord) -> list[EntryListItem]:
+    """The record's entries, newest first, for the list on the patient page:
+    the same rows the chart and the criteria read, no second query."""
+    return [
+        EntryListItem(
+            id=entry.id, date=entry.date, is_visit=entry.is_visit, kind_label=ENTRY_KIND_LABELS[entry.kind],
+            recorded_by=entry.recorded_by,
+            pain=[(LOCATION_LABELS[p.location], CONTEXT_LABELS[p.context], p.score) for p in entry.pain],
+            measures=[(MEASURE_LABELS[name], format_measure(name, value)) for name, value in entry.measures.items()],
+            symptoms=[SYMPTOM_LABELS[code] for code in sorted(entry.symptoms)],
+            notes=entry.notes,
+        )
+        for entry in reversed(record.entries)
+    ]
 
 
 def clinic_physios(clinic: Clinic):

@@ -1,5 +1,6 @@
-"""Record, edit and delete a visit. Flags follow by themselves: saving or
-deleting an entry queues the programme engine on commit (rehab.entries)."""
+"""Record, edit and delete a visit. Flags follow by themselves: the entry
+services evaluate the patient inside the write (rehab.entries), so the page
+the physio lands on already shows them."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from patients.models import Entry
-from rehab import entries, rules
-from rehab.record import entries_by_patient
+from rehab import entries
 from rehab.workspace.access import get_patient_for_user
 from rehab.workspace.forms import VisitForm
 from rehab.workspace.patient import patient_url
@@ -21,24 +21,18 @@ def _visit(patient, entry_id):
     )
 
 
-def entry_red_flags(entry) -> list[rules.Finding]:
-    """The red flags of a just-saved entry, by the engine's own rule functions."""
-    history = entries_by_patient([entry.patient_id]).get(entry.patient_id, [])
-    this = next(e for e in history if e.id == entry.pk)
-    return rules.entry_findings(this, surgery_date=entry.patient.surgery_date, history=history)
-
-
 def _announce_red_flags(request, entry):
-    findings = entry_red_flags(entry)
-    for finding in findings:
-        level = messages.ERROR if finding.severity in ("emergency", "same_day") else messages.WARNING
-        label = dict(rules.codes.FLAG_CODES)[finding.code]
-        severity = dict(rules.codes.SEVERITIES)[finding.severity]
+    """A message for each red flag the saved entry raised: the flags the save
+    itself stored (rehab.entries evaluates inside the write), not a second run
+    of the rules."""
+    raised = sorted(entry.flags.filter(closed_at__isnull=True), key=lambda flag: flag.severity_rank)
+    for flag in raised:
+        level = messages.ERROR if flag.severity in ("emergency", "same_day") else messages.WARNING
         messages.add_message(
-            request, level, f"{severity} — {label}: {finding.message} {finding.advice}",
+            request, level,
+            f"{flag.get_severity_display()} — {flag.get_code_display()}: {flag.message} {flag.advice}",
             extra_tags="red-flag",
         )
-    return findings
 
 
 def _save(request, form, save):

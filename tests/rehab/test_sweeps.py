@@ -9,10 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from patients.models import Entry
-from rehab.entries import entry_create
 from rehab.models import Flag
 from rehab.sweeps import sweep_run
-from tests.factories import EntryFactory, PainScoreFactory, PatientFactory
+from tests.factories import EntryFactory, EntrySymptomFactory, PainScoreFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +22,15 @@ def patients_with_visits(clinic, physio, count):
         for days in (0, 30, 60):
             entry = EntryFactory(patient=patient, date=patient.programme_start + dt.timedelta(days=days))
             PainScoreFactory(entry=entry, location="lumbar_bilateral", context="activity", score=5)
+
+
+def unevaluated_visit(patient, *symptoms):
+    """A visit written through the models (as the Django admin does) whose
+    evaluation task was lost: in these tests no on-commit task runs."""
+    entry = EntryFactory(patient=patient, date=patient.programme_start)
+    for code in symptoms:
+        EntrySymptomFactory(entry=entry, code=code)
+    return entry
 
 
 def sweep_queries(clinic, as_of):
@@ -54,8 +62,7 @@ def test_sweep_raises_plateau_for_every_stalled_patient_once(clinic, physio):
 
 
 def test_sweep_raises_the_red_flag_a_lost_task_missed(patient):
-    # No on-commit capture: the task that would have run after commit is "lost".
-    entry_create(patient=patient, kind="visit", date=patient.programme_start, symptoms=["calf_swelling"])
+    unevaluated_visit(patient, "calf_swelling")
     assert not Flag.objects.exists()
     assert Entry.objects.get().flags_checked_at is None
     summary = sweep_run(clinic=patient.clinic, as_of=patient.programme_start)
@@ -64,7 +71,7 @@ def test_sweep_raises_the_red_flag_a_lost_task_missed(patient):
 
 
 def test_sweep_reaches_a_discharged_patients_unchecked_entry(patient):
-    entry_create(patient=patient, kind="visit", date=patient.programme_start, symptoms=["fever", "joint_pain"])
+    unevaluated_visit(patient, "fever", "joint_pain")
     patient.phase = "discharged"
     patient.save()
     assert sweep_run(clinic=patient.clinic).raised == {"infection_signs": 1}
@@ -73,13 +80,13 @@ def test_sweep_reaches_a_discharged_patients_unchecked_entry(patient):
 def test_sweep_only_touches_the_given_clinic(patient, other_clinic):
     other = PatientFactory(clinic=other_clinic)
     for each in (patient, other):
-        entry_create(patient=each, kind="visit", date=each.programme_start, symptoms=["foot_drop"])
+        unevaluated_visit(each, "foot_drop")
     sweep_run(clinic=patient.clinic)
     assert list(Flag.objects.values_list("patient_id", flat=True)) == [patient.pk]
 
 
 def test_run_sweeps_command_prints_a_line_per_flag_code(patient):
-    entry_create(patient=patient, kind="visit", date=patient.programme_start, symptoms=["foot_drop"])
+    unevaluated_visit(patient, "foot_drop")
     out = io.StringIO()
     call_command("run_sweeps", "--clinic", patient.clinic.slug, "--as-of", "2026-07-01", stdout=out)
     lines = out.getvalue().splitlines()

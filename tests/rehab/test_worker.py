@@ -11,9 +11,10 @@ import psycopg
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
+from django.core import mail
+from django.db import connection, transaction
 
-from patients.models import Entry
+from patients.models import Entry, EntrySymptom
 from rehab import celery_app
 from rehab.entries import entry_create
 from rehab.models import Flag
@@ -87,17 +88,37 @@ def _wait_for(condition, *, timeout, what, log=None):
     pytest.fail(f"Timed out waiting for {what}.\n{detail}")
 
 
-def test_a_real_worker_raises_the_red_flag_of_a_saved_visit(worker):
+def test_a_saved_visit_raises_its_flag_at_once_and_a_real_worker_sends_the_alert(worker):
     patient = PatientFactory()
-    entry = entry_create(patient=patient, kind="visit", date=patient.programme_start,
+    entry = entry_create(patient=patient, kind="visit", date=patient.clinic.today(),
                          pain=[("lumbar_bilateral", "activity", 4)], symptoms=["calf_swelling"])
+    # The save evaluated the entry itself; only the email is left to the worker.
+    flag = Flag.objects.get(entry=entry, code="dvt_signs")
+    assert Entry.objects.get(pk=entry.pk).flags_checked_at is not None
+    _wait_for(lambda: Flag.objects.filter(pk=flag.pk, notified_at__isnull=False).exists(), timeout=30,
+              what="the worker to email the physio", log=worker)
+    assert "notify_flags_task" in worker.read_text()
+    assert "evaluate_patient_task[" not in worker.read_text(), "a saved visit is evaluated once"
+
+
+def _entry_saved_as_the_admin_does(patient, symptom):
+    """An entry written through the models (the Django admin, a shell), not the
+    services: the model hook queues its evaluation for a worker."""
+    with transaction.atomic():
+        entry = Entry.objects.create(patient=patient, kind="visit", date=patient.programme_start)
+        EntrySymptom.objects.create(entry=entry, code=symptom)
+    return entry
+
+
+def test_a_real_worker_evaluates_an_entry_saved_outside_the_services(worker):
+    patient = PatientFactory()
+    entry = _entry_saved_as_the_admin_does(patient, "calf_swelling")
     _wait_for(lambda: Flag.objects.filter(entry=entry, code="dvt_signs").exists(), timeout=30,
               what="the worker to raise dvt_signs", log=worker)
     assert "evaluate_patient_task" in worker.read_text()
-    assert Entry.objects.get(pk=entry.pk).flags_checked_at is not None
 
 
-def test_with_redis_unreachable_the_visit_is_saved_and_the_sweep_raises_the_flag(queued_tasks):
+def test_with_redis_unreachable_the_visit_and_its_flag_are_saved_and_the_sweep_sends_the_email(queued_tasks):
     patient = PatientFactory()
     # The visit is saved by a separate process whose broker URL points at a
     # port where nothing listens, as when Redis is down in production.
@@ -105,7 +126,7 @@ def test_with_redis_unreachable_the_visit_is_saved_and_the_sweep_raises_the_flag
         "import time; from patients.models import Patient; from rehab.entries import entry_create\n"
         f"patient = Patient.objects.get(pk='{patient.pk}')\n"
         "started = time.monotonic()\n"
-        "entry_create(patient=patient, kind='visit', date=patient.programme_start,\n"
+        "entry_create(patient=patient, kind='visit', date=patient.clinic.today(),\n"
         "             pain=[('lumbar_bilateral', 'activity', 4)], symptoms=['saddle_numbness'])\n"
         "print(f'saved in {time.monotonic() - started:.1f}s')\n"
     )
@@ -116,22 +137,23 @@ def test_with_redis_unreachable_the_visit_is_saved_and_the_sweep_raises_the_flag
     assert result.returncode == 0, result.stderr
     assert "saved in" in result.stdout
     assert float(result.stdout.split("saved in ")[1].rstrip("s\n")) < 15, "saving must not hang on a dead broker"
-    assert "Could not queue the evaluation" in result.stderr
+    assert "Could not queue the emails" in result.stderr
 
     saved = Entry.objects.get(patient=patient)
     assert saved.symptoms.get().code == "saddle_numbness"
     assert saved.pain_scores.get().score == 4
-    assert not Flag.objects.exists()
-    # Redis is back: the next sweep finds the unchecked entry and raises the flag.
+    # The flag needs no broker: the save raised it. Only the email waits.
+    flag = Flag.objects.get(entry=saved, code="cauda_equina")
+    assert flag.notified_at is None and not mail.outbox
+    # Redis is back: the next sweep sends the email the lost task would have.
     summary = sweep_run(clinic=patient.clinic)
-    assert summary.raised.get("cauda_equina") == 1
-    assert Flag.objects.get().entry_id == saved.pk
+    assert summary.notified == 1
+    assert [message.to for message in mail.outbox] == [[patient.physio.email]]
 
 
 def test_a_worker_killed_mid_task_loses_nothing(start_worker):
     patient = PatientFactory()
-    entry = entry_create(patient=patient, kind="visit", date=patient.programme_start,
-                         symptoms=["calf_swelling"])
+    entry = _entry_saved_as_the_admin_does(patient, "calf_swelling")
     # Another session holds the entry's row lock, so the first worker gets
     # stuck inside its transaction, after inserting the flag but before commit.
     with psycopg.connect(_test_database_url(), autocommit=False) as blocker:

@@ -92,10 +92,6 @@ class PainChart:
         return any(s.points for s in self.series)
 
     @property
-    def plot_width(self) -> int:
-        return self.plot_right - self.plot_left
-
-    @property
     def plot_height(self) -> int:
         return self.plot_bottom - self.plot_top
 

@@ -99,6 +99,20 @@ def test_saving_a_visit_with_calf_swelling_shows_the_dvt_advice_at_once(client, 
     assert flag.severity == "same_day"
 
 
+def test_the_page_after_saving_shows_the_flag_the_save_raised_evaluated_once(client, physio, patient,
+                                                                           django_capture_on_commit_callbacks):
+    """No task needed (none runs here): the save evaluated the visit itself,
+    and the rules ran once for it."""
+    client.force_login(physio)
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        response = client.post(reverse("visit_create", args=[patient.pk]), visit_data(symptoms=["calf_swelling"]))
+    flag = Flag.objects.get(patient=patient, code="dvt_signs")
+    page = client.get(response.url).content.decode()
+    assert f'id="flag-{flag.pk}"' in page  # its card on the patient page
+    assert "Same day — Signs of deep vein thrombosis" in page  # and the message, from the stored flag
+    assert [c.__qualname__ for c in after_commit] == ["flags_notify_later.<locals>.enqueue"]  # only the email
+
+
 def test_editing_out_the_calf_swelling_closes_the_dvt_flag(client, physio, patient,
                                                          django_capture_on_commit_callbacks):
     client.force_login(physio)

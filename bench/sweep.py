@@ -16,6 +16,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import time_machine
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rehab.settings.local")
 
@@ -54,15 +56,22 @@ def populate(clinic, count):
         )
 
 
+def sweep_at(clinic, as_of):
+    """The sweep beat runs on `as_of`: at the clinic's today, so it writes
+    (a sweep at any other date is read-only)."""
+    with time_machine.travel(dt.datetime.combine(as_of, dt.time(12), tzinfo=dt.UTC), tick=True):
+        return sweep_run(clinic=clinic)
+
+
 def measure(label, clinic, as_of, *, reset):
     """Wall time without tracing, then peak Python memory in a second, traced run."""
     reset()
     started = time.perf_counter()
-    summary = sweep_run(clinic=clinic, as_of=as_of)
+    summary = sweep_at(clinic, as_of)
     elapsed = time.perf_counter() - started
     reset()
     tracemalloc.start()
-    sweep_run(clinic=clinic, as_of=as_of)
+    sweep_at(clinic, as_of)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     raised = sum(summary.raised.values())
@@ -82,7 +91,7 @@ def main(sizes):
             Entry.objects.filter(patient__clinic=clinic).update(flags_checked_at=None)
 
         def steady():
-            sweep_run(clinic=clinic, as_of=dt.date(2026, 6, 1))
+            sweep_at(clinic, dt.date(2026, 6, 1))
 
         measure("first sweep", clinic, dt.date(2026, 6, 1), reset=fresh)
         measure("steady sweep", clinic, dt.date(2026, 6, 1), reset=steady)

@@ -12,25 +12,18 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from content import codes
 from patients.models import Clinic, Entry, Patient
 from rehab import rules
+from rehab.alerts import flags_notify_later, flags_notify_pending
 from rehab.models import Flag
 from rehab.record import entries_by_patient, exit_criteria_by_phase
 
 log = logging.getLogger(__name__)
-
-NOTIFY_SEVERITIES = (codes.EMERGENCY, codes.SAME_DAY, codes.URGENT)
-# An imported or back-dated entry older than this is history: its flag shows on
-# the caseload but does not page the physio.
-NOTIFY_MAX_ENTRY_AGE_DAYS = 7
 
 PATIENT_FIELDS = ("id", "clinic_id", "phase", "surgery_date", "programme_start")
 
@@ -50,7 +43,9 @@ class PatientFacts:
 
 def patient_findings(patient: PatientFacts, entries, criteria, *, as_of) -> list[rules.Finding]:
     """Everything the rules find for one patient at `as_of`: the red flags of
-    each entry, and (for an active patient) plateau, regression and readiness."""
+    each entry, and (for an active patient) plateau, regression and readiness.
+    Entries dated after `as_of` do not exist yet for any rule (DESIGN 4)."""
+    entries = [entry for entry in entries if entry.date <= as_of]
     findings = []
     for entry in entries:
         findings += rules.entry_findings(entry, surgery_date=patient.surgery_date, history=entries)
@@ -67,19 +62,27 @@ def patient_findings(patient: PatientFacts, entries, criteria, *, as_of) -> list
 
 @dataclass
 class ReconcileSummary:
+    """What a reconciliation raised (by code), closed and reopened — or, for
+    a dry run, would have."""
+
     raised: dict
     closed: int = 0
+    reopened: int = 0
+    notified: int = 0
+    written: bool = True
 
     def merge(self, other):
         for code, count in other.raised.items():
             self.raised[code] = self.raised.get(code, 0) + count
         self.closed += other.closed
+        self.reopened += other.reopened
 
 
-def patients_reconcile(patients: list[PatientFacts], *, as_of_for) -> ReconcileSummary:
+def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False) -> ReconcileSummary:
     """Raise, reopen and close flags so they match the rules for these patients.
 
-    `as_of_for(clinic_id)` gives the date progress rules are evaluated at.
+    `as_of_for(clinic_id)` gives the date the rules are evaluated at. A
+    `dry_run` works out the same changes and writes nothing.
     """
     started_at = timezone.now()
     ids = [p.id for p in patients]
@@ -107,6 +110,12 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for) -> ReconcileS
 
     stale_entry = [f["id"] for key, f in by_key.items() if key not in wanted and f["entry_id"] and f["closed_at"] is None]
     stale_progress = [f["id"] for key, f in by_key.items() if key not in wanted and not f["entry_id"]]
+    if dry_run:
+        would_raise = {}
+        for flag in to_create:
+            would_raise[flag.code] = would_raise.get(flag.code, 0) + 1
+        return ReconcileSummary(raised=would_raise, closed=len(stale_entry) + len(stale_progress),
+                                reopened=len(to_reopen), written=False)
 
     with transaction.atomic():
         Flag.objects.bulk_create(to_create, ignore_conflicts=True)
@@ -133,7 +142,7 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for) -> ReconcileS
     raised = {}
     for flag in created:
         raised[flag.code] = raised.get(flag.code, 0) + 1
-    return ReconcileSummary(raised=raised, closed=closed)
+    return ReconcileSummary(raised=raised, closed=closed, reopened=len(to_reopen))
 
 
 NO_LONGER_PRESENT = "No longer present in the entry (edited or deleted)."
@@ -226,30 +235,6 @@ def patients_reconcile_by_id(patient_ids, *, batch_size=500) -> ReconcileSummary
     return summary
 
 
-NOTIFY_TASK_PATIENTS = 1000
-
-
-def flags_notify_later(*, patient_ids) -> None:
-    """Queue the emails about these patients' new alerts once the transaction
-    commits. If the task cannot be queued (Redis down), the flags are stored
-    all the same and the next sweep sends the emails."""
-    ids = [str(patient_id) for patient_id in patient_ids]
-
-    def enqueue():
-        from rehab.tasks import notify_flags_task
-
-        for start in range(0, len(ids), NOTIFY_TASK_PATIENTS):
-            chunk = ids[start:start + NOTIFY_TASK_PATIENTS]
-            try:
-                notify_flags_task.delay(chunk)
-            except Exception:
-                log.warning("Could not queue the emails about %d patient(s); the sweep will send them",
-                            len(chunk), exc_info=True)
-                return
-
-    transaction.on_commit(enqueue)
-
-
 def _flags_close(queryset, *, reason: str) -> int:
     """Close the open flags of `queryset` and record it (by the engine)."""
     at = timezone.now()
@@ -286,84 +271,3 @@ def progress_flags_close_on_phase_move(*, patient_id) -> int:
     """`ready_to_progress` is about the phase the patient has just left."""
     return _flags_close(Flag.objects.filter(patient_id=patient_id, code=codes.READY_TO_PROGRESS),
                         reason=MOVED_PHASE)
-
-
-def flags_notify_pending(*, patient_ids=None) -> int:
-    """Email the assigned physio once per emergency, same-day or urgent flag,
-    and at most once per patient and code in EMAIL_REPEAT_WINDOW: a flag whose
-    patient already had an email about the same code in that window is marked
-    handled (`email_suppressed`) without one; it stays on the caseload.
-
-    Each flag is claimed with a conditional update before the email goes out,
-    so two workers never both send it; a failed send releases the claim and
-    the next run tries again.
-    """
-    recent = timezone.now().date() - dt.timedelta(days=NOTIFY_MAX_ENTRY_AGE_DAYS)
-    pending = Flag.objects.filter(
-        severity__in=NOTIFY_SEVERITIES,
-        notified_at__isnull=True,
-        closed_at__isnull=True,
-        entry_date__gte=recent,
-        patient__physio__email__gt="",
-    )
-    if patient_ids is not None:
-        pending = pending.filter(patient_id__in=patient_ids)
-    sent = 0
-    for flag in pending.select_related("patient__physio", "patient__clinic").order_by("raised_at", "pk"):
-        claim = _notification_claim(flag)
-        if claim != SEND:
-            continue
-        try:
-            _send_flag_email(flag)
-        except Exception:
-            Flag.objects.filter(pk=flag.pk).update(notified_at=None)
-            log.exception("Could not email flag %s; will retry on the next run", flag.pk)
-            continue
-        sent += 1
-    return sent
-
-
-# Repeated self-reports must not page the physio again and again (DESIGN 4.4).
-EMAIL_REPEAT_WINDOW = dt.timedelta(hours=24)
-SEND, SUPPRESSED = "send", "suppressed"
-
-
-def _notification_claim(flag: Flag) -> str | None:
-    """Claim the flag's email: SEND it, SUPPRESSED (the patient had an email
-    about this code within EMAIL_REPEAT_WINDOW), or None (already claimed)."""
-    now = timezone.now()
-    with transaction.atomic():
-        # One claimer per patient at a time, so that two workers cannot both
-        # find no recent email and both send one.
-        Patient.objects.select_for_update().filter(pk=flag.patient_id).first()
-        emailed_recently = (
-            Flag.objects.filter(patient_id=flag.patient_id, code=flag.code, email_suppressed=False,
-                                notified_at__gt=now - EMAIL_REPEAT_WINDOW)
-            .exclude(pk=flag.pk)
-            .exists()
-        )
-        claimed = Flag.objects.filter(pk=flag.pk, notified_at__isnull=True).update(
-            notified_at=now, email_suppressed=emailed_recently
-        )
-    if not claimed:
-        return None
-    if emailed_recently:
-        log.info("Flag %s not emailed: same patient and code emailed within %s", flag.pk, EMAIL_REPEAT_WINDOW)
-        return SUPPRESSED
-    return SEND
-
-
-def _send_flag_email(flag: Flag) -> None:
-    patient = flag.patient
-    link = settings.SITE_URL.rstrip("/") + reverse("patient_detail", args=[patient.pk])
-    severity = flag.get_severity_display().upper()
-    # Only the clinic's reference goes in the email, not the patient's name.
-    send_mail(
-        subject=f"[Kinetic] {severity}: {flag.get_code_display()} — patient {patient.ref}",
-        message=(
-            f"{flag.get_code_display()} for patient {patient.ref} ({patient.clinic.name}).\n\n"
-            f"{flag.message}\n\nAdvice: {flag.advice}\n\nOpen the patient: {link}\n"
-        ),
-        from_email=None,
-        recipient_list=[patient.physio.email],
-    )

@@ -12,11 +12,11 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from content import codes
 from patients.models import Clinic, Entry, Patient
+from rehab.alerts import flags_notify_pending
 from rehab.flags import (
     PATIENT_FIELDS,
     PatientFacts,
     ReconcileSummary,
-    flags_notify_pending,
     patients_reconcile,
 )
 from rehab.record import keyset_chunks
@@ -33,14 +33,25 @@ def sweep_patients(clinic: Clinic):
     return Patient.objects.filter(clinic=clinic).filter(~Q(phase=codes.DISCHARGED) | Exists(unchecked))
 
 
-def sweep_run(*, clinic: Clinic | None = None, as_of: dt.date | None = None, batch_size=BATCH_SIZE):
+def sweep_run(*, clinic: Clinic | None = None, as_of: dt.date | None = None, dry_run=False,
+              batch_size=BATCH_SIZE) -> ReconcileSummary:
+    """Reconcile every swept patient of `clinic` (default: every clinic).
+
+    Only a sweep at the clinic's today writes (DESIGN 4.4): at any other
+    `as_of`, or with `dry_run`, it works out what it would raise and close and
+    writes nothing, so a past evaluation never overwrites live flags or their
+    acknowledgements.
+    """
     clinics = [clinic] if clinic else list(Clinic.objects.order_by("pk"))
-    summary = ReconcileSummary(raised={})
+    summary = ReconcileSummary(raised={}, written=False)
     for each in clinics:
         day = as_of or each.today()
+        read_only = dry_run or day != each.today()
         rows = sweep_patients(each).values(*PATIENT_FIELDS)
         for chunk in keyset_chunks(rows, key="id", size=batch_size):
             batch = [PatientFacts(**row) for row in chunk]
-            summary.merge(patients_reconcile(batch, as_of_for=lambda _clinic_id, day=day: day))
-    summary.notified = flags_notify_pending()
+            summary.merge(patients_reconcile(batch, as_of_for=lambda _clinic_id, day=day: day, dry_run=read_only))
+        summary.written = summary.written or not read_only
+    if summary.written:
+        summary.notified = flags_notify_pending()
     return summary

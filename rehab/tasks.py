@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from patients.models import Clinic
-from rehab import flags, sweeps
+from rehab import alerts, flags, sweeps
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,8 @@ def evaluate_patient_task(patient_id):
 @shared_task(**RETRY)
 def notify_flags_task(patient_ids):
     """Queued once an entry's flags are committed: email the physio about the
-    urgent ones (each flag once; see flags.flags_notify_pending)."""
-    flags.flags_notify_pending(patient_ids=patient_ids)
+    urgent ones (each flag once; see alerts.flags_notify_pending)."""
+    alerts.flags_notify_pending(patient_ids=patient_ids)
 
 
 @shared_task(**RETRY)

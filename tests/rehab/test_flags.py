@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from rehab import flags
+from rehab import alerts, flags
 from rehab.entries import entry_delete, entry_update
 from rehab.models import Flag
 from rehab.phase_moves import patient_move_phase
@@ -147,7 +147,7 @@ def test_urgent_flags_email_the_assigned_physio_once(patient, record, settings):
     assert "EMERGENCY" in message.subject and patient.ref in message.subject
     assert patient.family_name not in message.body
     flags.patient_reconcile(patient_id=patient.pk)
-    flags.flags_notify_pending()
+    alerts.flags_notify_pending()
     assert len(mail.outbox) == 1
 
 
@@ -169,7 +169,7 @@ def test_a_failed_email_is_retried_on_the_next_run(patient, record, settings):
     assert flag.notified_at is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox.clear()
-    assert flags.flags_notify_pending() == 1
+    assert alerts.flags_notify_pending() == 1
     assert len(mail.outbox) == 1
 
 
@@ -217,7 +217,7 @@ def test_repeated_flags_email_once_per_patient_and_code_in_24_hours(patient, rec
         first, second = dvt
         assert (first.email_suppressed, second.email_suppressed) == (False, True)
         assert second.notified_at is not None  # handled: the next run does not send it either
-        assert flags.flags_notify_pending() == 0
+        assert alerts.flags_notify_pending() == 0
         # The physio still sees both, and the page says why the second sent no email.
         assert dvt.needs_attention().count() == 2
         client.force_login(physio)

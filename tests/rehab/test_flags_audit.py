@@ -4,6 +4,7 @@ history row: who (the engine: no user), when, why."""
 import datetime as dt
 
 import pytest
+import time_machine
 
 from patients.models import Clinic, User
 from rehab import flags
@@ -86,7 +87,8 @@ def test_the_sweep_records_a_history_row_per_flag_it_raises(clinic, physio):
             entry = EntryFactory(patient=patient, date=patient.programme_start + dt.timedelta(days=days))
             PainScoreFactory(entry=entry, score=5)
 
-    sweep_run(clinic=clinic, as_of=dt.date(2026, 10, 1))
+    with time_machine.travel(dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC), tick=False):
+        sweep_run(clinic=clinic)  # at the clinic's today: it writes
 
     assert Flag.history.filter(history_type="+", history_user=None, history_change_reason=flags.RAISED).count() == 3
 

@@ -20,7 +20,7 @@ from content import codes
 from patients.models import Clinic, Entry, Patient
 from rehab import rules
 from rehab.alerts import flags_notify_later, flags_notify_pending
-from rehab.models import Flag
+from rehab.models import PROGRESS_FLAG_CODES, Flag
 from rehab.record import entries_by_patient, exit_criteria_by_phase
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,7 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
 NO_LONGER_PRESENT = "No longer present in the entry (edited or deleted)."
 CONDITION_GONE = "The condition no longer holds."
 MOVED_PHASE = "The patient moved phase."
+DISCHARGED = "Discharged."
 RAISED = "Raised by the programme rules."
 REOPENED = "Reopened: the entry shows the sign again."
 
@@ -267,7 +268,12 @@ def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
     return flag
 
 
-def progress_flags_close_on_phase_move(*, patient_id) -> int:
-    """`ready_to_progress` is about the phase the patient has just left."""
+def progress_flags_close_on_phase_move(*, patient_id, discharged=False) -> int:
+    """`ready_to_progress` is about the phase the patient has just left; on
+    discharge, plateau and regression end with the programme too (DESIGN 4.4).
+    Red flags are not touched: they stay open until a clinician acknowledges them."""
+    if discharged:
+        return _flags_close(Flag.objects.filter(patient_id=patient_id, code__in=PROGRESS_FLAG_CODES),
+                            reason=DISCHARGED)
     return _flags_close(Flag.objects.filter(patient_id=patient_id, code=codes.READY_TO_PROGRESS),
                         reason=MOVED_PHASE)

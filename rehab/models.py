@@ -19,6 +19,12 @@ class FlagQuerySet(models.QuerySet):
         """Open and not yet acknowledged: what the caseload badges show."""
         return self.filter(closed_at__isnull=True, acknowledged_at__isnull=True)
 
+    def red_flags(self):
+        """Raised from the red-flag checklist or the pain scores of an entry
+        (not the sweep's progress flags): these outlive a discharge until a
+        clinician acknowledges them."""
+        return self.filter(code__in=codes.RED_FLAG_CODES)
+
 
 class Flag(models.Model):
     """Raised by a rule; acknowledged by a physio with a note; closed by the

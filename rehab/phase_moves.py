@@ -7,8 +7,8 @@ from django.db import transaction
 from content import codes
 from patients.models import Patient
 from rehab import rules
-from rehab.flags import progress_flags_close_on_phase_move
-from rehab.models import PhaseTransition
+from rehab.flags import flag_acknowledge, progress_flags_close_on_phase_move
+from rehab.models import Flag, PhaseTransition
 from rehab.record import entries_by_patient, exit_criteria_by_phase
 
 
@@ -22,6 +22,23 @@ class PhaseMoveConflict(Exception):
             f"This patient was just moved to {transition.get_to_phase_display() if transition else 'another phase'} "
             f"by {who}. Review the page and try again if still needed."
         )
+
+
+class DischargeBlocked(Exception):
+    """Open red flags must be acknowledged, each with a note, before discharge."""
+
+    def __init__(self, flags):
+        self.flags = list(flags)
+        super().__init__(
+            f"Acknowledge the {len(self.flags)} open red flag{'s' if len(self.flags) != 1 else ''} "
+            "with a note before discharging."
+        )
+
+
+def discharge_blockers(patient: Patient):
+    """The open, unacknowledged red flags that stand in the way of discharge, most urgent first."""
+    flags = Flag.objects.filter(patient=patient).needs_attention().red_flags().select_related("entry")
+    return sorted(flags, key=lambda flag: (flag.severity_rank, flag.raised_at))
 
 
 def criteria_snapshot(patient: Patient, *, as_of) -> list[dict]:
@@ -38,13 +55,19 @@ def criteria_snapshot(patient: Patient, *, as_of) -> list[dict]:
     return snapshot
 
 
-def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, reason: str, by) -> PhaseTransition:
+def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, reason: str, by,
+                       acknowledgements=None) -> PhaseTransition:
     """Move the patient, recording who, when, why and the criteria at that moment.
 
     The patient row is locked for the move, and `expected_from` is the phase
     the physio saw when deciding: if two physios move the same patient at the
     same moment, the second finds the phase changed and gets a
     PhaseMoveConflict instead of a second transition.
+
+    Discharge (DESIGN 4.4) first acknowledges the open red flags with the
+    notes in `acknowledgements` ({flag id: note}); if any is left
+    unacknowledged, DischargeBlocked is raised and nothing changes. It then
+    closes the plateau, regression and readiness flags.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -58,6 +81,9 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
             raise PhaseMoveConflict(last)
         if to_phase == locked.phase:
             raise ValueError("The patient is already in that phase.")
+        discharging = to_phase == codes.DISCHARGED
+        if discharging:
+            _acknowledge_before_discharge(locked, acknowledgements or {}, by=by)
         today = locked.clinic.today()
         transition = PhaseTransition(
             patient=locked,
@@ -75,6 +101,16 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
         locked._history_user = by
         locked._change_reason = f"Phase move: {reason}"
         locked.save(update_fields=["phase", "updated_at"])
-        progress_flags_close_on_phase_move(patient_id=locked.pk)
+        progress_flags_close_on_phase_move(patient_id=locked.pk, discharged=discharging)
     patient.phase = to_phase
     return transition
+
+
+def _acknowledge_before_discharge(patient: Patient, notes: dict, *, by) -> None:
+    for flag in discharge_blockers(patient):
+        note = (notes.get(flag.pk) or "").strip()
+        if note:
+            flag_acknowledge(flag=flag, user=by, note=note)
+    remaining = discharge_blockers(patient)
+    if remaining:
+        raise DischargeBlocked(remaining)

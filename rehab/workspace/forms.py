@@ -191,18 +191,48 @@ class PhaseMoveForm(forms.Form):
     )
     expected_from = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, from_phase: str, **kwargs):
+    def __init__(self, *args, from_phase: str, red_flags=(), **kwargs):
         """`from_phase` is the phase the physio saw: a form posted after someone
-        else moved the patient still validates, and the service reports the conflict."""
+        else moved the patient still validates, and the service reports the conflict.
+
+        `red_flags` are the open, unacknowledged red flags: discharge needs a
+        note acknowledging each (DESIGN 4.4), one field per flag."""
         super().__init__(*args, **kwargs)
         self.fields["to_phase"].choices = phase_move_choices(from_phase)
         self.initial.setdefault("expected_from", from_phase)
+        self.red_flags = list(red_flags)
+        for flag in self.red_flags:
+            self.fields[self.acknowledgement_field(flag)] = forms.CharField(
+                label=f"What was done about “{flag.get_code_display()}”", required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @staticmethod
+    def acknowledgement_field(flag) -> str:
+        return f"acknowledge_{flag.pk}"
+
+    def red_flag_fields(self):
+        """[(flag, bound note field)] for the template."""
+        return [(flag, self[self.acknowledgement_field(flag)]) for flag in self.red_flags]
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
         if not reason:
             raise forms.ValidationError("Give a reason for the move.")
         return reason
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_phase") == codes.DISCHARGED:
+            for flag in self.red_flags:
+                name = self.acknowledgement_field(flag)
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, "Acknowledge this red flag (say what was done) before discharging.")
+        return data
+
+    def acknowledgements(self) -> dict:
+        """{flag id: note} for the service."""
+        return {flag.pk: self.cleaned_data.get(self.acknowledgement_field(flag), "") for flag in self.red_flags}
 
 
 def phase_move_choices(phase: str) -> list[tuple[str, str]]:

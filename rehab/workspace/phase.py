@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from content import codes
-from rehab.phase_moves import PhaseMoveConflict, patient_move_phase
+from rehab.phase_moves import DischargeBlocked, PhaseMoveConflict, discharge_blockers, patient_move_phase
 from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
 from rehab.workspace.forms import PhaseMoveForm
@@ -18,14 +18,19 @@ def phase_move(request, patient_id):
     shown_phase = request.POST.get("expected_from") or patient.phase
     if shown_phase not in dict(codes.PATIENT_PHASES):
         shown_phase = patient.phase
-    form = PhaseMoveForm(request.POST or None, from_phase=shown_phase)
+    form = PhaseMoveForm(request.POST or None, from_phase=shown_phase, red_flags=discharge_blockers(patient))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             transition = patient_move_phase(
                 patient=patient, to_phase=data["to_phase"], expected_from=data["expected_from"],
-                reason=data["reason"], by=request.user,
+                reason=data["reason"], by=request.user, acknowledgements=form.acknowledgements(),
             )
+        except DischargeBlocked as blocked:
+            # A red flag raised while the form was open: show it, ask again.
+            form = PhaseMoveForm(request.POST, from_phase=shown_phase, red_flags=blocked.flags)
+            form.is_valid()
+            form.add_error(None, str(blocked))
         except PhaseMoveConflict as conflict:
             messages.warning(request, str(conflict))
             return redirect(patient_url(patient))

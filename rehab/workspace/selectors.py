@@ -91,7 +91,10 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
     elif filters.scope == MINE and physio is not None:
         patients = patients.filter(physio=physio)
     if filters.status == ACTIVE:
-        patients = patients.exclude(phase=codes.DISCHARGED)
+        # A discharged patient with an unacknowledged red flag still needs
+        # attention (DESIGN 4.4): they stay on the working list until it is seen.
+        unseen_red_flag = Flag.objects.needs_attention().red_flags().filter(patient=OuterRef("pk"))
+        patients = patients.filter(~Q(phase=codes.DISCHARGED) | Exists(unseen_red_flag))
     elif filters.status == DISCHARGED_ONLY:
         patients = patients.filter(phase=codes.DISCHARGED)
     if filters.phase:

@@ -109,3 +109,87 @@ def test_two_physios_moving_at_the_same_moment_make_exactly_one_transition(physi
     assert "Moved to" in results[winner][1]
     patient.refresh_from_db()
     assert patient.phase == transitions[0].to_phase
+
+
+# Discharge (DESIGN 4.4) ------------------------------------------------------
+
+def _open_red_flag(patient, code="infection_signs", severity="same_day"):
+    from tests.factories import EntryFactory
+
+    entry = EntryFactory(patient=patient)
+    return FlagFactory(patient=patient, code=code, severity=severity, entry=entry,
+                       message="Fever reported with joint pain.")
+
+
+def discharge(client, patient, **notes):
+    data = {"to_phase": "discharged", "reason": "Goals met", "expected_from": patient.phase}
+    data.update({f"acknowledge_{flag_id}": note for flag_id, note in notes.items()})
+    return client.post(reverse("phase_move", args=[patient.pk]), data)
+
+
+def test_discharge_form_lists_each_open_red_flag_and_refuses_without_a_note(client, physio, patient):
+    red = _open_red_flag(patient)
+    client.force_login(physio)
+    page = client.get(reverse("phase_move", args=[patient.pk])).content.decode()
+    assert "Before a discharge: open red flags" in page and "Fever reported with joint pain." in page
+
+    response = discharge(client, patient)
+
+    assert response.status_code == 200
+    assert "Acknowledge this red flag (say what was done) before discharging." in response.content.decode()
+    patient.refresh_from_db()
+    red.refresh_from_db()
+    assert patient.phase == "normalise" and red.acknowledged_at is None
+    assert not PhaseTransition.objects.exists()
+
+
+def test_discharge_acknowledges_red_flags_with_the_notes_and_closes_progress_flags(client, physio, patient):
+    red = _open_red_flag(patient)
+    plateau = FlagFactory(patient=patient, code="plateau_12w", severity="review")
+    client.force_login(physio)
+
+    response = discharge(client, patient, **{str(red.pk): "Seen same day by GP; antibiotics, settled."})
+
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    red.refresh_from_db()
+    plateau.refresh_from_db()
+    assert patient.phase == "discharged"
+    assert red.is_open and red.acknowledged_by == physio
+    assert red.acknowledgement_note == "Seen same day by GP; antibiotics, settled."
+    assert not plateau.is_open and plateau.closed_reason == "Discharged."
+
+
+def test_other_moves_do_not_need_the_red_flag_notes(client, physio, patient):
+    _open_red_flag(patient)
+    client.force_login(physio)
+    assert move(client, patient).status_code == 302
+
+
+def test_the_service_refuses_a_discharge_that_leaves_a_red_flag_unseen(physio, patient):
+    from rehab.phase_moves import DischargeBlocked, patient_move_phase
+
+    first, second = _open_red_flag(patient), _open_red_flag(patient, code="night_pain", severity="urgent")
+    with pytest.raises(DischargeBlocked) as blocked:
+        patient_move_phase(patient=patient, to_phase="discharged", expected_from="normalise", reason="Done",
+                           by=physio, acknowledgements={first.pk: "Seen."})
+    assert [flag.pk for flag in blocked.value.flags] == [second.pk]
+    first.refresh_from_db()
+    assert first.acknowledged_at is None  # nothing changed, not even the first note
+    patient.refresh_from_db()
+    assert patient.phase == "normalise"
+
+
+def test_a_discharged_patient_with_an_unseen_red_flag_stays_on_the_caseload(client, physio, patient):
+    from rehab.workspace import selectors
+
+    patient.phase = "discharged"
+    patient.save()
+    red = _open_red_flag(patient)
+    filters = selectors.CaseloadFilters(scope=selectors.MINE)
+    listed = [row.patient.pk for row in selectors.caseload_rows(patient.clinic, physio, filters).object_list]
+    assert listed == [patient.pk]
+
+    Flag.objects.filter(pk=red.pk).update(acknowledged_at=red.raised_at, acknowledged_by=physio,
+                                          acknowledgement_note="Seen.")
+    assert not selectors.caseload_rows(patient.clinic, physio, filters).object_list

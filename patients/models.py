@@ -135,6 +135,7 @@ class Patient(models.Model):
         related_name="patients",
         limit_choices_to={"role": User.PHYSIO},
     )
+    email = models.EmailField(blank=True, help_text="Optional: where the portal link can be sent.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,10 +3,12 @@ physio does from it, and the programme library."""
 
 from django.urls import include, path
 
-from rehab.workspace import caseload, history, patient, phase, plan, visits
+from rehab.workspace import caseload, history, patient, phase, plan, registration, visits
 
 patient_pages = [
     path("", patient.patient_detail, name="patient_detail"),
+    path("edit/", registration.patient_edit, name="patient_edit"),
+    path("registered/", registration.patient_registered, name="patient_registered"),
     path("visits/new/", visits.visit_create, name="visit_create"),
     path("visits/<uuid:entry_id>/edit/", visits.visit_update, name="visit_update"),
     path("visits/<uuid:entry_id>/delete/", visits.visit_delete, name="visit_delete"),
@@ -25,5 +27,6 @@ patient_pages = [
 urlpatterns = [
     path("", caseload.caseload, name="caseload"),
     path("library/", plan.library, name="library"),
+    path("patients/new/", registration.patient_create, name="patient_create"),
     path("patients/<uuid:patient_id>/", include(patient_pages)),
 ]

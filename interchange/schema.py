@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from content import codes
+from content.measures import MEASURES
 from interchange.decoding import (
     SHOWN_CHARS,
     UnreadableNumber,
@@ -26,11 +27,11 @@ from patients.models import MEASURE_FIELDS
 FORMAT = "rehab-caseload/1"
 PROCEDURES = ("TKR",)
 
-LOCATION_CODES = frozenset(code for code, _ in codes.LOCATIONS)
-CONTEXT_CODES = frozenset(code for code, _ in codes.CONTEXTS)
-SYMPTOM_CODES = frozenset(code for code, _ in codes.SYMPTOMS)
-PATIENT_PHASE_CODES = frozenset(code for code, _ in codes.PATIENT_PHASES)
-SIDE_CODES = frozenset(code for code, _ in codes.SIDES)
+LOCATION_CODES = frozenset(codes.LOCATIONS)
+CONTEXT_CODES = frozenset(codes.CONTEXTS)
+SYMPTOM_CODES = frozenset(codes.SYMPTOMS)
+PATIENT_PHASE_CODES = frozenset(codes.Phase.values)
+SIDE_CODES = frozenset(codes.Side.values)
 # Upper bounds the database also enforces (entry_measures_plausible).
 MEASURE_MAX = {"minutes": 1440, "seconds": 3600}
 
@@ -325,11 +326,11 @@ class _PatientChecker:
         if surgery_date and surgery_date > today:
             self.error("surgery.date", f"{surgery_date} is after today ({today})")
 
-        entries = self.entries(raw, "visits", codes.VISIT, surgery_date)
-        entries += self.entries(raw, "self_reports", codes.SELF_REPORT, surgery_date)
+        entries = self.entries(raw, "visits", codes.EntryKind.VISIT, surgery_date)
+        entries += self.entries(raw, "self_reports", codes.EntryKind.SELF_REPORT, surgery_date)
         programme_start = self.date(raw, "programme_start", "programme_start", required=False)
         if raw.get("programme_start") is None:
-            visit_dates = [e.date for e in entries if e.kind == codes.VISIT]
+            visit_dates = [e.date for e in entries if e.kind == codes.EntryKind.VISIT]
             if visit_dates:
                 programme_start = min(visit_dates)
             elif surgery_date is not None:
@@ -376,7 +377,7 @@ class _PatientChecker:
 
     def entries(self, raw, key, kind, surgery_date) -> list[EntryData]:
         result = []
-        allowed = VISIT_FIELDS if kind == codes.VISIT else SELF_REPORT_FIELDS
+        allowed = VISIT_FIELDS if kind == codes.EntryKind.VISIT else SELF_REPORT_FIELDS
         for i, item in enumerate(self.list_of(raw, key, key)):
             path = f"{key}[{i}]"
             if self.obj(item, path, "an entry") is None:
@@ -392,7 +393,7 @@ class _PatientChecker:
             ref = self.text(item, "ref", f"{path}.ref", required=False, max_length=40) or ""
             pain = self.pain(item, path)
             symptoms = self.symptoms(item, path)
-            measures = self.measures(item, path) if kind == codes.VISIT else {}
+            measures = self.measures(item, path) if kind == codes.EntryKind.VISIT else {}
             notes = self.text(item, "notes", f"{path}.notes", required=False) or ""
             if len(self.errors) == before:
                 result.append(EntryData(kind=kind, date=date, ref=ref, pain=pain, measures=measures,
@@ -457,8 +458,8 @@ class _PatientChecker:
                 continue
             if value is None:
                 continue
-            kind = codes.MEASURE_KINDS[name]
-            if kind == codes.BOOL:
+            kind = MEASURES[name].kind
+            if kind == 'bool':
                 if not isinstance(value, bool):
                     self.error(here, f"{_shown(value)} must be true or false")
                     continue
@@ -503,6 +504,6 @@ class _PatientChecker:
         seen = set()
         for entry in entries:
             if entry.ref and entry.key in seen:
-                key = "visits" if entry.kind == codes.VISIT else "self_reports"
+                key = "visits" if entry.kind == codes.EntryKind.VISIT else "self_reports"
                 self.error(key, f"two {entry.kind.replace('_', '-')}s on {entry.date} have the ref {_shown(entry.ref)}")
             seen.add(entry.key)

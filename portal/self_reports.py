@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from content import codes
+from content.flag_kinds import FLAG_KINDS, severity_rank
 from patients.models import Entry, PortalLink
 from rehab import rules
 from rehab.entries import entry_create
@@ -89,12 +89,12 @@ def self_report_advice(*, patient, entry: rules.Entry, history: list[rules.Entry
     [{"severity": ..., "text": ...}]. `entry` need not be saved."""
     findings = sorted(
         rules.entry_findings(entry, surgery_date=patient.surgery_date, history=history),
-        key=lambda f: codes.severity_rank(f.severity),
+        key=lambda f: severity_rank(f.severity),
     )
     return [
-        {"severity": f.severity, "text": codes.FLAG_PATIENT_ADVICE[f.code]}
+        {"severity": f.severity, "text": FLAG_KINDS[f.code].patient_advice}
         for f in findings
-        if f.code in codes.FLAG_PATIENT_ADVICE
+        if FLAG_KINDS[f.code].patient_advice
     ]
 
 

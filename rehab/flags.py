@@ -19,7 +19,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from content import codes
+from content.codes import Phase
+from content.flag_kinds import FlagCode, Severity
 from patients.models import Entry, Patient
 from rehab import rules
 from rehab.models import Flag
@@ -27,7 +28,7 @@ from rehab.record import entries_by_patient, exit_criteria_by_phase
 
 log = logging.getLogger(__name__)
 
-NOTIFY_SEVERITIES = (codes.EMERGENCY, codes.SAME_DAY, codes.URGENT)
+NOTIFY_SEVERITIES = (Severity.EMERGENCY, Severity.SAME_DAY, Severity.URGENT)
 # An imported or back-dated entry older than this is history: its flag shows on
 # the caseload but does not page the physio.
 NOTIFY_MAX_ENTRY_AGE_DAYS = 7
@@ -45,7 +46,7 @@ class PatientFacts:
 
     @property
     def is_active(self):
-        return self.phase != codes.DISCHARGED
+        return self.phase != Phase.DISCHARGED
 
 
 def patient_findings(patient: PatientFacts, entries, criteria, *, as_of) -> list[rules.Finding]:
@@ -261,7 +262,7 @@ def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
 
 def progress_flags_close_on_phase_move(*, patient_id) -> int:
     """`ready_to_progress` is about the phase the patient has just left."""
-    return _flags_close(Flag.objects.filter(patient_id=patient_id, code=codes.READY_TO_PROGRESS),
+    return _flags_close(Flag.objects.filter(patient_id=patient_id, code=FlagCode.READY_TO_PROGRESS),
                         reason=MOVED_PHASE)
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from content.flag_kinds import FLAG_KINDS, Severity
 from patients.models import Entry
 from rehab import entries, rules
 from rehab.record import entries_by_patient
@@ -32,8 +33,8 @@ def _announce_red_flags(request, entry):
     findings = entry_red_flags(entry)
     for finding in findings:
         level = messages.ERROR if finding.severity in ("emergency", "same_day") else messages.WARNING
-        label = dict(rules.codes.FLAG_CODES)[finding.code]
-        severity = dict(rules.codes.SEVERITIES)[finding.severity]
+        label = FLAG_KINDS[finding.code].label
+        severity = Severity(finding.severity).label
         messages.add_message(
             request, level, f"{severity} — {label}: {finding.message} {finding.advice}",
             extra_tags="red-flag",

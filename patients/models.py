@@ -46,7 +46,7 @@ def entry_date_problem(date, *, surgery_date, today) -> str | None:
     The one statement of the rule; the visit form, the model and the import
     each word it for their reader.
     """
-    if date < surgery_date:
+    if surgery_date is not None and date < surgery_date:
         return BEFORE_SURGERY
     if date > today:
         return IN_FUTURE

@@ -12,7 +12,7 @@ from content import codes
 from interchange.exporter import iter_caseload_json
 from interchange.fhir import iter_caseload_fhir
 from interchange.importer import caseload_import
-from interchange.schema import COMPUTED_FIELDS
+from interchange.specs import COMPUTED_FIELDS
 from patients.models import Clinic, PainScore, Patient, User
 from rehab.models import Flag
 from tests.factories import ClinicFactory

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from interchange.decoding import SHOWN_CHARS, path_index, path_key, printable, text_problem, value_problems
+from interchange.decoding import (
+    MAX_DEPTH,
+    SHOWN_CHARS,
+    path_index,
+    path_key,
+    printable,
+    text_problem,
+    value_problems,
+)
 from interchange.specs import SPECS, Facts, PatientSpec, kind_of, shown
 
 FORMAT = "rehab-caseload/1"
@@ -130,8 +138,11 @@ def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | N
     # Text that cannot be stored, numbers that cannot be read, nesting beyond
     # the format: reported once at their path (the patient is at depth 2 of
     # the document), and nothing else is said there.
-    errors = [Error(label, path, message) for path, message in value_problems(raw, depth=2)]
-    reported = {error.path for error in errors}
+    errors, reported = [], set()
+    for path, message in value_problems(raw, depth=2):
+        if printable(path) not in reported:
+            errors.append(Error(label, path, message))
+            reported.add(printable(path))
     if not isinstance(raw, dict):
         if "" not in reported:
             errors.append(Error(label, "", f"a patient must be an object, not {kind_of(raw)}"))
@@ -147,14 +158,17 @@ def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | N
         return None, errors, ref
 
 
-def _readable_keys(value):
+def _readable_keys(value, depth=0):
     """`value` with the field names pydantic cannot read (a lone surrogate)
-    escaped as value_problems names them: each is reported there already."""
+    escaped as value_problems names them: each is reported there already.
+    No spec reads below MAX_DEPTH, so neither does this."""
+    if depth >= MAX_DEPTH:
+        return value
     if isinstance(value, dict):
-        return {(printable(k) if isinstance(k, str) and text_problem(k) else k): _readable_keys(v)
+        return {(printable(k) if isinstance(k, str) and text_problem(k) else k): _readable_keys(v, depth + 1)
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [_readable_keys(v) for v in value]
+        return [_readable_keys(v, depth + 1) for v in value]
     return value
 
 

@@ -27,6 +27,7 @@ class Facts:
     today: dt.date
     date_of_birth: dt.date | None = None
     surgery_date: dt.date | None = None
+    visit_dates: list[dt.date] | None = None  # of the valid visits
 
 
 # How values are quoted in messages --------------------------------------------
@@ -126,13 +127,14 @@ def _within_programme(value, info: ValidationInfo):
 ProgrammeDate = Annotated[dt.date, PlainValidator(_within_programme)]
 
 
-def code_of(choices):
+def code_of(choices, *, listed=False):
     """A reader of one of a TextChoices' codes; the error names the
-    vocabulary (“a known location code”)."""
+    vocabulary (“a known location code”). A null field is missing; a null
+    in a list of codes is an unknown code."""
     what = choices.__name__.lower()
 
     def check(value):
-        if value is None:
+        if value is None and not listed:
             raise problem("missing")
         if not isinstance(value, str) or value not in choices.values:
             raise problem(f"{shown(value)} is not a known {what} code")
@@ -140,8 +142,8 @@ def code_of(choices):
     return check
 
 
-def code(choices):
-    return Annotated[str, PlainValidator(code_of(choices))]
+def code(choices, *, listed=False):
+    return Annotated[str, PlainValidator(code_of(choices, listed=listed))]
 
 
 def score(value):
@@ -181,18 +183,23 @@ def not_null(value):
     return value
 
 
-def listed(item, duplicates=None):
-    """A list of `item` (absent or null: empty); `duplicates(raw list)` names
-    repeated items as [(path below the list, message)], whatever else is
-    wrong in the list."""
-    def wrap(value, handler):
-        found = duplicates(value) if duplicates and isinstance(value, list) else []
+def listed(item, duplicates=None, *, remember=None):
+    """A list of `item` (absent or null: empty). Whatever else is wrong in the
+    list, `duplicates(raw list, invalid indices)` names repeated items as
+    [(path below the list, message)], and `remember(facts, raw items)` is
+    given the valid items."""
+    def wrap(value, handler, info: ValidationInfo):
         try:
-            result = handler(value)
-        except ValidationError as error:
-            raise problems(found, value, error) from None
-        if found:
-            raise problems(found, value)
+            result, invalid, error = handler(value), set(), None
+        except ValidationError as raised:
+            result, error = None, raised
+            invalid = {e["loc"][0] for e in raised.errors() if e["loc"] and isinstance(e["loc"][0], int)}
+        items = value if isinstance(value, list) else []
+        if remember:
+            remember(info.context, [v for i, v in enumerate(items) if i not in invalid])
+        found = duplicates(items, invalid) if duplicates else []
+        if error or found:
+            raise problems(found, value, error)
         return result
     return Annotated[list[item], BeforeValidator(_none_is_empty), WrapValidator(wrap), Field(default_factory=list)]
 

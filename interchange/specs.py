@@ -107,7 +107,7 @@ class PainSpec(Spec):
     score: Annotated[int, PlainValidator(score)]
 
 
-def _second_scores(items) -> list[tuple[tuple, str]]:
+def _second_scores(items, invalid) -> list[tuple[tuple, str]]:
     seen, found = set(), []
     for i, item in enumerate(items):
         if isinstance(item, dict):
@@ -119,7 +119,7 @@ def _second_scores(items) -> list[tuple[tuple, str]]:
     return found
 
 
-def _twice(items) -> list[tuple[tuple, str]]:
+def _twice(items, invalid) -> list[tuple[tuple, str]]:
     seen, found = set(), []
     for i, item in enumerate(items):
         if isinstance(item, str) and item in Symptom.values:
@@ -135,7 +135,7 @@ class EntrySpec(Spec):
     date: ProgrammeDate
     ref: text(_max_length(Entry, "ref"), required=False) = ""
     pain: listed(PainSpec, _second_scores)
-    symptoms: listed(code(Symptom), _twice)
+    symptoms: listed(code(Symptom, listed=True), _twice)
 
     @property
     def key(self):
@@ -166,10 +166,10 @@ def _same_refs(spec: type[EntrySpec]):
     re-import, and would break the database's entry_unique_ref."""
     word = spec.kind.replace("_", "-")
 
-    def check(items) -> list[tuple[tuple, str]]:
+    def check(items, invalid) -> list[tuple[tuple, str]]:
         seen, found = set(), []
-        for item in items:
-            if isinstance(item, dict) and isinstance(item.get("date"), str) and isinstance(item.get("ref"), str):
+        for i, item in enumerate(items):
+            if i not in invalid and isinstance(item.get("ref"), str):
                 key = (item["date"], item["ref"].strip())
                 if key[1] and key in seen:
                     found.append(((), f"two {word}s on {key[0]} have the ref {shown(key[1])}"))
@@ -243,16 +243,17 @@ def _physio(value, info: ValidationInfo):
     return value
 
 
+def _remember_visit_dates(facts: Facts, visits: list[dict]):
+    facts.visit_dates = [read_date(visit["date"]) for visit in visits]
+
+
 def _programme_start(value, info: ValidationInfo):
     """Given, or the first visit's date (INTERCHANGE.md section 2)."""
     facts: Facts = info.context
     start = read_date(value, required=False)
     if start is None:
-        if "visits" not in info.data:
-            return None  # the visits have errors of their own
-        visits = info.data["visits"]
-        if visits:
-            start = min(visit.date for visit in visits)
+        if facts.visit_dates:
+            start = min(facts.visit_dates)
         elif facts.surgery_date is not None:
             raise problem("missing, and there is no visit to take it from")
     if start and facts.surgery_date and start < facts.surgery_date:
@@ -273,7 +274,7 @@ class PatientSpec(Spec):
     physio: Annotated[str | None, PlainValidator(_physio)] = None
     surgery: Annotated[SurgerySpec, BeforeValidator(not_null)]
     phase: code(Phase)
-    visits: listed(VisitSpec, _same_refs(VisitSpec))
+    visits: listed(VisitSpec, _same_refs(VisitSpec), remember=_remember_visit_dates)
     self_reports: listed(SelfReportSpec, _same_refs(SelfReportSpec))
     programme_start: Annotated[dt.date | None, PlainValidator(_programme_start), Field(validate_default=True)] = None
     phase_history: listed(TransitionSpec)

@@ -2,24 +2,30 @@
 “Yes”; a criterion as its target, “≤ 4/10”. One formatter for the library,
 the patient page and the admin."""
 
-from content import codes
+from content.codes import Comparator
+from content.measures import MEASURES
 
-UNITS = {codes.MINUTES: "min", codes.SECONDS: "s", codes.SCORE: "/10"}
-COMPARATOR_LABELS = dict(codes.COMPARATORS)
+
+def label_of(choices, code: str) -> str:
+    """The label of `code` in a TextChoices, or the code itself if it is not
+    (or no longer) one of them."""
+    try:
+        return choices(code).label
+    except ValueError:
+        return code
 
 
 def format_measure(measure: str, value) -> str:
     if value is None:
         return "—"
-    kind = codes.CRITERION_MEASURE_KINDS[measure]
-    if kind == codes.BOOL:
+    row = MEASURES[measure]
+    if row.is_bool:
         return "Yes" if value else "No"
-    unit = UNITS[kind]
-    return f"{value}{unit}" if unit == "/10" else f"{value} {unit}"
+    return f"{value}{row.unit}" if row.unit.startswith("/") else f"{value} {row.unit}"
 
 
 def criterion_target(measure: str, comparator: str, threshold: int) -> str:
     """“≤ 4/10”, “≥ 20 min”, or “Yes”/“No” for a yes/no measure."""
-    if codes.CRITERION_MEASURE_KINDS[measure] == codes.BOOL:
+    if MEASURES[measure].is_bool:
         return format_measure(measure, bool(threshold))
-    return f"{COMPARATOR_LABELS[comparator]} {format_measure(measure, threshold)}"
+    return f"{Comparator(comparator).label} {format_measure(measure, threshold)}"

@@ -9,15 +9,13 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from content import codes
-
-BOOLEAN_MEASURES = ("glute_bridge_lumbar_substitution", "gait_symmetric_video")
-PAIN_MEASURES = ("activity_pain", "rest_pain")
+from content.codes import PHASE_ORDER, PROGRAMME_PHASE_CHOICES, Comparator
+from content.measures import CRITERION_MEASURE_CHOICES, CRITERION_MEASURES, MEASURES
 
 
 class Phase(models.Model):
     clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="phases")
-    code = models.CharField(max_length=16, choices=codes.PHASES)
+    code = models.CharField(max_length=16, choices=PROGRAMME_PHASE_CHOICES)
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=60)
     goal = models.CharField(max_length=300)
@@ -31,7 +29,7 @@ class Phase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clinic", "code"], name="phase_unique_code_per_clinic"),
             models.CheckConstraint(
-                condition=Q(code__in=[c for c, _ in codes.PHASES]), name="phase_code_valid"
+                condition=Q(code__in=[phase.value for phase in PHASE_ORDER]), name="phase_code_valid"
             ),
         ]
 
@@ -39,10 +37,19 @@ class Phase(models.Model):
         return self.name
 
 
+def _thresholds_within_limits() -> Q:
+    """Each number measure's threshold within that measure's limits."""
+    condition = Q()
+    for code, measure in CRITERION_MEASURES.items():
+        if not measure.is_bool:
+            condition &= ~Q(measure=code) | Q(threshold__gte=measure.min, threshold__lte=measure.max)
+    return condition
+
+
 class ExitCriterion(models.Model):
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="exit_criteria")
-    measure = models.CharField(max_length=40, choices=codes.CRITERION_MEASURES)
-    comparator = models.CharField(max_length=2, choices=codes.COMPARATORS)
+    measure = models.CharField(max_length=40, choices=CRITERION_MEASURE_CHOICES)
+    comparator = models.CharField(max_length=2, choices=Comparator.choices)
     threshold = models.PositiveSmallIntegerField(
         help_text="Pain 0–10; minutes or seconds; for yes/no measures 1 = yes, 0 = no."
     )
@@ -55,26 +62,26 @@ class ExitCriterion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["phase", "measure"], name="criterion_unique_measure"),
             models.CheckConstraint(
-                condition=Q(measure__in=[c for c, _ in codes.CRITERION_MEASURES]),
+                condition=Q(measure__in=list(CRITERION_MEASURES)),
                 name="criterion_measure_valid",
             ),
             models.CheckConstraint(
-                condition=Q(comparator__in=[c for c, _ in codes.COMPARATORS]),
+                condition=Q(comparator__in=Comparator.values),
                 name="criterion_comparator_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(measure__in=BOOLEAN_MEASURES)
+                condition=~Q(measure__in=[code for code, m in CRITERION_MEASURES.items() if m.is_bool])
                 | Q(comparator="==", threshold__lte=1),
                 name="criterion_boolean_is_yes_or_no",
             ),
+            # A threshold no measurement can reach (or pass) is a typing slip.
             models.CheckConstraint(
-                condition=~Q(measure__in=PAIN_MEASURES) | Q(threshold__lte=10),
-                name="criterion_pain_threshold_0_10",
+                condition=_thresholds_within_limits(), name="criterion_threshold_within_limits",
             ),
         ]
 
     def __str__(self):
-        if self.measure in BOOLEAN_MEASURES:
+        if self.measure in MEASURES and MEASURES[self.measure].is_bool:
             return f"{self.get_measure_display()}: {'yes' if self.threshold else 'no'}"
         return f"{self.get_measure_display()} {self.get_comparator_display()} {self.threshold}"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from content import codes
+from content.codes import EntryKind
 from interchange.schema import FORMAT
 from patients.models import AssignedPlanItem, Clinic, Patient
 from rehab import rules
@@ -76,10 +76,10 @@ def entry_document(entry: rules.Entry) -> dict:
         {"location": p.location, "context": p.context, "score": p.score}
         for p in entry.pain
     ]
-    if entry.kind == codes.VISIT:
+    if entry.kind == EntryKind.VISIT:
         doc["measures"] = dict(entry.measures)
     doc["symptoms"] = sorted(entry.symptoms)
-    if entry.kind == codes.VISIT and entry.notes:
+    if entry.kind == EntryKind.VISIT and entry.notes:
         doc["notes"] = entry.notes
     return doc
 
@@ -101,8 +101,8 @@ def patient_document(record: PatientRecord) -> dict:
              "by": t.moved_by.username if t.moved_by else None, "reason": t.reason}
             for t in record.transitions
         ],
-        "visits": [entry_document(e) for e in record.entries if e.kind == codes.VISIT],
-        "self_reports": [entry_document(e) for e in record.entries if e.kind == codes.SELF_REPORT],
+        "visits": [entry_document(e) for e in record.entries if e.kind == EntryKind.VISIT],
+        "self_reports": [entry_document(e) for e in record.entries if e.kind == EntryKind.SELF_REPORT],
     }
 
 

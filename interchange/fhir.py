@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from content import codes
+from content.codes import CONTEXTS, LOCATIONS, EntryKind, Side
+from content.flag_kinds import FLAG_KINDS, Severity
 from content.models import Phase
 from interchange.exporter import CHUNK_SIZE, PatientRecord, patient_records
 from patients.models import Clinic
@@ -27,26 +29,11 @@ NAMESPACE = uuid.UUID("5f0d3c1e-8f6b-4b7e-9a55-2c1f0e6d9a10")
 
 TKR = {"system": SNOMED, "code": "609588000", "display": "Total knee replacement"}
 KNEE_BY_SIDE = {
-    codes.LEFT: {"system": SNOMED, "code": "82169009", "display": "Structure of left knee region"},
-    codes.RIGHT: {"system": SNOMED, "code": "6757004", "display": "Structure of right knee region"},
+    Side.LEFT: {"system": SNOMED, "code": "82169009", "display": "Structure of left knee region"},
+    Side.RIGHT: {"system": SNOMED, "code": "6757004", "display": "Structure of right knee region"},
 }
 PAIN_SEVERITY = {"system": LOINC, "code": "72514-3",
                  "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}
-# SNOMED CT body structures for the pain grid's locations; the clinic's own
-# wording goes in `text`, since the grid is finer than some of these codes.
-LOCATION_SITES = {
-    codes.ANTERIOR_HIP: ("26893007", "Structure of inguinal region"),
-    codes.LATERAL_HIP: ("29836001", "Hip region structure"),
-    codes.BUTTOCK_SI: ("46862004", "Buttock structure"),
-    codes.LUMBAR_BILATERAL: ("52612000", "Lumbar region structure"),
-    codes.LUMBAR_UNILATERAL: ("52612000", "Lumbar region structure"),
-    codes.ANTERIOR_THIGH: ("68367000", "Thigh structure"),
-    codes.KNEE: ("72696002", "Knee region structure"),
-}
-LOCATION_LABELS = dict(codes.LOCATIONS)
-CONTEXT_LABELS = dict(codes.CONTEXTS)
-FLAG_LABELS = dict(codes.FLAG_CODES)
-SEVERITY_LABELS = dict(codes.SEVERITIES)
 
 
 def resource_uuid(kind: str, key) -> str:
@@ -87,7 +74,7 @@ def patient_resources(record: PatientRecord, clinic: Clinic, phases: dict) -> li
     }))
     episode_url = resource_uuid("EpisodeOfCare", patient.pk)
     period = {"start": patient.programme_start.isoformat()}
-    discharges = [t.date for t in record.transitions if t.to_phase == codes.DISCHARGED]
+    discharges = [t.date for t in record.transitions if t.to_phase == codes.Phase.DISCHARGED]
     if not active and discharges:
         period["end"] = discharges[-1].isoformat()
     episode = {
@@ -126,10 +113,11 @@ def patient_resources(record: PatientRecord, clinic: Clinic, phases: dict) -> li
     out.append((resource_uuid("CarePlan", patient.pk), care_plan))
 
     for entry in record.entries:
-        method = "Patient portal self-report" if entry.kind == codes.SELF_REPORT else "Physiotherapy visit"
+        method = "Patient portal self-report" if entry.kind == EntryKind.SELF_REPORT else "Physiotherapy visit"
         for pain in entry.pain:
-            site_code, site_display = LOCATION_SITES[pain.location]
-            context_label = CONTEXT_LABELS[pain.context]
+            location = LOCATIONS[pain.location]
+            site_code, site_display = location.body_site
+            context_label = CONTEXTS[pain.context].label
             out.append((resource_uuid("Observation", pain.id), {
                 "resourceType": "Observation",
                 "status": "final",
@@ -139,7 +127,7 @@ def patient_resources(record: PatientRecord, clinic: Clinic, phases: dict) -> li
                 "subject": subject,
                 "effectiveDateTime": entry.date.isoformat(),
                 "valueInteger": pain.score,
-                "bodySite": _concept(SNOMED, site_code, site_display, LOCATION_LABELS[pain.location]),
+                "bodySite": _concept(SNOMED, site_code, site_display, location.label),
                 "method": {"text": method},
                 "component": [{
                     "code": {"text": "Pain context"},
@@ -153,8 +141,8 @@ def patient_resources(record: PatientRecord, clinic: Clinic, phases: dict) -> li
         flag_resource = {
             "resourceType": "Flag",
             "status": "active",
-            "category": [{"text": SEVERITY_LABELS[flag.severity]}],
-            "code": {**_concept(f"{KINETIC}/CodeSystem/flag", flag.code, FLAG_LABELS[flag.code]),
+            "category": [{"text": Severity(flag.severity).label}],
+            "code": {**_concept(f"{KINETIC}/CodeSystem/flag", flag.code, FLAG_KINDS[flag.code].label),
                      "text": flag.message},
             "subject": subject,
             "period": {"start": flag.raised_at.isoformat()},

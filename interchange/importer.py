@@ -223,10 +223,9 @@ def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff
                                  batch_size=BATCH_SIZE, **history)
     entries, pain, symptoms = [], [], []
     for patient, data in new_entries:
-        entry = Entry(patient_id=patient.pk, kind=data.kind, date=data.date, ref=data.ref, notes=data.notes,
-                      **data.measures)
+        entry = Entry(patient_id=patient.pk, **data.entry_fields())
         entries.append(entry)
-        pain += [PainScore(entry=entry, location=loc, context=ctx, score=score) for loc, ctx, score in data.pain]
+        pain += [PainScore(entry=entry, location=p.location, context=p.context, score=p.score) for p in data.pain]
         symptoms += [EntrySymptom(entry=entry, code=code) for code in data.symptoms]
     if entries:
         bulk_create_with_history(entries, Entry, batch_size=BATCH_SIZE, **history)

@@ -15,16 +15,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from content import codes
+from content.codes import PAIN_MAX, PAIN_MIN, Context, EntryKind, Location, Phase, Side, Symptom
+from content.measures import ENTRY_MEASURES, Measure
 
-MEASURE_FIELDS = (
-    "standing_tolerance_min",
-    "walk_without_limp_min",
-    "glute_bridge_hold_s",
-    "glute_bridge_lumbar_substitution",
-    "continuous_walk_min",
-    "gait_symmetric_video",
-)
+MEASURE_FIELDS = tuple(ENTRY_MEASURES)
 
 
 class StaffHistoricalRecords(HistoricalRecords):
@@ -42,7 +36,25 @@ class StaffHistoricalRecords(HistoricalRecords):
 
 
 def _valid(field, choices):
-    return Q(**{f"{field}__in": [code for code, _ in choices]})
+    """The CHECK that keeps `field` to the codes of a TextChoices."""
+    return Q(**{f"{field}__in": choices.values})
+
+
+def entry_date_problem(date, *, surgery_date, today) -> str | None:
+    """Why no entry can be dated `date`: BEFORE_SURGERY, IN_FUTURE, or None.
+
+    The one statement of the rule; the visit form, the model and the import
+    each word it for their reader.
+    """
+    if surgery_date is not None and date < surgery_date:
+        return BEFORE_SURGERY
+    if date > today:
+        return IN_FUTURE
+    return None
+
+
+BEFORE_SURGERY = "before_surgery"
+IN_FUTURE = "in_future"
 
 
 class Clinic(models.Model):
@@ -123,10 +135,10 @@ class Patient(models.Model):
     given_name = models.CharField(max_length=80)
     family_name = models.CharField(max_length=80)
     date_of_birth = models.DateField()
-    operated_side = models.CharField(max_length=5, choices=codes.SIDES)
+    operated_side = models.CharField(max_length=5, choices=Side.choices)
     surgery_date = models.DateField(help_text="Date of the total knee replacement.")
     programme_start = models.DateField()
-    phase = models.CharField(max_length=16, choices=codes.PATIENT_PHASES, default="normalise")
+    phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.NORMALISE)
     physio = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -145,8 +157,8 @@ class Patient(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(fields=["clinic", "ref"], name="patient_unique_ref_per_clinic"),
-            models.CheckConstraint(condition=_valid("phase", codes.PATIENT_PHASES), name="patient_phase_valid"),
-            models.CheckConstraint(condition=_valid("operated_side", codes.SIDES), name="patient_side_valid"),
+            models.CheckConstraint(condition=_valid("phase", Phase), name="patient_phase_valid"),
+            models.CheckConstraint(condition=_valid("operated_side", Side), name="patient_side_valid"),
             models.CheckConstraint(
                 condition=Q(programme_start__gte=F("surgery_date")),
                 name="patient_programme_starts_after_surgery",
@@ -168,7 +180,7 @@ class Patient(models.Model):
 
     @property
     def is_active(self):
-        return self.phase != codes.DISCHARGED
+        return self.phase != Phase.DISCHARGED
 
     def clean(self):
         errors = {}
@@ -185,19 +197,47 @@ class Patient(models.Model):
         return max((as_of - start).days, 0) // 7
 
 
-class Entry(models.Model):
+def _measure_field(measure: Measure) -> models.Field:
+    if measure.is_bool:
+        return models.BooleanField(measure.field_label, null=True, blank=True, help_text=measure.help_text)
+    integer = models.PositiveSmallIntegerField if measure.min >= 0 else models.SmallIntegerField
+    return integer(measure.field_label, null=True, blank=True, help_text=measure.help_text)
+
+
+class EntryMeasures(models.Model):
+    """One nullable column per measure recorded at a visit (content.measures,
+    the rows with `on_entry`): a new measure there is a new column here after
+    `makemigrations`."""
+
+    class Meta:
+        abstract = True
+
+
+for _code, _measure in ENTRY_MEASURES.items():
+    EntryMeasures.add_to_class(_code, _measure_field(_measure))
+
+
+def _measures_within_limits() -> Q:
+    condition = Q()
+    for code, measure in ENTRY_MEASURES.items():
+        if not measure.is_bool:
+            condition &= Q(**{f"{code}__gte": measure.min, f"{code}__lte": measure.max})
+    return condition
+
+
+class Entry(EntryMeasures):
     """A visit recorded by a physio, or a self-report sent from the patient portal.
 
     Both carry pain scores and the red-flag checklist; only visits carry the
     functional measures (a CHECK keeps them empty on self-reports).
     """
 
-    VISIT = "visit"
-    SELF_REPORT = "self_report"
+    VISIT = EntryKind.VISIT
+    SELF_REPORT = EntryKind.SELF_REPORT
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="entries")
-    kind = models.CharField(max_length=12, choices=codes.ENTRY_KINDS, default=VISIT)
+    kind = models.CharField(max_length=12, choices=EntryKind.choices, default=EntryKind.VISIT)
     date = models.DateField()
     ref = models.CharField(
         max_length=40, blank=True, help_text="Optional identifier from an imported file."
@@ -219,38 +259,19 @@ class Entry(models.Model):
     # task lost while Redis was down is caught up.
     flags_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    standing_tolerance_min = models.PositiveSmallIntegerField(
-        "standing tolerance (min)", null=True, blank=True,
-        help_text="Minutes standing without a significant increase in back pain.",
-    )
-    walk_without_limp_min = models.PositiveSmallIntegerField(
-        "walk without visible limp (min)", null=True, blank=True
-    )
-    glute_bridge_hold_s = models.PositiveSmallIntegerField("glute bridge hold (s)", null=True, blank=True)
-    glute_bridge_lumbar_substitution = models.BooleanField(
-        "lumbar substitution during the bridge", null=True, blank=True
-    )
-    continuous_walk_min = models.PositiveSmallIntegerField("continuous walk (min)", null=True, blank=True)
-    gait_symmetric_video = models.BooleanField("symmetric gait on video", null=True, blank=True)
-
     history = HistoricalRecords(excluded_fields=["flags_checked_at"])
 
     class Meta:
         ordering = ["-date", "-created_at"]
         verbose_name_plural = "entries"
         constraints = [
-            models.CheckConstraint(condition=_valid("kind", codes.ENTRY_KINDS), name="entry_kind_valid"),
+            models.CheckConstraint(condition=_valid("kind", EntryKind), name="entry_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind="visit") | Q(**{f"{name}__isnull": True for name in MEASURE_FIELDS}),
+                condition=Q(kind=EntryKind.VISIT) | Q(**{f"{name}__isnull": True for name in MEASURE_FIELDS}),
                 name="entry_self_report_has_no_measures",
             ),
-            models.CheckConstraint(
-                condition=Q(standing_tolerance_min__lte=1440)
-                & Q(walk_without_limp_min__lte=1440)
-                & Q(continuous_walk_min__lte=1440)
-                & Q(glute_bridge_hold_s__lte=3600),
-                name="entry_measures_plausible",
-            ),
+            # The limits of content.measures, whatever path writes the row.
+            models.CheckConstraint(condition=_measures_within_limits(), name="entry_measures_plausible"),
             models.UniqueConstraint(
                 fields=["patient", "kind", "date", "ref"],
                 condition=~Q(ref=""),
@@ -265,12 +286,19 @@ class Entry(models.Model):
     def clean(self):
         if not (self.patient_id and self.date):
             return
-        if self.date < self.patient.surgery_date:
-            raise ValidationError(
-                {"date": f"The date is before the surgery ({self.patient.surgery_date:%d %b %Y})."}
-            )
-        if self.date > self.patient.clinic.today():
-            raise ValidationError({"date": "The date is in the future."})
+        message = self.date_error(self.date, patient=self.patient)
+        if message:
+            raise ValidationError({"date": message})
+
+    @staticmethod
+    def date_error(date, *, patient: Patient) -> str | None:
+        """What a physio reads when an entry cannot be dated `date`."""
+        problem = entry_date_problem(date, surgery_date=patient.surgery_date, today=patient.clinic.today())
+        if problem == BEFORE_SURGERY:
+            return f"The date is before the surgery ({patient.surgery_date:%d %b %Y})."
+        if problem == IN_FUTURE:
+            return "The date is in the future."
+        return None
 
     @property
     def measures(self):
@@ -279,8 +307,8 @@ class Entry(models.Model):
 
 class PainScore(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="pain_scores")
-    location = models.CharField(max_length=20, choices=codes.LOCATIONS)
-    context = models.CharField(max_length=10, choices=codes.CONTEXTS)
+    location = models.CharField(max_length=20, choices=Location.choices)
+    context = models.CharField(max_length=10, choices=Context.choices)
     score = models.SmallIntegerField(help_text="Numeric rating scale, 0 (no pain) to 10.")
 
     history = HistoricalRecords()
@@ -288,9 +316,9 @@ class PainScore(models.Model):
     class Meta:
         ordering = ["entry", "location", "context"]
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=0, score__lte=10), name="pain_score_0_10"),
-            models.CheckConstraint(condition=_valid("location", codes.LOCATIONS), name="pain_location_valid"),
-            models.CheckConstraint(condition=_valid("context", codes.CONTEXTS), name="pain_context_valid"),
+            models.CheckConstraint(condition=Q(score__gte=PAIN_MIN, score__lte=PAIN_MAX), name="pain_score_0_10"),
+            models.CheckConstraint(condition=_valid("location", Location), name="pain_location_valid"),
+            models.CheckConstraint(condition=_valid("context", Context), name="pain_context_valid"),
             models.UniqueConstraint(
                 fields=["entry", "location", "context"], name="pain_one_score_per_location_context"
             ),
@@ -304,14 +332,14 @@ class EntrySymptom(models.Model):
     """One ticked item of the red-flag checklist."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="symptoms")
-    code = models.CharField(max_length=30, choices=codes.SYMPTOMS)
+    code = models.CharField(max_length=30, choices=Symptom.choices)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["entry", "code"]
         constraints = [
-            models.CheckConstraint(condition=_valid("code", codes.SYMPTOMS), name="symptom_code_valid"),
+            models.CheckConstraint(condition=_valid("code", Symptom), name="symptom_code_valid"),
             models.UniqueConstraint(fields=["entry", "code"], name="symptom_once_per_entry"),
         ]
 

@@ -2,11 +2,10 @@
 
 from django import forms
 
-from content import codes
-from portal.text import PATIENT_CONTEXT_LABELS, PATIENT_LOCATION_LABELS
+from content.codes import CONTEXTS, LOCATIONS, PAIN_MAX, PAIN_MIN, SYMPTOMS
 from rehab import rules
 
-PAIN_CHOICES = [("", "–")] + [(str(n), str(n)) for n in range(codes.PAIN_MIN, codes.PAIN_MAX + 1)]
+PAIN_CHOICES = [("", "–")] + [(str(n), str(n)) for n in range(PAIN_MIN, PAIN_MAX + 1)]
 PAIN_ERROR = "Choose a number from 0 (no pain) to 10 (worst pain imaginable), or leave it blank."
 
 
@@ -19,7 +18,7 @@ class SelfReportForm(forms.Form):
     questions. Messages are for patients: plain words, no codes."""
 
     symptoms = forms.MultipleChoiceField(
-        choices=[(code, codes.SYMPTOM_QUESTIONS[code]) for code, _ in codes.SYMPTOMS],
+        choices=[(code, symptom.question) for code, symptom in SYMPTOMS.items()],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Please tick only the statements shown."},
@@ -27,14 +26,14 @@ class SelfReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for location, _ in codes.LOCATIONS:
-            for context, _ in codes.CONTEXTS:
-                self.fields[pain_field_name(location, context)] = forms.TypedChoiceField(
+        for location in LOCATIONS.values():
+            for context in CONTEXTS.values():
+                self.fields[pain_field_name(location.code, context.code)] = forms.TypedChoiceField(
                     choices=PAIN_CHOICES,
                     coerce=int,
                     empty_value=None,
                     required=False,
-                    label=f"{PATIENT_LOCATION_LABELS[location]}: {PATIENT_CONTEXT_LABELS[context]}",
+                    label=f"{location.patient_label}: {context.patient_label}",
                     error_messages={"invalid_choice": PAIN_ERROR},
                 )
 
@@ -42,11 +41,11 @@ class SelfReportForm(forms.Form):
         """[(location label, [(context label, bound field), ...]), ...] for the template."""
         return [
             (
-                PATIENT_LOCATION_LABELS[location],
-                [(PATIENT_CONTEXT_LABELS[context], self[pain_field_name(location, context)])
-                 for context, _ in codes.CONTEXTS],
+                location.patient_label,
+                [(context.patient_label, self[pain_field_name(location.code, context.code)])
+                 for context in CONTEXTS.values()],
             )
-            for location, _ in codes.LOCATIONS
+            for location in LOCATIONS.values()
         ]
 
     def clean(self):
@@ -60,7 +59,7 @@ class SelfReportForm(forms.Form):
     def pain(self) -> list[rules.PainScore]:
         return [
             rules.PainScore(location, context, self.cleaned_data[pain_field_name(location, context)])
-            for location, _ in codes.LOCATIONS
-            for context, _ in codes.CONTEXTS
+            for location in LOCATIONS
+            for context in CONTEXTS
             if self.cleaned_data.get(pain_field_name(location, context)) is not None
         ]

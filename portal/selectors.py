@@ -1,6 +1,7 @@
 """What the patient's own page reads."""
 
 from content import codes
+from content.codes import SYMPTOMS
 from content.models import EducationArticle, Phase
 from content.text import article_blocks
 from patients.models import Patient
@@ -25,10 +26,10 @@ def portal_context(patient: Patient) -> dict:
         "clinic_name": patient.clinic.name,
         "physio_first_name": physio.first_name if physio else "",
         "phase": Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first(),
-        "discharged": patient.phase == codes.DISCHARGED,
+        "discharged": patient.phase == codes.Phase.DISCHARGED,
         "plan": plan_items(patient),
         "dos": articles.get("dos"),
         "donts": articles.get("donts"),
         "same_day": articles.get("seek-same-day-care"),
-        "symptom_questions": [codes.SYMPTOM_QUESTIONS[code] for code, _ in codes.SYMPTOMS],
+        "symptom_questions": [symptom.question for symptom in SYMPTOMS.values()],
     }

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from content import codes
+from content.flag_kinds import FLAG_KINDS, severity_rank
 from patients.models import Entry, PortalLink
 from rehab import rules
 from rehab.entries import entry_create
@@ -109,9 +109,9 @@ def unsaved_report_advice(*, patient, pain, symptoms) -> list[dict]:
 
 
 def _advice(found) -> list[dict]:
-    ranked = sorted(found, key=lambda code_severity: codes.severity_rank(code_severity[1]))
+    ranked = sorted(found, key=lambda code_severity: severity_rank(code_severity[1]))
     return [
-        {"severity": severity, "text": codes.FLAG_PATIENT_ADVICE[code]}
+        {"severity": severity, "text": FLAG_KINDS[code].patient_advice}
         for code, severity in ranked
-        if code in codes.FLAG_PATIENT_ADVICE
+        if FLAG_KINDS[code].patient_advice
     ]

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from content import codes
+from content.flag_kinds import Severity
 from portal import ratelimit
 from portal.forms import SelfReportForm
 from portal.selectors import portal_context
@@ -125,7 +125,7 @@ def _advice_page(request, patient, token, advice, *, saved):
     # patient, and a proxy may replace the body of an error response.
     context = portal_context(patient)
     context.update(token=token, advice=advice, saved=saved, daily_limit=DAILY_LIMIT,
-                   emergency=any(a["severity"] == codes.EMERGENCY for a in advice))
+                   emergency=any(a["severity"] == Severity.EMERGENCY for a in advice))
     return render(request, "portal/report_result.html", context)
 
 

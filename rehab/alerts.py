@@ -15,13 +15,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from content import codes
+from content.flag_kinds import Severity
 from patients.models import Patient
 from rehab.models import Flag
 
 log = logging.getLogger(__name__)
 
-NOTIFY_SEVERITIES = (codes.EMERGENCY, codes.SAME_DAY, codes.URGENT)
+NOTIFY_SEVERITIES = (Severity.EMERGENCY, Severity.SAME_DAY, Severity.URGENT)
 # An imported or back-dated entry older than this is history: its flag shows on
 # the caseload but does not page the physio.
 NOTIFY_MAX_ENTRY_AGE_DAYS = 7

@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from content import codes
+from content.codes import Phase
+from content.flag_kinds import SWEEP_FLAG_CODES, FlagCode
 from patients.models import Clinic, Entry, Patient
 from rehab import rules
 from rehab.alerts import flags_notify_later, flags_notify_pending
-from rehab.models import PROGRESS_FLAG_CODES, Flag
+from rehab.models import Flag
 from rehab.record import entries_by_patient, exit_criteria_by_phase
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class PatientFacts:
 
     @property
     def is_active(self):
-        return self.phase != codes.DISCHARGED
+        return self.phase != Phase.DISCHARGED
 
 
 def patient_findings(patient: PatientFacts, entries, criteria, *, as_of) -> list[rules.Finding]:
@@ -273,7 +274,7 @@ def progress_flags_close_on_phase_move(*, patient_id, discharged=False) -> int:
     discharge, plateau and regression end with the programme too (DESIGN 4.4).
     Red flags are not touched: they stay open until a clinician acknowledges them."""
     if discharged:
-        return _flags_close(Flag.objects.filter(patient_id=patient_id, code__in=PROGRESS_FLAG_CODES),
+        return _flags_close(Flag.objects.filter(patient_id=patient_id, code__in=SWEEP_FLAG_CODES),
                             reason=DISCHARGED)
-    return _flags_close(Flag.objects.filter(patient_id=patient_id, code=codes.READY_TO_PROGRESS),
+    return _flags_close(Flag.objects.filter(patient_id=patient_id, code=FlagCode.READY_TO_PROGRESS),
                         reason=MOVED_PHASE)

@@ -6,9 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from content import codes
-
-PROGRESS_FLAG_CODES = ("plateau_12w", "pain_regression", "ready_to_progress")
+from content.codes import Phase
+from content.flag_kinds import ENTRY_FLAG_CODES, SWEEP_FLAG_CODES, FlagCode, Severity, severity_rank
 
 
 class FlagQuerySet(models.QuerySet):
@@ -23,7 +22,7 @@ class FlagQuerySet(models.QuerySet):
         """Raised from the red-flag checklist or the pain scores of an entry
         (not the sweep's progress flags): these outlive a discharge until a
         clinician acknowledges them."""
-        return self.filter(code__in=codes.RED_FLAG_CODES)
+        return self.filter(code__in=ENTRY_FLAG_CODES)
 
 
 class Flag(models.Model):
@@ -36,8 +35,8 @@ class Flag(models.Model):
     """
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="flags")
-    code = models.CharField(max_length=30, choices=codes.FLAG_CODES)
-    severity = models.CharField(max_length=10, choices=codes.SEVERITIES)
+    code = models.CharField(max_length=30, choices=FlagCode.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
     entry = models.ForeignKey(
         "patients.Entry", on_delete=models.SET_NULL, null=True, blank=True, related_name="flags"
     )
@@ -68,10 +67,10 @@ class Flag(models.Model):
         ordering = ["-raised_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__in=[c for c, _ in codes.FLAG_CODES]), name="flag_code_valid"
+                condition=Q(code__in=FlagCode.values), name="flag_code_valid"
             ),
             models.CheckConstraint(
-                condition=Q(severity__in=[c for c, _ in codes.SEVERITIES]), name="flag_severity_valid"
+                condition=Q(severity__in=Severity.values), name="flag_severity_valid"
             ),
             models.CheckConstraint(
                 condition=Q(acknowledged_at__isnull=True) | ~Q(acknowledgement_note=""),
@@ -79,7 +78,7 @@ class Flag(models.Model):
             ),
             # An entry flag loses its entry only once closed (the entry was deleted).
             models.CheckConstraint(
-                condition=Q(code__in=PROGRESS_FLAG_CODES)
+                condition=Q(code__in=SWEEP_FLAG_CODES)
                 | Q(entry__isnull=False)
                 | Q(closed_at__isnull=False),
                 name="flag_entry_rule_has_entry",
@@ -106,15 +105,15 @@ class Flag(models.Model):
 
     @property
     def severity_rank(self):
-        return codes.severity_rank(self.severity)
+        return severity_rank(self.severity)
 
 
 class PhaseTransition(models.Model):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.PROTECT, related_name="phase_transitions"
     )
-    from_phase = models.CharField(max_length=16, choices=codes.PATIENT_PHASES)
-    to_phase = models.CharField(max_length=16, choices=codes.PATIENT_PHASES)
+    from_phase = models.CharField(max_length=16, choices=Phase.choices)
+    to_phase = models.CharField(max_length=16, choices=Phase.choices)
     moved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -131,8 +130,7 @@ class PhaseTransition(models.Model):
             models.CheckConstraint(condition=~Q(from_phase=models.F("to_phase")), name="transition_changes_phase"),
             models.CheckConstraint(condition=~Q(reason=""), name="transition_has_reason"),
             models.CheckConstraint(
-                condition=Q(from_phase__in=[c for c, _ in codes.PATIENT_PHASES])
-                & Q(to_phase__in=[c for c, _ in codes.PATIENT_PHASES]),
+                condition=Q(from_phase__in=Phase.values) & Q(to_phase__in=Phase.values),
                 name="transition_phases_valid",
             ),
         ]

@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 from django.db import transaction
 
-from content import codes
+from content.codes import Phase
 from patients.models import Patient
 from rehab import rules
 from rehab.flags import flag_acknowledge, progress_flags_close_on_phase_move
@@ -72,7 +72,7 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("Give a reason for the move.")
-    if to_phase not in dict(codes.PATIENT_PHASES):
+    if to_phase not in Phase.values:
         raise ValueError(f"Unknown phase “{to_phase}”.")
     with transaction.atomic():
         locked = Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)
@@ -81,7 +81,7 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
             raise PhaseMoveConflict(last)
         if to_phase == locked.phase:
             raise ValueError("The patient is already in that phase.")
-        discharging = to_phase == codes.DISCHARGED
+        discharging = to_phase == Phase.DISCHARGED
         if discharging:
             _acknowledge_before_discharge(locked, acknowledgements or {}, by=by)
         today = locked.clinic.today()

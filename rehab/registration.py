@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast, Substr
 
-from content import codes
+from content.codes import Phase
 from patients.models import Clinic, Patient
 from rehab.plans import plan_assign_from_template
 
@@ -16,7 +16,7 @@ REGISTRATION_FIELDS = ("given_name", "family_name", "date_of_birth", "ref", "ope
 def patient_register(*, clinic: Clinic, by, **fields) -> Patient:
     """A new patient in Normalise, with that phase's template as their plan."""
     with transaction.atomic():
-        patient = Patient(clinic=clinic, phase=codes.NORMALISE, **fields)
+        patient = Patient(clinic=clinic, phase=Phase.NORMALISE, **fields)
         patient.full_clean(validate_constraints=False)
         patient._history_user = by
         patient._change_reason = "Registered"

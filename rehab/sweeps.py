@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from content import codes
+from content.codes import Phase
 from patients.models import Clinic, Entry, Patient
 from rehab.alerts import flags_notify_pending
 from rehab.flags import (
@@ -30,7 +30,7 @@ def sweep_patients(clinic: Clinic):
     unchecked = Entry.objects.filter(patient=OuterRef("pk")).filter(
         Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
     )
-    return Patient.objects.filter(clinic=clinic).filter(~Q(phase=codes.DISCHARGED) | Exists(unchecked))
+    return Patient.objects.filter(clinic=clinic).filter(~Q(phase=Phase.DISCHARGED) | Exists(unchecked))
 
 
 def sweep_run(*, clinic: Clinic | None = None, as_of: dt.date | None = None, dry_run=False,

@@ -5,8 +5,6 @@ Callers gather entries into :class:`Entry` objects, pass an explicit
 values that come back.
 """
 
-from content import codes
-
 from .criteria import (
     DEFAULT_EXIT_CRITERIA,
     evaluate_criteria,
@@ -39,7 +37,6 @@ __all__ = [
     "Finding",
     "PainScore",
     "activity_pain",
-    "codes",
     "entry_findings",
     "evaluate_criteria",
     "is_meaningful_improvement",

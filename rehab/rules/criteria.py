@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from content import codes
+from content.codes import PHASE_ORDER, Comparator, Phase
+from content.flag_kinds import FLAG_KINDS, FlagCode
+from content.measures import MeasureCode
 
 from .data import (
     MET,
@@ -28,28 +30,28 @@ FALLBACK_DAYS = 14
 
 # The defaults of DESIGN.md section 1; clinic admins may change thresholds.
 DEFAULT_EXIT_CRITERIA = {
-    codes.NORMALISE: (
-        Criterion(codes.ACTIVITY_PAIN, codes.AT_MOST, 4),
-        Criterion(codes.STANDING_TOLERANCE_MIN, codes.AT_LEAST, 20),
+    Phase.NORMALISE: (
+        Criterion(MeasureCode.ACTIVITY_PAIN, Comparator.AT_MOST, 4),
+        Criterion(MeasureCode.STANDING_TOLERANCE_MIN, Comparator.AT_LEAST, 20),
     ),
-    codes.REBUILD: (
-        Criterion(codes.WALK_WITHOUT_LIMP_MIN, codes.AT_LEAST, 20),
-        Criterion(codes.GLUTE_BRIDGE_HOLD_S, codes.AT_LEAST, 30),
-        Criterion(codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, codes.EQUALS, 0),
+    Phase.REBUILD: (
+        Criterion(MeasureCode.WALK_WITHOUT_LIMP_MIN, Comparator.AT_LEAST, 20),
+        Criterion(MeasureCode.GLUTE_BRIDGE_HOLD_S, Comparator.AT_LEAST, 30),
+        Criterion(MeasureCode.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, Comparator.EQUALS, 0),
     ),
-    codes.INTEGRATE: (
-        Criterion(codes.GAIT_SYMMETRIC_VIDEO, codes.EQUALS, 1),
-        Criterion(codes.CONTINUOUS_WALK_MIN, codes.AT_LEAST, 45),
-        Criterion(codes.REST_PAIN, codes.AT_MOST, 2),
+    Phase.INTEGRATE: (
+        Criterion(MeasureCode.GAIT_SYMMETRIC_VIDEO, Comparator.EQUALS, 1),
+        Criterion(MeasureCode.CONTINUOUS_WALK_MIN, Comparator.AT_LEAST, 45),
+        Criterion(MeasureCode.REST_PAIN, Comparator.AT_MOST, 2),
     ),
 }
 
 
 def measure_value(entry: Entry, measure: str) -> int | bool | None:
     """The value of a criterion measure in one entry, or None if not recorded."""
-    if measure == codes.ACTIVITY_PAIN:
+    if measure == MeasureCode.ACTIVITY_PAIN:
         return activity_pain(entry)
-    if measure == codes.REST_PAIN:
+    if measure == MeasureCode.REST_PAIN:
         return rest_pain(entry)
     return entry.measures.get(measure)
 
@@ -104,29 +106,29 @@ def is_ready_to_progress(results: Sequence[CriterionResult]) -> bool:
 
 def next_phase(phase: str) -> str:
     """The phase after ``phase``; after Integrate comes discharge."""
-    if phase not in codes.PHASE_ORDER:
+    if phase not in PHASE_ORDER:
         raise ValueError(f"{phase!r} has no next phase")
-    index = codes.PHASE_ORDER.index(phase)
-    if index + 1 == len(codes.PHASE_ORDER):
-        return codes.DISCHARGED
-    return codes.PHASE_ORDER[index + 1]
+    index = PHASE_ORDER.index(phase)
+    if index + 1 == len(PHASE_ORDER):
+        return Phase.DISCHARGED
+    return PHASE_ORDER[index + 1]
 
 
 def readiness_finding(phase: str, results: Sequence[CriterionResult]) -> Finding | None:
     """A ``ready_to_progress`` finding when every exit criterion is met."""
-    if phase not in codes.PHASE_ORDER or not is_ready_to_progress(results):
+    if phase not in PHASE_ORDER or not is_ready_to_progress(results):
         return None
-    labels = dict(codes.PATIENT_PHASES)
     suggested = next_phase(phase)
-    if suggested == codes.DISCHARGED:
+    if suggested == Phase.DISCHARGED:
         suggestion = "suggest discharge"
     else:
-        suggestion = f"suggest progressing to {labels[suggested]}"
+        suggestion = f"suggest progressing to {Phase(suggested).label}"
     count = len(results)
     criteria_word = "criterion" if count == 1 else "criteria"
+    kind = FLAG_KINDS[FlagCode.READY_TO_PROGRESS]
     return Finding(
-        code=codes.READY_TO_PROGRESS,
-        severity=codes.FLAG_SEVERITY[codes.READY_TO_PROGRESS],
-        message=(f"All {count} {labels[phase]} exit {criteria_word} met; {suggestion}."),
-        advice=codes.FLAG_ADVICE[codes.READY_TO_PROGRESS],
+        code=kind.code,
+        severity=kind.severity,
+        message=(f"All {count} {Phase(phase).label} exit {criteria_word} met; {suggestion}."),
+        advice=kind.advice,
     )

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
 
-from content import codes
-
-_COMPARATOR_CODES = frozenset(code for code, _ in codes.COMPARATORS)
+from content.codes import BACK_HIP_LOCATIONS, Comparator, Context, EntryKind
+from content.measures import CRITERION_MEASURES
 
 
 class PainScore(NamedTuple):
@@ -57,15 +56,15 @@ class Entry:
 
     @property
     def is_visit(self) -> bool:
-        return self.kind == codes.VISIT
+        return self.kind == EntryKind.VISIT
 
     @property
     def activity_pain(self) -> int | None:
-        return highest_back_hip_score(self.pain, codes.ACTIVITY)
+        return highest_back_hip_score(self.pain, Context.ACTIVITY)
 
     @property
     def rest_pain(self) -> int | None:
-        return highest_back_hip_score(self.pain, codes.REST)
+        return highest_back_hip_score(self.pain, Context.REST)
 
 
 def highest_back_hip_score(pain: Iterable[PainScore], context: str) -> int | None:
@@ -74,18 +73,18 @@ def highest_back_hip_score(pain: Iterable[PainScore], context: str) -> int | Non
     Knee and anterior thigh scores never count: they are kept for the implant
     rule only.
     """
-    scores = [p.score for p in pain if p.context == context and p.location in codes.BACK_HIP_LOCATIONS]
+    scores = [p.score for p in pain if p.context == context and p.location in BACK_HIP_LOCATIONS]
     return max(scores, default=None)
 
 
 def activity_pain(entry: Entry) -> int | None:
     """The entry's highest back/hip pain on activity (DESIGN 3)."""
-    return highest_back_hip_score(entry.pain, codes.ACTIVITY)
+    return highest_back_hip_score(entry.pain, Context.ACTIVITY)
 
 
 def rest_pain(entry: Entry) -> int | None:
     """The entry's highest back/hip pain at rest (DESIGN 3)."""
-    return highest_back_hip_score(entry.pain, codes.REST)
+    return highest_back_hip_score(entry.pain, Context.REST)
 
 
 @dataclass(frozen=True)
@@ -100,18 +99,18 @@ class Criterion:
     threshold: int
 
     def __post_init__(self) -> None:
-        if self.measure not in codes.CRITERION_MEASURE_KINDS:
+        if self.measure not in CRITERION_MEASURES:
             raise ValueError(f"unknown measure {self.measure!r}")
-        if self.comparator not in _COMPARATOR_CODES:
+        if self.comparator not in Comparator.values:
             raise ValueError(f"unknown comparator {self.comparator!r}")
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
             raise TypeError(f"threshold must be an int, not {self.threshold!r}")
 
     def is_met_by(self, value: int | bool) -> bool:
         value = int(value)
-        if self.comparator == codes.AT_MOST:
+        if self.comparator == Comparator.AT_MOST:
             return value <= self.threshold
-        if self.comparator == codes.AT_LEAST:
+        if self.comparator == Comparator.AT_LEAST:
             return value >= self.threshold
         return value == self.threshold
 

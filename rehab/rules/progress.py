@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from content import codes
+from content.codes import BACK_HIP_LOCATIONS, Location
+from content.flag_kinds import FLAG_KINDS, FlagCode
 
 from .data import Entry, Finding, activity_pain
 
@@ -63,12 +64,13 @@ def plateau_finding(
         return None
     if is_meaningful_improvement(baseline, current):
         return None
-    advice = codes.FLAG_ADVICE[codes.PLATEAU_12W]
-    if codes.ANTERIOR_HIP in worst_back_hip_locations(visits[-1]):
+    kind = FLAG_KINDS[FlagCode.PLATEAU_12W]
+    advice = kind.advice
+    if Location.ANTERIOR_HIP in worst_back_hip_locations(visits[-1]):
         advice = f"{advice} {HIP_XRAY_ADVICE}"
     return Finding(
-        code=codes.PLATEAU_12W,
-        severity=codes.FLAG_SEVERITY[codes.PLATEAU_12W],
+        code=kind.code,
+        severity=kind.severity,
         message=(
             f"Activity pain {current}/10 after {days // 7} weeks in the programme "
             f"(baseline {baseline}/10): no meaningful improvement."
@@ -82,7 +84,7 @@ def worst_back_hip_locations(entry: Entry) -> frozenset[str]:
 
     Ties count: every location sharing the highest score is returned.
     """
-    scores = [p for p in entry.pain if p.location in codes.BACK_HIP_LOCATIONS]
+    scores = [p for p in entry.pain if p.location in BACK_HIP_LOCATIONS]
     if not scores:
         return frozenset()
     worst = max(p.score for p in scores)
@@ -107,12 +109,13 @@ def regression_finding(
     if current < lowest_earlier + REGRESSION_RISE:
         return None
     weeks = (visits[-1].date - programme_start).days // 7
+    kind = FLAG_KINDS[FlagCode.PAIN_REGRESSION]
     return Finding(
-        code=codes.PAIN_REGRESSION,
-        severity=codes.FLAG_SEVERITY[codes.PAIN_REGRESSION],
+        code=kind.code,
+        severity=kind.severity,
         message=(
             f"Activity pain {current}/10 at week {weeks}, up from a lowest of "
             f"{lowest_earlier}/10 earlier in the programme (baseline {baseline}/10)."
         ),
-        advice=codes.FLAG_ADVICE[codes.PAIN_REGRESSION],
+        advice=kind.advice,
     )

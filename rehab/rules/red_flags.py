@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from content import codes
+from content.codes import IMPLANT_LOCATIONS, LOCATIONS, SYMPTOMS, Location, Symptom
+from content.flag_kinds import FLAG_KINDS, FlagCode
 
 from .data import Entry, Finding
 
@@ -18,9 +19,6 @@ from .data import Entry, Finding
 LATE_ACHE_MIN_DAYS_AFTER_SURGERY = 84
 LATE_ACHE_MIN_SCORE = 3
 LATE_ACHE_LOOKBACK_DAYS = 28
-
-_LOCATION_LABELS = dict(codes.LOCATIONS)
-_SYMPTOM_LABELS = dict(codes.SYMPTOMS)
 
 
 def entry_findings(entry: Entry, *, surgery_date: dt.date | None, history: Iterable[Entry]) -> list[Finding]:
@@ -43,11 +41,12 @@ def entry_findings(entry: Entry, *, surgery_date: dt.date | None, history: Itera
 
 
 def _finding(code: str, entry: Entry, message: str) -> Finding:
+    kind = FLAG_KINDS[code]
     return Finding(
-        code=code,
-        severity=codes.FLAG_SEVERITY[code],
+        code=kind.code,
+        severity=kind.severity,
         message=message,
-        advice=codes.FLAG_ADVICE[code],
+        advice=kind.advice,
         entry_id=entry.id,
         entry_date=entry.date,
     )
@@ -55,7 +54,7 @@ def _finding(code: str, entry: Entry, message: str) -> Finding:
 
 def _reported(entry: Entry, *symptoms: str) -> list[str]:
     """Labels of those ``symptoms`` the entry reports, in the order given."""
-    return [_SYMPTOM_LABELS[s] for s in symptoms if s in entry.symptoms]
+    return [SYMPTOMS[s].label for s in symptoms if s in entry.symptoms]
 
 
 def _joined(labels: list[str]) -> str:
@@ -67,78 +66,78 @@ def _joined(labels: list[str]) -> str:
 
 
 def _cauda_equina(entry: Entry) -> Finding | None:
-    found = _reported(entry, codes.SADDLE_NUMBNESS, codes.BLADDER_BOWEL_CHANGE)
+    found = _reported(entry, Symptom.SADDLE_NUMBNESS, Symptom.BLADDER_BOWEL_CHANGE)
     if not found:
         return None
-    return _finding(codes.CAUDA_EQUINA, entry, f"{_joined(found)} reported.")
+    return _finding(FlagCode.CAUDA_EQUINA, entry, f"{_joined(found)} reported.")
 
 
 def _dvt_signs(entry: Entry) -> Finding | None:
     signs = [
         word
         for symptom, word in (
-            (codes.CALF_SWELLING, "swelling"),
-            (codes.CALF_WARMTH, "warmth"),
-            (codes.CALF_REDNESS, "redness"),
+            (Symptom.CALF_SWELLING, "swelling"),
+            (Symptom.CALF_WARMTH, "warmth"),
+            (Symptom.CALF_REDNESS, "redness"),
         )
         if symptom in entry.symptoms
     ]
     if not signs:
         return None
     message = f"Calf {', '.join(signs)} reported (operated leg)."
-    return _finding(codes.DVT_SIGNS, entry, message)
+    return _finding(FlagCode.DVT_SIGNS, entry, message)
 
 
 def _infection_signs(entry: Entry) -> Finding | None:
-    if codes.FEVER not in entry.symptoms:
+    if Symptom.FEVER not in entry.symptoms:
         return None
     highest = max((p.score for p in entry.pain), default=0)
     with_what = []
-    if codes.JOINT_PAIN in entry.symptoms:
+    if Symptom.JOINT_PAIN in entry.symptoms:
         with_what.append("joint pain")
     if highest >= 1:
         with_what.append(f"pain scored up to {highest}/10")
     if not with_what:
         return None
     message = f"Fever reported with {' and '.join(with_what)}."
-    return _finding(codes.INFECTION_SIGNS, entry, message)
+    return _finding(FlagCode.INFECTION_SIGNS, entry, message)
 
 
 def _night_pain(entry: Entry) -> Finding | None:
-    if codes.CONSTANT_NIGHT_PAIN not in entry.symptoms:
+    if Symptom.CONSTANT_NIGHT_PAIN not in entry.symptoms:
         return None
     message = "Severe constant night pain reported, unchanged by position"
-    if codes.WEIGHT_LOSS in entry.symptoms:
+    if Symptom.WEIGHT_LOSS in entry.symptoms:
         message += ", with unexplained weight loss"
-    return _finding(codes.NIGHT_PAIN, entry, message + ".")
+    return _finding(FlagCode.NIGHT_PAIN, entry, message + ".")
 
 
 def _motor_deficit(entry: Entry) -> Finding | None:
-    found = _reported(entry, codes.FOOT_DROP, codes.PROGRESSIVE_WEAKNESS)
+    found = _reported(entry, Symptom.FOOT_DROP, Symptom.PROGRESSIVE_WEAKNESS)
     if not found:
         return None
-    return _finding(codes.MOTOR_DEFICIT, entry, f"{_joined(found)} reported.")
+    return _finding(FlagCode.MOTOR_DEFICIT, entry, f"{_joined(found)} reported.")
 
 
 def _radicular_pain(entry: Entry) -> Finding | None:
-    found = _reported(entry, codes.SHOOTING_LEG_PAIN, codes.NEW_NUMBNESS_TINGLING)
+    found = _reported(entry, Symptom.SHOOTING_LEG_PAIN, Symptom.NEW_NUMBNESS_TINGLING)
     if not found:
         return None
-    return _finding(codes.RADICULAR_PAIN, entry, f"{_joined(found)} reported.")
+    return _finding(FlagCode.RADICULAR_PAIN, entry, f"{_joined(found)} reported.")
 
 
 def _late_implant_ache(
     entry: Entry, surgery_date: dt.date | None, history: Iterable[Entry]
 ) -> Finding | None:
     reasons = []
-    if codes.LATE_KNEE_THIGH_ACHE in entry.symptoms:
+    if Symptom.LATE_KNEE_THIGH_ACHE in entry.symptoms:
         reasons.append("New localised knee or thigh ache reported.")
     derived = _derived_late_ache(entry, surgery_date, history)
     if derived:
         reasons.append(derived)
     if not reasons:
         return None
-    return _finding(codes.LATE_IMPLANT_ACHE, entry, " ".join(reasons))
+    return _finding(FlagCode.LATE_IMPLANT_ACHE, entry, " ".join(reasons))
 
 
 def _derived_late_ache(entry: Entry, surgery_date: dt.date | None, history: Iterable[Entry]) -> str | None:
@@ -149,7 +148,7 @@ def _derived_late_ache(entry: Entry, surgery_date: dt.date | None, history: Iter
     if days_after_surgery < LATE_ACHE_MIN_DAYS_AFTER_SURGERY:
         return None
     aches = [
-        p for p in entry.pain if p.location in codes.IMPLANT_LOCATIONS and p.score >= LATE_ACHE_MIN_SCORE
+        p for p in entry.pain if p.location in IMPLANT_LOCATIONS and p.score >= LATE_ACHE_MIN_SCORE
     ]
     if not aches:
         return None
@@ -161,23 +160,23 @@ def _derived_late_ache(entry: Entry, surgery_date: dt.date | None, history: Iter
         and not (entry.id is not None and other.id == entry.id)
         and window_start <= other.date < entry.date
         for p in other.pain
-        if p.location in codes.IMPLANT_LOCATIONS
+        if p.location in IMPLANT_LOCATIONS
     ]
     if not prior_scores or any(score != 0 for score in prior_scores):
         return None
     worst = max(aches, key=lambda p: p.score)
     return (
-        f"{_LOCATION_LABELS[worst.location]} pain {worst.score}/10 on day "
+        f"{LOCATIONS[worst.location].label} pain {worst.score}/10 on day "
         f"{days_after_surgery} after surgery, after knee and thigh scores of 0 "
         f"in the previous {LATE_ACHE_LOOKBACK_DAYS} days."
     )
 
 
 def _hip_joint_mechanical(entry: Entry) -> Finding | None:
-    if codes.HIP_CLICK_CATCHING not in entry.symptoms:
+    if Symptom.HIP_CLICK_CATCHING not in entry.symptoms:
         return None
-    hip = [p.score for p in entry.pain if p.location == codes.ANTERIOR_HIP]
+    hip = [p.score for p in entry.pain if p.location == Location.ANTERIOR_HIP]
     if max(hip, default=0) < 1:
         return None
     message = f"Hip clicking or catching reported with anterior hip pain {max(hip)}/10."
-    return _finding(codes.HIP_JOINT_MECHANICAL, entry, message)
+    return _finding(FlagCode.HIP_JOINT_MECHANICAL, entry, message)

@@ -3,14 +3,13 @@ already loaded: no queries here."""
 
 from django import template
 
-from content import codes
+from content.codes import Phase
 from content.display import criterion_target as format_criterion_target
+from content.display import label_of
+from content.flag_kinds import FlagCode, Severity
 
 register = template.Library()
 
-FLAG_LABELS = dict(codes.FLAG_CODES)
-SEVERITY_LABELS = dict(codes.SEVERITIES)
-PHASE_LABELS = dict(codes.PATIENT_PHASES)
 TREND_MARKS = {
     "up": ("▲", "worse than the visit before", "text-danger"),
     "down": ("▼", "better than the visit before", "text-success"),
@@ -22,8 +21,8 @@ TREND_MARKS = {
 def flag_badge(flag):
     return {
         "flag": flag,
-        "label": FLAG_LABELS.get(flag.code, flag.code),
-        "severity_label": SEVERITY_LABELS.get(flag.severity, flag.severity),
+        "label": label_of(FlagCode, flag.code),
+        "severity_label": label_of(Severity, flag.severity),
     }
 
 
@@ -35,17 +34,17 @@ def pain_reading(reading):
 
 @register.inclusion_tag("rehab/includes/phase_badge.html")
 def phase_badge(phase):
-    return {"phase": phase, "label": PHASE_LABELS.get(phase, phase)}
+    return {"phase": phase, "label": label_of(Phase, phase)}
 
 
 @register.filter
 def phase_label(phase):
-    return PHASE_LABELS.get(phase, phase)
+    return label_of(Phase, phase)
 
 
 @register.filter
 def severity_label(severity):
-    return SEVERITY_LABELS.get(severity, severity)
+    return label_of(Severity, severity)
 
 
 @register.filter

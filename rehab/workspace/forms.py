@@ -5,27 +5,18 @@ from __future__ import annotations
 
 from django import forms
 
-from content import codes
+from content.codes import CONTEXTS, LOCATIONS, PAIN_MAX, PAIN_MIN, PHASE_ORDER, Phase, Symptom
+from content.flag_kinds import FlagCode
+from content.measures import ENTRY_MEASURES
 from patients.models import Entry, Patient
 from rehab import rules
 from rehab.workspace import selectors
 
 YES, NO, NOT_ASSESSED = "yes", "no", ""
 YES_NO_CHOICES = ((NOT_ASSESSED, "Not assessed"), (YES, "Yes"), (NO, "No"))
-NUMBER_MEASURES = (
-    codes.STANDING_TOLERANCE_MIN,
-    codes.WALK_WITHOUT_LIMP_MIN,
-    codes.GLUTE_BRIDGE_HOLD_S,
-    codes.CONTINUOUS_WALK_MIN,
-)
-BOOLEAN_MEASURES = (codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, codes.GAIT_SYMMETRIC_VIDEO)
-MEASURE_LIMITS = {
-    codes.STANDING_TOLERANCE_MIN: 1440,
-    codes.WALK_WITHOUT_LIMP_MIN: 1440,
-    codes.CONTINUOUS_WALK_MIN: 1440,
-    codes.GLUTE_BRIDGE_HOLD_S: 3600,
-}
-MEASURE_LABELS = dict(codes.MEASURES)
+# The visit's measures (content.measures): numbers typed in, yes/no chosen.
+NUMBER_MEASURES = tuple(code for code, m in ENTRY_MEASURES.items() if not m.is_bool)
+BOOLEAN_MEASURES = tuple(code for code, m in ENTRY_MEASURES.items() if m.is_bool)
 
 
 def pain_field_name(location: str, context: str) -> str:
@@ -43,8 +34,8 @@ class CaseloadFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=80,
                         widget=forms.TextInput(attrs={"placeholder": "Name or reference", "type": "search"}))
     scope = forms.ChoiceField(choices=SCOPES, required=False)
-    phase = forms.ChoiceField(choices=(("", "Any phase"),) + codes.PATIENT_PHASES, required=False)
-    flag = forms.ChoiceField(choices=(("", "Any flag"),) + codes.FLAG_CODES, required=False)
+    phase = forms.ChoiceField(choices=[("", "Any phase"), *Phase.choices], required=False)
+    flag = forms.ChoiceField(choices=[("", "Any flag"), *FlagCode.choices], required=False)
     physio = forms.TypedChoiceField(label="Physio", coerce=int, empty_value=None, required=False)
     status = forms.ChoiceField(choices=STATUSES, required=False)
 
@@ -73,7 +64,7 @@ class VisitForm(forms.Form):
 
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     symptoms = forms.MultipleChoiceField(
-        label="Red-flag checklist", choices=codes.SYMPTOMS, required=False,
+        label="Red-flag checklist", choices=Symptom.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -81,13 +72,13 @@ class VisitForm(forms.Form):
     def __init__(self, *args, patient: Patient, entry: Entry | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
-        for location, location_label in codes.LOCATIONS:
-            for context, context_label in codes.CONTEXTS:
-                self.fields[pain_field_name(location, context)] = forms.IntegerField(
-                    label=f"{location_label}, {context_label.lower()}",
-                    required=False, min_value=codes.PAIN_MIN, max_value=codes.PAIN_MAX,
+        for location in LOCATIONS.values():
+            for context in CONTEXTS.values():
+                self.fields[pain_field_name(location.code, context.code)] = forms.IntegerField(
+                    label=f"{location.label}, {context.label.lower()}",
+                    required=False, min_value=PAIN_MIN, max_value=PAIN_MAX,
                     widget=forms.NumberInput(attrs={
-                        "min": codes.PAIN_MIN, "max": codes.PAIN_MAX, "inputmode": "numeric",
+                        "min": PAIN_MIN, "max": PAIN_MAX, "inputmode": "numeric",
                         "class": "form-control form-control-sm pain-input",
                     }),
                     error_messages={
@@ -95,13 +86,14 @@ class VisitForm(forms.Form):
                     },
                 )
         for name in NUMBER_MEASURES:
+            measure = ENTRY_MEASURES[name]
             self.fields[name] = forms.IntegerField(
-                label=MEASURE_LABELS[name], required=False, min_value=0, max_value=MEASURE_LIMITS[name],
-                widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+                label=measure.label, required=False, min_value=measure.min, max_value=measure.max,
+                widget=forms.NumberInput(attrs={"min": measure.min, "inputmode": "numeric"}),
             )
         for name in BOOLEAN_MEASURES:
             self.fields[name] = forms.ChoiceField(
-                label=MEASURE_LABELS[name], choices=YES_NO_CHOICES, required=False,
+                label=ENTRY_MEASURES[name].label, choices=YES_NO_CHOICES, required=False,
                 widget=forms.RadioSelect,
             )
         if entry is not None and not self.is_bound:
@@ -124,26 +116,23 @@ class VisitForm(forms.Form):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
-        if date < self.patient.surgery_date:
-            raise forms.ValidationError(
-                f"The date is before the surgery ({self.patient.surgery_date:%d %b %Y})."
-            )
-        if date > self.patient.clinic.today():
-            raise forms.ValidationError("The date is in the future.")
+        message = Entry.date_error(date, patient=self.patient)
+        if message:
+            raise forms.ValidationError(message)
         return date
 
     def pain_grid(self):
         """Rows of the grid for the template: (label, [(context label, bound field)])."""
-        contexts = dict(codes.CONTEXTS)
         return [
-            (label, [(contexts[c], self[pain_field_name(loc, c)]) for c, _ in codes.CONTEXTS])
-            for loc, label in codes.LOCATIONS
+            (location.label, [(context.label, self[pain_field_name(location.code, context.code)])
+                              for context in CONTEXTS.values()])
+            for location in LOCATIONS.values()
         ]
 
     def pain_errors(self):
         return [
             (self.fields[pain_field_name(loc, c)].label, self.errors[pain_field_name(loc, c)])
-            for loc, _ in codes.LOCATIONS for c, _ in codes.CONTEXTS
+            for loc in LOCATIONS for c in CONTEXTS
             if pain_field_name(loc, c) in self.errors
         ]
 
@@ -158,7 +147,7 @@ class VisitForm(forms.Form):
     def pain(self) -> list[rules.PainScore]:
         return [
             rules.PainScore(loc, c, self.cleaned_data[pain_field_name(loc, c)])
-            for loc, _ in codes.LOCATIONS for c, _ in codes.CONTEXTS
+            for loc in LOCATIONS for c in CONTEXTS
             if self.cleaned_data.get(pain_field_name(loc, c)) is not None
         ]
 
@@ -223,7 +212,7 @@ class PhaseMoveForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("to_phase") == codes.DISCHARGED:
+        if data.get("to_phase") == Phase.DISCHARGED:
             for flag in self.red_flags:
                 name = self.acknowledgement_field(flag)
                 if not (data.get(name) or "").strip():
@@ -237,18 +226,17 @@ class PhaseMoveForm(forms.Form):
 
 def phase_move_choices(phase: str) -> list[tuple[str, str]]:
     """Forward, back or discharge, worded as a physio would say it."""
-    labels = dict(codes.PATIENT_PHASES)
     choices = []
-    if phase in codes.PHASE_ORDER:
-        index = codes.PHASE_ORDER.index(phase)
-        if index + 1 < len(codes.PHASE_ORDER):
-            forward = codes.PHASE_ORDER[index + 1]
-            choices.append((forward, f"Forward to {labels[forward]}"))
-        for back in reversed(codes.PHASE_ORDER[:index]):
-            choices.append((back, f"Back to {labels[back]}"))
-        choices.append((codes.DISCHARGED, "Discharge"))
+    if phase in PHASE_ORDER:
+        index = PHASE_ORDER.index(phase)
+        if index + 1 < len(PHASE_ORDER):
+            forward = PHASE_ORDER[index + 1]
+            choices.append((forward, f"Forward to {forward.label}"))
+        for back in reversed(PHASE_ORDER[:index]):
+            choices.append((back, f"Back to {back.label}"))
+        choices.append((Phase.DISCHARGED, "Discharge"))
     else:
-        choices += [(code, f"Re-admit to {labels[code]}") for code in codes.PHASE_ORDER]
+        choices += [(code, f"Re-admit to {code.label}") for code in PHASE_ORDER]
     return choices
 
 

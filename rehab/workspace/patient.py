@@ -4,7 +4,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from content import codes
+from content.codes import Context
+from content.measures import MeasureCode
 from rehab.flags import flag_acknowledge
 from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
@@ -13,7 +14,8 @@ from rehab.workspace.forms import AcknowledgeForm
 from rehab.workspace.plan import plan_panel_context
 from rehab.workspace.roles import can_act, require_physio
 
-PAIN_THRESHOLD_LABELS = {codes.ACTIVITY_PAIN: ("activity", "Activity"), codes.REST_PAIN: ("rest", "Rest")}
+# The pain criteria drawn on the chart, by the context they read.
+PAIN_THRESHOLD_CONTEXTS = {MeasureCode.ACTIVITY_PAIN: Context.ACTIVITY, MeasureCode.REST_PAIN: Context.REST}
 
 
 def patient_pain_chart(record, transitions):
@@ -23,10 +25,10 @@ def patient_pain_chart(record, transitions):
         if e.activity_pain is not None or e.rest_pain is not None
     ]
     thresholds = [
-        (PAIN_THRESHOLD_LABELS[c.measure][0],
-         f"{PAIN_THRESHOLD_LABELS[c.measure][1]} exit ≤ {c.threshold}", c.threshold)
+        (PAIN_THRESHOLD_CONTEXTS[c.measure].value,
+         f"{PAIN_THRESHOLD_CONTEXTS[c.measure].label} exit ≤ {c.threshold}", c.threshold)
         for c in record.criteria
-        if c.measure in PAIN_THRESHOLD_LABELS and record.patient.is_active
+        if c.measure in PAIN_THRESHOLD_CONTEXTS and record.patient.is_active
     ]
     periods = selectors.patient_phase_periods(record.patient, transitions, until=record.as_of)
     return pain_chart(readings, periods=periods, thresholds=thresholds,

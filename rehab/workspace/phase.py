@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from content import codes
+from content.codes import Phase
 from rehab.phase_moves import DischargeBlocked, PhaseMoveConflict, discharge_blockers, patient_move_phase
 from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
@@ -16,7 +16,7 @@ def phase_move(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
     require_physio(request.user)
     shown_phase = request.POST.get("expected_from") or patient.phase
-    if shown_phase not in dict(codes.PATIENT_PHASES):
+    if shown_phase not in Phase.values:
         shown_phase = patient.phase
     form = PhaseMoveForm(request.POST or None, from_phase=shown_phase, red_flags=discharge_blockers(patient))
     if request.method == "POST" and form.is_valid():

@@ -148,7 +148,7 @@ def plan_item_update(request, patient_id, item_id):
 @require_POST
 def plan_replace_with_template(request, patient_id):
     patient = _patient_for_physio(request, patient_id)
-    if patient.phase == codes.DISCHARGED:
+    if patient.phase == codes.Phase.DISCHARGED:
         messages.error(request, "A discharged patient has no phase template.")
         return _back_to_plan(patient)
     plans.plan_assign_from_template(patient=patient)

@@ -16,7 +16,10 @@ from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Subqu
 from django.db.models.functions import Coalesce
 
 from content import codes
+from content.codes import BACK_HIP_LOCATIONS, Context
 from content.display import criterion_target, format_measure
+from content.flag_kinds import Severity, severity_rank
+from content.measures import MEASURES
 from content.models import Phase
 from patients.models import Clinic, Entry, PainScore, Patient, User
 from rehab import rules
@@ -25,7 +28,7 @@ from rehab.record import entries_by_patient, exit_criteria_by_phase
 
 CASELOAD_PAGE_SIZE = 25
 # Patients with no flag needing attention sort after every flagged one.
-NO_FLAG_RANK = len(codes.SEVERITIES)
+NO_FLAG_RANK = len(Severity)
 
 MINE = "mine"
 CLINIC = "clinic"
@@ -77,7 +80,7 @@ class CaseloadRow:
 
 def _severity_rank_expression():
     return Case(
-        *[When(severity=code, then=Value(rank)) for rank, (code, _) in enumerate(codes.SEVERITIES)],
+        *[When(severity=severity.value, then=Value(severity.rank)) for severity in Severity],
         default=Value(NO_FLAG_RANK),
         output_field=IntegerField(),
     )
@@ -94,9 +97,9 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
         # A discharged patient with an unacknowledged red flag still needs
         # attention (DESIGN 4.4): they stay on the working list until it is seen.
         unseen_red_flag = Flag.objects.needs_attention().red_flags().filter(patient=OuterRef("pk"))
-        patients = patients.filter(~Q(phase=codes.DISCHARGED) | Exists(unseen_red_flag))
+        patients = patients.filter(~Q(phase=codes.Phase.DISCHARGED) | Exists(unseen_red_flag))
     elif filters.status == DISCHARGED_ONLY:
-        patients = patients.filter(phase=codes.DISCHARGED)
+        patients = patients.filter(phase=codes.Phase.DISCHARGED)
     if filters.phase:
         patients = patients.filter(phase=filters.phase)
     if filters.flag:
@@ -146,8 +149,8 @@ def caseload_rows(clinic: Clinic, physio: User | None, filters: CaseloadFilters,
             last_visit=p.last_visit,
             urgency=p.urgency,
             flags=flags.get(p.pk, []),
-            activity_pain=pain[p.pk][codes.ACTIVITY],
-            rest_pain=pain[p.pk][codes.REST],
+            activity_pain=pain[p.pk][Context.ACTIVITY],
+            rest_pain=pain[p.pk][Context.REST],
         )
         for p in patients
     ]
@@ -174,13 +177,13 @@ def _latest_pain_by_patient(patient_ids) -> dict:
     Same meaning as rules.activity_pain / rest_pain: the highest back/hip score
     of a visit in that context; the trend compares with the visit before.
     """
-    readings = defaultdict(lambda: {codes.ACTIVITY: PainReading(), codes.REST: PainReading()})
+    readings = defaultdict(lambda: {Context.ACTIVITY: PainReading(), Context.REST: PainReading()})
     rows = (
         PainScore.objects.filter(
             entry__patient_id__in=patient_ids,
             entry__kind=Entry.VISIT,
-            location__in=codes.BACK_HIP_LOCATIONS,
-            context__in=(codes.ACTIVITY, codes.REST),
+            location__in=BACK_HIP_LOCATIONS,
+            context__in=(Context.ACTIVITY, Context.REST),
         )
         .values("entry__patient_id", "entry_id", "entry__date", "entry__created_at", "context")
         .annotate(highest=Max("score"))
@@ -197,11 +200,6 @@ def _latest_pain_by_patient(patient_ids) -> dict:
 
 # The patient page -----------------------------------------------------------
 
-MEASURE_LABELS = dict(codes.CRITERION_MEASURES)
-ENTRY_KIND_LABELS = dict(codes.ENTRY_KINDS)
-LOCATION_LABELS = dict(codes.LOCATIONS)
-CONTEXT_LABELS = dict(codes.CONTEXTS)
-SYMPTOM_LABELS = dict(codes.SYMPTOMS)
 @dataclass(frozen=True)
 class CriterionRow:
     label: str
@@ -216,7 +214,7 @@ def criterion_rows(results) -> list[CriterionRow]:
     for r in results:
         target = criterion_target(r.measure, r.comparator, r.threshold)
         rows.append(CriterionRow(
-            label=MEASURE_LABELS[r.measure], target=target, latest=format_measure(r.measure, r.value),
+            label=MEASURES[r.measure].label, target=target, latest=format_measure(r.measure, r.value),
             evidence_date=r.evidence_date, status=r.status,
         ))
     return rows
@@ -279,7 +277,7 @@ def patient_transitions(patient: Patient):
 def patient_flags(patient: Patient):
     """(needs attention, acknowledged but open, recently closed)."""
     flags = list(patient.flags.select_related("acknowledged_by", "entry"))
-    flags.sort(key=lambda f: (codes.severity_rank(f.severity), -f.raised_at.timestamp()))
+    flags.sort(key=lambda f: (severity_rank(f.severity), -f.raised_at.timestamp()))
     attention = [f for f in flags if f.is_open and f.acknowledged_at is None]
     acknowledged = [f for f in flags if f.is_open and f.acknowledged_at is not None]
     closed = sorted((f for f in flags if not f.is_open), key=lambda f: f.closed_at, reverse=True)[:10]
@@ -306,11 +304,11 @@ def patient_entry_list(record: PatientRecord) -> list[EntryListItem]:
     the same rows the chart and the criteria read, no second query."""
     return [
         EntryListItem(
-            id=entry.id, date=entry.date, is_visit=entry.is_visit, kind_label=ENTRY_KIND_LABELS[entry.kind],
+            id=entry.id, date=entry.date, is_visit=entry.is_visit, kind_label=codes.EntryKind(entry.kind).label,
             recorded_by=entry.recorded_by,
-            pain=[(LOCATION_LABELS[p.location], CONTEXT_LABELS[p.context], p.score) for p in entry.pain],
-            measures=[(MEASURE_LABELS[name], format_measure(name, value)) for name, value in entry.measures.items()],
-            symptoms=[SYMPTOM_LABELS[code] for code in sorted(entry.symptoms)],
+            pain=[(codes.LOCATIONS[p.location].label, codes.CONTEXTS[p.context].label, p.score) for p in entry.pain],
+            measures=[(MEASURES[name].label, format_measure(name, value)) for name, value in entry.measures.items()],
+            symptoms=[codes.SYMPTOMS[code].label for code in sorted(entry.symptoms)],
             notes=entry.notes,
         )
         for entry in reversed(record.entries)

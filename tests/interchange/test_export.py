@@ -12,7 +12,7 @@ from content import codes
 from interchange.exporter import iter_caseload_json
 from interchange.fhir import iter_caseload_fhir
 from interchange.importer import caseload_import
-from interchange.schema import COMPUTED_FIELDS
+from interchange.specs import COMPUTED_FIELDS
 from patients.models import Clinic, PainScore, Patient, User
 from rehab.models import Flag
 from tests.factories import ClinicFactory
@@ -162,7 +162,7 @@ def test_fhir_bundle_is_valid_r4_and_its_references_resolve(demo):
     assert 0 <= observation["valueInteger"] <= 10
     assert observation["bodySite"]["coding"][0]["system"] == "http://snomed.info/sct"
     assert observation["component"][0]["valueCodeableConcept"]["coding"][0]["code"] in {
-        c for c, _ in codes.CONTEXTS}
+        *codes.CONTEXTS}
     active_plans = [c for c in by_type["CarePlan"] if c["status"] == "active"]
     assert active_plans and all(plan.get("activity") for plan in active_plans)
 

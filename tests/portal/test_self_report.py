@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from content import codes
+from content.codes import Symptom
+from content.flag_kinds import FLAG_KINDS, FlagCode, Severity
 from patients.models import Entry, EntrySymptom, PainScore
 from rehab.models import Flag
 
@@ -25,29 +26,29 @@ def test_saddle_numbness_raises_cauda_equina_emails_the_physio_and_shows_emergen
 ):
     _, token = portal
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/p/{token}/report/", {"symptoms": [codes.SADDLE_NUMBNESS]})
+        response = client.post(f"/p/{token}/report/", {"symptoms": [Symptom.SADDLE_NUMBNESS]})
     entry = Entry.objects.get(patient=planned_patient)
     assert entry.kind == Entry.SELF_REPORT
     assert entry.date == dt.date(2026, 7, 15)
     assert response.status_code == 302
     assert response["Location"] == f"/p/{token}/report/{entry.pk}/"
     flag = Flag.objects.get(patient=planned_patient, entry=entry)
-    assert flag.code == codes.CAUDA_EQUINA and flag.severity == codes.EMERGENCY
+    assert flag.code == FlagCode.CAUDA_EQUINA and flag.severity == Severity.EMERGENCY
     assert [m.to for m in mailoutbox] == [[physio.email]]
 
     result = client.get(response["Location"]).content.decode()
     assert "Go to the emergency department now" in result
-    assert codes.FLAG_PATIENT_ADVICE[codes.CAUDA_EQUINA].split(".")[0] in result
+    assert FLAG_KINDS[FlagCode.CAUDA_EQUINA].patient_advice.split(".")[0] in result
 
 
 def test_advice_is_listed_most_urgent_first(client, portal):
     _, token = portal
     response = client.post(
-        f"/p/{token}/report/", {"symptoms": [codes.SHOOTING_LEG_PAIN, codes.CALF_SWELLING, codes.FOOT_DROP]}
+        f"/p/{token}/report/", {"symptoms": [Symptom.SHOOTING_LEG_PAIN, Symptom.CALF_SWELLING, Symptom.FOOT_DROP]}
     )
     page = client.get(response["Location"]).content.decode()
-    positions = [page.index(codes.FLAG_PATIENT_ADVICE[code][:40])
-                 for code in (codes.DVT_SIGNS, codes.MOTOR_DEFICIT, codes.RADICULAR_PAIN)]
+    positions = [page.index(FLAG_KINDS[code].patient_advice[:40])
+                 for code in (FlagCode.DVT_SIGNS, FlagCode.MOTOR_DEFICIT, FlagCode.RADICULAR_PAIN)]
     assert positions == sorted(positions)
 
 
@@ -97,7 +98,7 @@ def test_a_result_page_of_another_patient_answers_404(client, portal, physio, cl
     _, token = portal
     other = PatientFactory(clinic=clinic, physio=physio)
     _, other_token = portal_link_issue(patient=other, issued_by=physio)
-    response = client.post(f"/p/{other_token}/report/", {"symptoms": [codes.FEVER], "pain_knee_rest": "5"})
+    response = client.post(f"/p/{other_token}/report/", {"symptoms": [Symptom.FEVER], "pain_knee_rest": "5"})
     other_result = response["Location"].rsplit("/", 2)[-2]
     assert client.get(f"/p/{token}/report/{other_result}/").status_code == 404
 

@@ -9,7 +9,8 @@ from collections import Counter
 import pytest
 import time_machine
 
-from content import codes
+from content.codes import Symptom
+from content.flag_kinds import FLAG_KINDS, FlagCode
 from patients.models import Entry
 from portal.self_reports import DAILY_LIMIT
 from rehab.models import Flag
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.django_db
 # 11:00 in the clinic (Europe/London, summer time).
 MORNING = dt.datetime(2026, 7, 15, 10, tzinfo=dt.UTC)
 
-CALF = {"symptoms": [codes.CALF_SWELLING], "pain_lumbar_bilateral_activity": "4"}
-SADDLE = {"symptoms": [codes.SADDLE_NUMBNESS]}
+CALF = {"symptoms": [Symptom.CALF_SWELLING], "pain_lumbar_bilateral_activity": "4"}
+SADDLE = {"symptoms": [Symptom.SADDLE_NUMBNESS]}
 NOT_SAVED = "Your report was not saved"
 
 
@@ -58,7 +59,7 @@ def test_a_hundred_posts_through_one_link_save_ten_reports_and_email_once_per_co
         CALF,
         SADDLE,
         {"pain_knee_rest": "3"},
-        {"symptoms": [codes.FOOT_DROP, codes.CALF_SWELLING]},
+        {"symptoms": [Symptom.FOOT_DROP, Symptom.CALF_SWELLING]},
         CALF,
     ]
     responses = []
@@ -77,13 +78,13 @@ def test_a_hundred_posts_through_one_link_save_ten_reports_and_email_once_per_co
         assert NOT_SAVED in page
         if "saddle_numbness" in str(response.wsgi_request.POST.getlist("symptoms")):
             assert "Go to the emergency department now" in page
-            assert codes.FLAG_PATIENT_ADVICE[codes.CAUDA_EQUINA] in page
+            assert FLAG_KINDS[FlagCode.CAUDA_EQUINA].patient_advice in page
     per_code = emails_by_code(mailoutbox)
     assert per_code and max(per_code.values()) == 1
     assert {m.to[0] for m in mailoutbox} == {physio.email}
     # Several saved reports raised cauda_equina: all open, all on the caseload,
     # only the first emailed, the others marked handled without an email.
-    cauda = Flag.objects.filter(patient=planned_patient, code=codes.CAUDA_EQUINA)
+    cauda = Flag.objects.filter(patient=planned_patient, code=FlagCode.CAUDA_EQUINA)
     assert cauda.count() > 1
     assert cauda.needs_attention().count() == cauda.count()
     assert cauda.filter(notified_at__isnull=False).count() == cauda.count()
@@ -93,7 +94,7 @@ def test_a_hundred_posts_through_one_link_save_ten_reports_and_email_once_per_co
 def test_the_same_report_resent_within_ten_minutes_is_the_same_report(clock, send, planned_patient, mailoutbox):
     first = send(CALF)
     clock.shift(dt.timedelta(minutes=9, seconds=59))
-    again = send({"pain_lumbar_bilateral_activity": "4", "symptoms": [codes.CALF_SWELLING]})
+    again = send({"pain_lumbar_bilateral_activity": "4", "symptoms": [Symptom.CALF_SWELLING]})
     assert again.status_code == 302 and again["Location"] == first["Location"]
     assert reports(planned_patient).count() == 1
     assert Flag.objects.filter(patient=planned_patient).count() == 1
@@ -107,14 +108,14 @@ def test_the_same_report_after_ten_minutes_is_a_new_report(clock, send, planned_
     assert later.status_code == 302 and later["Location"] != first["Location"]
     assert reports(planned_patient).count() == 2
     # A second DVT flag for the physio to see, but no second email within 24 hours.
-    assert Flag.objects.filter(patient=planned_patient, code=codes.DVT_SIGNS).needs_attention().count() == 2
+    assert Flag.objects.filter(patient=planned_patient, code=FlagCode.DVT_SIGNS).needs_attention().count() == 2
     assert len(mailoutbox) == 1
 
 
 @pytest.mark.parametrize("changed", [
-    {"symptoms": [codes.CALF_SWELLING], "pain_lumbar_bilateral_activity": "5"},
-    {"symptoms": [codes.CALF_SWELLING]},
-    {"symptoms": [codes.CALF_SWELLING, codes.FEVER], "pain_lumbar_bilateral_activity": "4"},
+    {"symptoms": [Symptom.CALF_SWELLING], "pain_lumbar_bilateral_activity": "5"},
+    {"symptoms": [Symptom.CALF_SWELLING]},
+    {"symptoms": [Symptom.CALF_SWELLING, Symptom.FEVER], "pain_lumbar_bilateral_activity": "4"},
 ], ids=["other-score", "score-left-out", "another-symptom"])
 def test_a_different_report_within_ten_minutes_is_saved(clock, send, planned_patient, changed):
     first = send(CALF)
@@ -145,15 +146,15 @@ def test_over_the_limit_a_red_flag_still_gets_its_advice_and_nothing_is_saved(
     mailoutbox.clear()
     flags_before = Flag.objects.count()
 
-    response = send({"symptoms": [codes.SADDLE_NUMBNESS, codes.CALF_SWELLING]})
+    response = send({"symptoms": [Symptom.SADDLE_NUMBNESS, Symptom.CALF_SWELLING]})
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "Go to the emergency department now" in page
-    assert codes.FLAG_PATIENT_ADVICE[codes.CAUDA_EQUINA] in page
-    assert codes.FLAG_PATIENT_ADVICE[codes.DVT_SIGNS] in page
-    assert page.index(codes.FLAG_PATIENT_ADVICE[codes.CAUDA_EQUINA]) < page.index(
-        codes.FLAG_PATIENT_ADVICE[codes.DVT_SIGNS])
+    assert FLAG_KINDS[FlagCode.CAUDA_EQUINA].patient_advice in page
+    assert FLAG_KINDS[FlagCode.DVT_SIGNS].patient_advice in page
+    assert page.index(FLAG_KINDS[FlagCode.CAUDA_EQUINA].patient_advice) < page.index(
+        FLAG_KINDS[FlagCode.DVT_SIGNS].patient_advice)
     assert NOT_SAVED in page and "Please call Riverside Physio" in page
     assert "has been saved" not in page
     assert reports(planned_patient).count() == DAILY_LIMIT

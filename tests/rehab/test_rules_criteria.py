@@ -4,13 +4,15 @@ import datetime as dt
 
 import pytest
 
+from content.codes import Comparator, Context, EntryKind, Location, Phase
+from content.flag_kinds import FLAG_KINDS
+from content.measures import MeasureCode
 from rehab.rules import (
     DEFAULT_EXIT_CRITERIA,
     Criterion,
     Entry,
     PainScore,
     activity_pain,
-    codes,
     evaluate_criteria,
     is_ready_to_progress,
     next_phase,
@@ -26,18 +28,18 @@ def day(n):
     return START + dt.timedelta(days=n)
 
 
-def entry(on=0, *, kind=codes.VISIT, activity=None, rest=None, pain=(), **measures):
+def entry(on=0, *, kind=EntryKind.VISIT, activity=None, rest=None, pain=(), **measures):
     """An entry ``on`` days after START; ``activity``/``rest`` score the lower back."""
     scores = list(pain)
     if activity is not None:
-        scores.append(PainScore(codes.LUMBAR_BILATERAL, codes.ACTIVITY, activity))
+        scores.append(PainScore(Location.LUMBAR_BILATERAL, Context.ACTIVITY, activity))
     if rest is not None:
-        scores.append(PainScore(codes.LUMBAR_BILATERAL, codes.REST, rest))
+        scores.append(PainScore(Location.LUMBAR_BILATERAL, Context.REST, rest))
     return Entry(id=f"{kind}-{on}", kind=kind, date=day(on), pain=scores, measures=measures)
 
 
 def self_report(on=0, **kwargs):
-    return entry(on, kind=codes.SELF_REPORT, **kwargs)
+    return entry(on, kind=EntryKind.SELF_REPORT, **kwargs)
 
 
 def one(criterion, entries, as_of_day=60):
@@ -46,11 +48,11 @@ def one(criterion, entries, as_of_day=60):
 
 
 def result(status):
-    return CriterionResult(codes.ACTIVITY_PAIN, codes.AT_MOST, 4, None, None, status)
+    return CriterionResult(MeasureCode.ACTIVITY_PAIN, Comparator.AT_MOST, 4, None, None, status)
 
 
-ACTIVITY_AT_MOST_4 = Criterion(codes.ACTIVITY_PAIN, codes.AT_MOST, 4)
-STANDING_AT_LEAST_20 = Criterion(codes.STANDING_TOLERANCE_MIN, codes.AT_LEAST, 20)
+ACTIVITY_AT_MOST_4 = Criterion(MeasureCode.ACTIVITY_PAIN, Comparator.AT_MOST, 4)
+STANDING_AT_LEAST_20 = Criterion(MeasureCode.STANDING_TOLERANCE_MIN, Comparator.AT_LEAST, 20)
 
 
 # activity_pain / rest_pain ----------------------------------------------------
@@ -59,10 +61,10 @@ STANDING_AT_LEAST_20 = Criterion(codes.STANDING_TOLERANCE_MIN, codes.AT_LEAST, 2
 def test_activity_pain_is_the_highest_activity_score_over_back_hip_locations():
     e = entry(
         pain=[
-            PainScore(codes.ANTERIOR_HIP, codes.ACTIVITY, 3),
-            PainScore(codes.LUMBAR_UNILATERAL, codes.ACTIVITY, 6),
-            PainScore(codes.BUTTOCK_SI, codes.REST, 8),
-            PainScore(codes.LATERAL_HIP, codes.NIGHT, 9),
+            PainScore(Location.ANTERIOR_HIP, Context.ACTIVITY, 3),
+            PainScore(Location.LUMBAR_UNILATERAL, Context.ACTIVITY, 6),
+            PainScore(Location.BUTTOCK_SI, Context.REST, 8),
+            PainScore(Location.LATERAL_HIP, Context.NIGHT, 9),
         ]
     )
     assert activity_pain(e) == 6
@@ -72,9 +74,9 @@ def test_activity_pain_is_the_highest_activity_score_over_back_hip_locations():
 def test_rest_pain_is_the_highest_rest_score_over_back_hip_locations():
     e = entry(
         pain=[
-            PainScore(codes.BUTTOCK_SI, codes.REST, 2),
-            PainScore(codes.LATERAL_HIP, codes.REST, 5),
-            PainScore(codes.LUMBAR_BILATERAL, codes.ACTIVITY, 9),
+            PainScore(Location.BUTTOCK_SI, Context.REST, 2),
+            PainScore(Location.LATERAL_HIP, Context.REST, 5),
+            PainScore(Location.LUMBAR_BILATERAL, Context.ACTIVITY, 9),
         ]
     )
     assert rest_pain(e) == 5
@@ -82,20 +84,20 @@ def test_rest_pain_is_the_highest_rest_score_over_back_hip_locations():
 
 
 def test_activity_and_rest_pain_are_none_without_scores_in_that_context():
-    e = entry(pain=[PainScore(codes.LUMBAR_BILATERAL, codes.NIGHT, 7)])
+    e = entry(pain=[PainScore(Location.LUMBAR_BILATERAL, Context.NIGHT, 7)])
     assert activity_pain(e) is None
     assert rest_pain(e) is None
 
 
-@pytest.mark.parametrize("location", [codes.KNEE, codes.ANTERIOR_THIGH])
-@pytest.mark.parametrize("context", [codes.ACTIVITY, codes.REST])
+@pytest.mark.parametrize("location", [Location.KNEE, Location.ANTERIOR_THIGH])
+@pytest.mark.parametrize("context", [Context.ACTIVITY, Context.REST])
 def test_knee_and_anterior_thigh_never_count_as_back_hip_pain(location, context):
     only_implant = entry(pain=[PainScore(location, context, 9)])
     assert activity_pain(only_implant) is None
     assert rest_pain(only_implant) is None
 
-    mixed = entry(pain=[PainScore(location, context, 9), PainScore(codes.ANTERIOR_HIP, context, 1)])
-    assert (activity_pain(mixed) if context == codes.ACTIVITY else rest_pain(mixed)) == 1
+    mixed = entry(pain=[PainScore(location, context, 9), PainScore(Location.ANTERIOR_HIP, context, 1)])
+    assert (activity_pain(mixed) if context == Context.ACTIVITY else rest_pain(mixed)) == 1
 
 
 def test_a_zero_score_is_a_value_not_a_missing_one():
@@ -108,32 +110,32 @@ def test_a_zero_score_is_a_value_not_a_missing_one():
 @pytest.mark.parametrize(
     ("phase", "measure", "visit_kwargs", "met"),
     [
-        (codes.NORMALISE, codes.ACTIVITY_PAIN, {"activity": 4}, True),
-        (codes.NORMALISE, codes.ACTIVITY_PAIN, {"activity": 5}, False),
-        (codes.NORMALISE, codes.STANDING_TOLERANCE_MIN, {"standing_tolerance_min": 19}, False),
-        (codes.NORMALISE, codes.STANDING_TOLERANCE_MIN, {"standing_tolerance_min": 20}, True),
-        (codes.REBUILD, codes.WALK_WITHOUT_LIMP_MIN, {"walk_without_limp_min": 19}, False),
-        (codes.REBUILD, codes.WALK_WITHOUT_LIMP_MIN, {"walk_without_limp_min": 20}, True),
-        (codes.REBUILD, codes.GLUTE_BRIDGE_HOLD_S, {"glute_bridge_hold_s": 29}, False),
-        (codes.REBUILD, codes.GLUTE_BRIDGE_HOLD_S, {"glute_bridge_hold_s": 30}, True),
+        (Phase.NORMALISE, MeasureCode.ACTIVITY_PAIN, {"activity": 4}, True),
+        (Phase.NORMALISE, MeasureCode.ACTIVITY_PAIN, {"activity": 5}, False),
+        (Phase.NORMALISE, MeasureCode.STANDING_TOLERANCE_MIN, {"standing_tolerance_min": 19}, False),
+        (Phase.NORMALISE, MeasureCode.STANDING_TOLERANCE_MIN, {"standing_tolerance_min": 20}, True),
+        (Phase.REBUILD, MeasureCode.WALK_WITHOUT_LIMP_MIN, {"walk_without_limp_min": 19}, False),
+        (Phase.REBUILD, MeasureCode.WALK_WITHOUT_LIMP_MIN, {"walk_without_limp_min": 20}, True),
+        (Phase.REBUILD, MeasureCode.GLUTE_BRIDGE_HOLD_S, {"glute_bridge_hold_s": 29}, False),
+        (Phase.REBUILD, MeasureCode.GLUTE_BRIDGE_HOLD_S, {"glute_bridge_hold_s": 30}, True),
         (
-            codes.REBUILD,
-            codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION,
+            Phase.REBUILD,
+            MeasureCode.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION,
             {"glute_bridge_lumbar_substitution": False},
             True,
         ),
         (
-            codes.REBUILD,
-            codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION,
+            Phase.REBUILD,
+            MeasureCode.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION,
             {"glute_bridge_lumbar_substitution": True},
             False,
         ),
-        (codes.INTEGRATE, codes.GAIT_SYMMETRIC_VIDEO, {"gait_symmetric_video": True}, True),
-        (codes.INTEGRATE, codes.GAIT_SYMMETRIC_VIDEO, {"gait_symmetric_video": False}, False),
-        (codes.INTEGRATE, codes.CONTINUOUS_WALK_MIN, {"continuous_walk_min": 44}, False),
-        (codes.INTEGRATE, codes.CONTINUOUS_WALK_MIN, {"continuous_walk_min": 45}, True),
-        (codes.INTEGRATE, codes.REST_PAIN, {"rest": 2}, True),
-        (codes.INTEGRATE, codes.REST_PAIN, {"rest": 3}, False),
+        (Phase.INTEGRATE, MeasureCode.GAIT_SYMMETRIC_VIDEO, {"gait_symmetric_video": True}, True),
+        (Phase.INTEGRATE, MeasureCode.GAIT_SYMMETRIC_VIDEO, {"gait_symmetric_video": False}, False),
+        (Phase.INTEGRATE, MeasureCode.CONTINUOUS_WALK_MIN, {"continuous_walk_min": 44}, False),
+        (Phase.INTEGRATE, MeasureCode.CONTINUOUS_WALK_MIN, {"continuous_walk_min": 45}, True),
+        (Phase.INTEGRATE, MeasureCode.REST_PAIN, {"rest": 2}, True),
+        (Phase.INTEGRATE, MeasureCode.REST_PAIN, {"rest": 3}, False),
     ],
 )
 def test_default_exit_criterion_boundary(phase, measure, visit_kwargs, met):
@@ -144,7 +146,7 @@ def test_default_exit_criterion_boundary(phase, measure, visit_kwargs, met):
     assert r.evidence_date == day(10)
 
 
-@pytest.mark.parametrize("measure", [codes.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, codes.GAIT_SYMMETRIC_VIDEO])
+@pytest.mark.parametrize("measure", [MeasureCode.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, MeasureCode.GAIT_SYMMETRIC_VIDEO])
 def test_a_yes_no_criterion_missing_from_every_visit_is_unknown(measure):
     [criterion] = [c for phase in DEFAULT_EXIT_CRITERIA.values() for c in phase if c.measure == measure]
     r = one(criterion, [entry(10, activity=3, glute_bridge_hold_s=40)])
@@ -160,13 +162,13 @@ def test_default_exit_criteria_match_the_design_table():
         for phase, criteria in DEFAULT_EXIT_CRITERIA.items()
     }
     assert as_text == {
-        codes.NORMALISE: {("activity_pain", "<=", 4), ("standing_tolerance_min", ">=", 20)},
-        codes.REBUILD: {
+        Phase.NORMALISE: {("activity_pain", "<=", 4), ("standing_tolerance_min", ">=", 20)},
+        Phase.REBUILD: {
             ("walk_without_limp_min", ">=", 20),
             ("glute_bridge_hold_s", ">=", 30),
             ("glute_bridge_lumbar_substitution", "==", 0),
         },
-        codes.INTEGRATE: {
+        Phase.INTEGRATE: {
             ("gait_symmetric_video", "==", 1),
             ("continuous_walk_min", ">=", 45),
             ("rest_pain", "<=", 2),
@@ -182,7 +184,7 @@ def test_result_reports_the_criterion_value_and_evidence():
 
 
 def test_results_keep_the_order_of_the_criteria():
-    criteria = DEFAULT_EXIT_CRITERIA[codes.REBUILD]
+    criteria = DEFAULT_EXIT_CRITERIA[Phase.REBUILD]
     results = evaluate_criteria(criteria, [], as_of=day(0))
     assert [r.measure for r in results] == [c.measure for c in criteria]
 
@@ -246,7 +248,7 @@ def test_a_visit_after_as_of_does_not_shift_the_fallback_window():
 
 
 def test_no_visits_at_all_makes_every_criterion_unknown():
-    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[codes.INTEGRATE], [], as_of=day(0))
+    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[Phase.INTEGRATE], [], as_of=day(0))
     assert [r.status for r in results] == ["unknown"] * 3
 
 
@@ -267,17 +269,17 @@ def test_a_later_self_report_does_not_count_as_the_latest_visit_for_the_window()
     assert one(STANDING_AT_LEAST_20, visits, as_of_day=40).met is True
 
 
-@pytest.mark.parametrize("location", [codes.KNEE, codes.ANTERIOR_THIGH])
+@pytest.mark.parametrize("location", [Location.KNEE, Location.ANTERIOR_THIGH])
 def test_knee_or_thigh_pain_is_no_evidence_for_a_pain_criterion(location):
-    only_implant = entry(5, pain=[PainScore(location, codes.ACTIVITY, 2)])
+    only_implant = entry(5, pain=[PainScore(location, Context.ACTIVITY, 2)])
     assert one(ACTIVITY_AT_MOST_4, [only_implant]).status == "unknown"
 
-    mixed = entry(5, activity=3, pain=[PainScore(location, codes.ACTIVITY, 9)])
+    mixed = entry(5, activity=3, pain=[PainScore(location, Context.ACTIVITY, 9)])
     assert one(ACTIVITY_AT_MOST_4, [mixed]).met is True
 
 
 def test_a_knee_only_latest_visit_falls_back_to_an_earlier_back_hip_score():
-    visits = [entry(0, activity=6), entry(7, pain=[PainScore(codes.KNEE, codes.ACTIVITY, 1)])]
+    visits = [entry(0, activity=6), entry(7, pain=[PainScore(Location.KNEE, Context.ACTIVITY, 1)])]
     r = one(ACTIVITY_AT_MOST_4, visits)
     assert (r.value, r.met, r.evidence_date) == (6, False, day(0))
 
@@ -287,7 +289,7 @@ def test_a_knee_only_latest_visit_falls_back_to_an_earlier_back_hip_score():
 
 def test_ready_to_progress_when_every_criterion_is_met():
     results = evaluate_criteria(
-        DEFAULT_EXIT_CRITERIA[codes.NORMALISE],
+        DEFAULT_EXIT_CRITERIA[Phase.NORMALISE],
         [entry(0, activity=4, standing_tolerance_min=20)],
         as_of=day(0),
     )
@@ -295,7 +297,7 @@ def test_ready_to_progress_when_every_criterion_is_met():
 
 
 def test_unknown_is_not_met_so_not_ready():
-    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[codes.NORMALISE], [entry(0, activity=2)], as_of=day(0))
+    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[Phase.NORMALISE], [entry(0, activity=2)], as_of=day(0))
     assert [r.status for r in results] == ["met", "unknown"]
     assert not is_ready_to_progress(results)
 
@@ -323,16 +325,16 @@ def test_criterion_result_met_is_true_false_or_none(status, met):
 @pytest.mark.parametrize(
     ("phase", "following"),
     [
-        (codes.NORMALISE, codes.REBUILD),
-        (codes.REBUILD, codes.INTEGRATE),
-        (codes.INTEGRATE, codes.DISCHARGED),
+        (Phase.NORMALISE, Phase.REBUILD),
+        (Phase.REBUILD, Phase.INTEGRATE),
+        (Phase.INTEGRATE, Phase.DISCHARGED),
     ],
 )
 def test_next_phase(phase, following):
     assert next_phase(phase) == following
 
 
-@pytest.mark.parametrize("phase", [codes.DISCHARGED, "unknown"])
+@pytest.mark.parametrize("phase", [Phase.DISCHARGED, "unknown"])
 def test_next_phase_refuses_a_phase_with_no_successor(phase):
     with pytest.raises(ValueError):
         next_phase(phase)
@@ -341,9 +343,9 @@ def test_next_phase_refuses_a_phase_with_no_successor(phase):
 @pytest.mark.parametrize(
     ("phase", "suggestion"),
     [
-        (codes.NORMALISE, "Rebuild"),
-        (codes.REBUILD, "Integrate"),
-        (codes.INTEGRATE, "discharge"),
+        (Phase.NORMALISE, "Rebuild"),
+        (Phase.REBUILD, "Integrate"),
+        (Phase.INTEGRATE, "discharge"),
     ],
 )
 def test_readiness_finding_suggests_the_next_phase(phase, suggestion):
@@ -351,22 +353,22 @@ def test_readiness_finding_suggests_the_next_phase(phase, suggestion):
     assert finding.code == "ready_to_progress"
     assert finding.severity == "info"
     assert suggestion in finding.message
-    assert finding.advice == codes.FLAG_ADVICE["ready_to_progress"]
+    assert finding.advice == FLAG_KINDS["ready_to_progress"].advice
 
 
 def test_readiness_finding_for_integrate_does_not_name_a_phase():
-    message = readiness_finding(codes.INTEGRATE, [result("met")]).message
+    message = readiness_finding(Phase.INTEGRATE, [result("met")]).message
     assert "Rebuild" not in message
     assert "Normalise" not in message
 
 
 @pytest.mark.parametrize("statuses", [["met", "unknown"], ["met", "not_met"], []])
 def test_no_readiness_finding_unless_every_criterion_is_met(statuses):
-    assert readiness_finding(codes.NORMALISE, [result(s) for s in statuses]) is None
+    assert readiness_finding(Phase.NORMALISE, [result(s) for s in statuses]) is None
 
 
 def test_no_readiness_finding_for_a_discharged_patient():
-    assert readiness_finding(codes.DISCHARGED, [result("met")]) is None
+    assert readiness_finding(Phase.DISCHARGED, [result("met")]) is None
 
 
 # Criterion validation ---------------------------------------------------------
@@ -384,4 +386,4 @@ def test_criterion_rejects_unknown_codes(measure, comparator):
 @pytest.mark.parametrize("threshold", [4.5, "4", True])
 def test_criterion_threshold_must_be_an_int(threshold):
     with pytest.raises(TypeError):
-        Criterion(codes.ACTIVITY_PAIN, codes.AT_MOST, threshold)
+        Criterion(MeasureCode.ACTIVITY_PAIN, Comparator.AT_MOST, threshold)

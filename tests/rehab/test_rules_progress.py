@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 
+from content.codes import Context, EntryKind, Location
+from content.flag_kinds import FLAG_KINDS
 from rehab.rules import (
     Entry,
     PainScore,
-    codes,
     is_meaningful_improvement,
     plateau_finding,
     regression_finding,
@@ -22,16 +23,16 @@ def day(n):
     return START + dt.timedelta(days=n)
 
 
-def visit(on, activity=None, *, pain=(), kind=codes.VISIT):
+def visit(on, activity=None, *, pain=(), kind=EntryKind.VISIT):
     """An entry on day ``on``; ``activity`` scores lower back pain on activity."""
     scores = list(pain)
     if activity is not None:
-        scores.append(PainScore(codes.LUMBAR_BILATERAL, codes.ACTIVITY, activity))
+        scores.append(PainScore(Location.LUMBAR_BILATERAL, Context.ACTIVITY, activity))
     return Entry(id=f"{kind}-{on}", kind=kind, date=day(on), pain=scores)
 
 
 def self_report(on, activity):
-    return visit(on, activity, kind=codes.SELF_REPORT)
+    return visit(on, activity, kind=EntryKind.SELF_REPORT)
 
 
 def course(*scores, every=14):
@@ -78,7 +79,7 @@ def test_meaningful_improvement_is_a_fall_of_2_or_30_percent(baseline, current, 
 def test_plateau_is_raised_on_day_84():
     finding = plateau(course(6, 5), as_of=84)
     assert (finding.code, finding.severity) == ("plateau_12w", "review")
-    assert finding.advice == codes.FLAG_ADVICE["plateau_12w"]
+    assert finding.advice == FLAG_KINDS["plateau_12w"].advice
 
 
 def test_plateau_is_not_raised_on_day_83():
@@ -145,13 +146,13 @@ def test_plateau_ignores_self_reports():
 
 
 def test_plateau_ignores_visits_without_activity_pain():
-    rest_only = visit(30, pain=[PainScore(codes.LUMBAR_BILATERAL, codes.REST, 6)])
+    rest_only = visit(30, pain=[PainScore(Location.LUMBAR_BILATERAL, Context.REST, 6)])
     assert plateau([visit(0, 6), rest_only]) is None
 
 
-@pytest.mark.parametrize("location", [codes.KNEE, codes.ANTERIOR_THIGH])
+@pytest.mark.parametrize("location", [Location.KNEE, Location.ANTERIOR_THIGH])
 def test_plateau_never_counts_knee_or_thigh_pain(location):
-    high_implant = [PainScore(location, codes.ACTIVITY, 8)]
+    high_implant = [PainScore(location, Context.ACTIVITY, 8)]
     # Back pain is down to 1: the knee's 8 must not make it look stuck.
     assert plateau([visit(0, 6), visit(70, 1, pain=high_implant)]) is None
     # A knee-only visit is not a visit with activity pain.
@@ -168,41 +169,41 @@ def hip_worst_at_latest(*latest_pain):
 
 def test_plateau_advice_adds_hip_xray_when_anterior_hip_is_worst_at_the_latest_visit():
     advice = hip_worst_at_latest(
-        PainScore(codes.LUMBAR_BILATERAL, codes.ACTIVITY, 5),
-        PainScore(codes.ANTERIOR_HIP, codes.REST, 7),
+        PainScore(Location.LUMBAR_BILATERAL, Context.ACTIVITY, 5),
+        PainScore(Location.ANTERIOR_HIP, Context.REST, 7),
     )
-    assert advice == f"{codes.FLAG_ADVICE['plateau_12w']} {HIP_XRAY_ADVICE}"
+    assert advice == f"{FLAG_KINDS['plateau_12w'].advice} {HIP_XRAY_ADVICE}"
     assert "Consider a hip X-ray to rule out hip joint involvement." in advice
 
 
 def test_plateau_advice_adds_hip_xray_when_anterior_hip_ties_for_worst():
     advice = hip_worst_at_latest(
-        PainScore(codes.LUMBAR_BILATERAL, codes.ACTIVITY, 5),
-        PainScore(codes.ANTERIOR_HIP, codes.NIGHT, 5),
+        PainScore(Location.LUMBAR_BILATERAL, Context.ACTIVITY, 5),
+        PainScore(Location.ANTERIOR_HIP, Context.NIGHT, 5),
     )
     assert HIP_XRAY_ADVICE in advice
 
 
 def test_plateau_advice_has_no_hip_xray_when_anterior_hip_is_not_worst():
     advice = hip_worst_at_latest(
-        PainScore(codes.LUMBAR_BILATERAL, codes.ACTIVITY, 5),
-        PainScore(codes.ANTERIOR_HIP, codes.ACTIVITY, 4),
+        PainScore(Location.LUMBAR_BILATERAL, Context.ACTIVITY, 5),
+        PainScore(Location.ANTERIOR_HIP, Context.ACTIVITY, 4),
     )
     assert HIP_XRAY_ADVICE not in advice
 
 
-@pytest.mark.parametrize("location", [codes.KNEE, codes.ANTERIOR_THIGH])
+@pytest.mark.parametrize("location", [Location.KNEE, Location.ANTERIOR_THIGH])
 def test_plateau_hip_xray_advice_ignores_a_higher_knee_or_thigh_score(location):
     advice = hip_worst_at_latest(
-        PainScore(codes.LUMBAR_BILATERAL, codes.ACTIVITY, 5),
-        PainScore(codes.ANTERIOR_HIP, codes.ACTIVITY, 6),
-        PainScore(location, codes.ACTIVITY, 9),
+        PainScore(Location.LUMBAR_BILATERAL, Context.ACTIVITY, 5),
+        PainScore(Location.ANTERIOR_HIP, Context.ACTIVITY, 6),
+        PainScore(location, Context.ACTIVITY, 9),
     )
     assert HIP_XRAY_ADVICE in advice
 
 
 def test_plateau_hip_xray_advice_looks_only_at_the_latest_visit():
-    earlier = visit(0, 5, pain=[PainScore(codes.ANTERIOR_HIP, codes.REST, 8)])
+    earlier = visit(0, 5, pain=[PainScore(Location.ANTERIOR_HIP, Context.REST, 8)])
     advice = plateau([earlier, visit(70, 5)]).advice
     assert HIP_XRAY_ADVICE not in advice
 
@@ -213,7 +214,7 @@ def test_plateau_hip_xray_advice_looks_only_at_the_latest_visit():
 def test_regression_is_raised_at_2_above_the_lowest_earlier_visit():
     finding = regression(course(4, 6))
     assert (finding.code, finding.severity) == ("pain_regression", "review")
-    assert finding.advice == codes.FLAG_ADVICE["pain_regression"]
+    assert finding.advice == FLAG_KINDS["pain_regression"].advice
 
 
 def test_regression_is_not_raised_at_1_above_the_lowest_earlier_visit():
@@ -252,12 +253,12 @@ def test_regression_ignores_self_reports():
     assert regression([*course(3, 3), self_report(40, 9)]) is None
 
 
-@pytest.mark.parametrize("location", [codes.KNEE, codes.ANTERIOR_THIGH])
+@pytest.mark.parametrize("location", [Location.KNEE, Location.ANTERIOR_THIGH])
 def test_regression_never_counts_knee_or_thigh_pain(location):
-    implant = [PainScore(location, codes.ACTIVITY, 9)]
+    implant = [PainScore(location, Context.ACTIVITY, 9)]
     assert regression([visit(0, 3), visit(30, 4, pain=implant)]) is None
     assert regression([visit(0, 3), visit(30, pain=implant)]) is None
-    assert regression([visit(0, pain=[PainScore(location, codes.ACTIVITY, 0)]), *course(3, 4)]) is None
+    assert regression([visit(0, pain=[PainScore(location, Context.ACTIVITY, 0)]), *course(3, 4)]) is None
 
 
 def test_regression_message_gives_the_numbers():

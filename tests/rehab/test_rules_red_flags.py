@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from content.codes import severity_rank
-from rehab.rules import Entry, PainScore, codes, entry_findings
+from content.codes import BACK_HIP_LOCATIONS, CONTEXTS, LOCATIONS, Context, EntryKind, Location, Symptom
+from content.flag_kinds import ENTRY_FLAG_CODES, FLAG_KINDS, severity_rank
+from rehab.rules import Entry, PainScore, entry_findings
 
 SURGERY = dt.date(2026, 1, 12)
 
@@ -15,16 +16,16 @@ def day(n):
     return SURGERY + dt.timedelta(days=n)
 
 
-def entry(on=30, *, symptoms=(), pain=(), kind=codes.VISIT, id=None):
+def entry(on=30, *, symptoms=(), pain=(), kind=EntryKind.VISIT, id=None):
     return Entry(id=id or f"{kind}-{on}", kind=kind, date=day(on), pain=pain, symptoms=symptoms)
 
 
-def score(location, value, context=codes.ACTIVITY):
+def score(location, value, context=Context.ACTIVITY):
     return PainScore(location, context, value)
 
 
-def knee(value, context=codes.ACTIVITY):
-    return score(codes.KNEE, value, context)
+def knee(value, context=Context.ACTIVITY):
+    return score(Location.KNEE, value, context)
 
 
 def findings(e, history=()):
@@ -54,13 +55,13 @@ def found_codes(e, history=()):
         ("late_knee_thigh_ache", "late_implant_ache", "review"),
     ],
 )
-@pytest.mark.parametrize("kind", [codes.VISIT, codes.SELF_REPORT])
+@pytest.mark.parametrize("kind", [EntryKind.VISIT, EntryKind.SELF_REPORT])
 def test_a_single_red_flag_symptom_raises_its_flag(symptom, code, severity, kind):
     e = entry(symptoms={symptom}, kind=kind)
     [finding] = findings(e)
     assert finding.code == code
     assert finding.severity == severity
-    assert finding.advice == codes.FLAG_ADVICE[code]
+    assert finding.advice == FLAG_KINDS[code].advice
     assert (finding.entry_id, finding.entry_date) == (e.id, e.date)
     assert finding.message
 
@@ -71,7 +72,7 @@ def test_a_symptom_that_only_counts_in_combination_raises_nothing_alone(symptom)
 
 
 def test_an_entry_with_pain_and_no_symptoms_raises_nothing():
-    pain = [score(loc, 9, ctx) for loc, _ in codes.LOCATIONS for ctx, _ in codes.CONTEXTS]
+    pain = [score(loc, 9, ctx) for loc in LOCATIONS for ctx in CONTEXTS]
     assert findings(entry(pain=pain)) == []
 
 
@@ -87,9 +88,9 @@ def test_cauda_equina_message_names_what_was_found():
 
 
 def test_findings_come_most_urgent_first():
-    every_symptom = {code for code, _ in codes.SYMPTOMS}
-    result = findings(entry(symptoms=every_symptom, pain=[score(codes.ANTERIOR_HIP, 4)]))
-    assert [f.code for f in result] == list(codes.RED_FLAG_CODES)
+    every_symptom = {code for code, _ in Symptom.choices}
+    result = findings(entry(symptoms=every_symptom, pain=[score(Location.ANTERIOR_HIP, 4)]))
+    assert [f.code for f in result] == list(ENTRY_FLAG_CODES)
     ranks = [severity_rank(f.severity) for f in result]
     assert ranks == sorted(ranks)
 
@@ -102,7 +103,7 @@ def test_fever_with_joint_pain_raises_infection_signs():
 
 
 def test_fever_with_knee_pain_1_raises_infection_signs():
-    assert found_codes(entry(symptoms={"fever"}, pain=[knee(1, codes.REST)])) == ["infection_signs"]
+    assert found_codes(entry(symptoms={"fever"}, pain=[knee(1, Context.REST)])) == ["infection_signs"]
 
 
 def test_fever_with_knee_pain_0_raises_nothing():
@@ -113,8 +114,8 @@ def test_fever_without_any_pain_score_raises_nothing():
     assert found_codes(entry(symptoms={"fever"})) == []
 
 
-@pytest.mark.parametrize("location", [code for code, _ in codes.LOCATIONS])
-@pytest.mark.parametrize("context", [code for code, _ in codes.CONTEXTS])
+@pytest.mark.parametrize("location", list(LOCATIONS))
+@pytest.mark.parametrize("context", list(CONTEXTS))
 def test_fever_with_pain_1_at_any_location_or_context_raises_infection_signs(location, context):
     e = entry(symptoms={"fever"}, pain=[score(location, 1, context)])
     assert found_codes(e) == ["infection_signs"]
@@ -125,7 +126,7 @@ def test_joint_pain_and_pain_scores_without_fever_raise_nothing():
 
 
 def test_infection_message_gives_the_highest_pain_score():
-    e = entry(symptoms={"fever"}, pain=[knee(2), score(codes.LATERAL_HIP, 5)])
+    e = entry(symptoms={"fever"}, pain=[knee(2), score(Location.LATERAL_HIP, 5)])
     [finding] = findings(e)
     assert "5/10" in finding.message
 
@@ -147,32 +148,32 @@ def test_night_pain_message_does_not_mention_weight_loss_when_absent():
 # Hip joint mechanical --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("context", [code for code, _ in codes.CONTEXTS])
+@pytest.mark.parametrize("context", list(CONTEXTS))
 def test_hip_click_with_anterior_hip_pain_1_raises_hip_joint_mechanical(context):
-    e = entry(symptoms={"hip_click_catching"}, pain=[score(codes.ANTERIOR_HIP, 1, context)])
+    e = entry(symptoms={"hip_click_catching"}, pain=[score(Location.ANTERIOR_HIP, 1, context)])
     [finding] = findings(e)
     assert (finding.code, finding.severity) == ("hip_joint_mechanical", "review")
 
 
 def test_hip_click_with_anterior_hip_pain_0_raises_nothing():
-    e = entry(symptoms={"hip_click_catching"}, pain=[score(codes.ANTERIOR_HIP, 0)])
+    e = entry(symptoms={"hip_click_catching"}, pain=[score(Location.ANTERIOR_HIP, 0)])
     assert findings(e) == []
 
 
-@pytest.mark.parametrize("location", [code for code, _ in codes.LOCATIONS if code != codes.ANTERIOR_HIP])
+@pytest.mark.parametrize("location", [code for code in LOCATIONS if code != Location.ANTERIOR_HIP])
 def test_hip_click_with_pain_elsewhere_raises_nothing(location):
     e = entry(symptoms={"hip_click_catching"}, pain=[score(location, 8)])
     assert findings(e) == []
 
 
 def test_anterior_hip_pain_without_hip_click_raises_nothing():
-    assert findings(entry(pain=[score(codes.ANTERIOR_HIP, 8)])) == []
+    assert findings(entry(pain=[score(Location.ANTERIOR_HIP, 8)])) == []
 
 
 # Late implant ache: derived from scores -------------------------------------------
 
 
-def late_ache(on=84, now=3, prior=((56, 0),), location=codes.KNEE, prior_location=codes.KNEE):
+def late_ache(on=84, now=3, prior=((56, 0),), location=Location.KNEE, prior_location=Location.KNEE):
     """Whether the derived rule fires for a score ``now`` on day ``on`` after
     surgery, given prior (day, score) pairs at ``prior_location``."""
     history = [entry(d, pain=[score(prior_location, s)], id=f"prior-{d}") for d, s in prior]
@@ -218,21 +219,21 @@ def test_derived_late_ache_needs_at_least_one_prior_score():
 
 
 def test_derived_late_ache_ignores_prior_back_hip_scores():
-    assert not late_ache(on=100, prior=[(90, 0)], prior_location=codes.LUMBAR_BILATERAL)
+    assert not late_ache(on=100, prior=[(90, 0)], prior_location=Location.LUMBAR_BILATERAL)
 
 
-@pytest.mark.parametrize("location", [codes.KNEE, codes.ANTERIOR_THIGH])
-@pytest.mark.parametrize("prior_location", [codes.KNEE, codes.ANTERIOR_THIGH])
+@pytest.mark.parametrize("location", [Location.KNEE, Location.ANTERIOR_THIGH])
+@pytest.mark.parametrize("prior_location", [Location.KNEE, Location.ANTERIOR_THIGH])
 def test_derived_late_ache_pools_knee_and_anterior_thigh(location, prior_location):
     assert late_ache(on=100, prior=[(90, 0)], location=location, prior_location=prior_location)
 
 
-@pytest.mark.parametrize("location", sorted(codes.BACK_HIP_LOCATIONS))
+@pytest.mark.parametrize("location", sorted(BACK_HIP_LOCATIONS))
 def test_derived_late_ache_ignores_a_back_hip_score_now(location):
     assert not late_ache(on=100, prior=[(90, 0)], location=location)
 
 
-@pytest.mark.parametrize("context", [code for code, _ in codes.CONTEXTS])
+@pytest.mark.parametrize("context", list(CONTEXTS))
 def test_derived_late_ache_counts_scores_in_any_context(context):
     history = [entry(90, pain=[knee(0, context)])]
     e = entry(100, pain=[knee(4, context)])
@@ -240,13 +241,13 @@ def test_derived_late_ache_counts_scores_in_any_context(context):
 
 
 def test_derived_late_ache_counts_prior_self_reports():
-    history = [entry(90, kind=codes.SELF_REPORT, pain=[knee(0)])]
+    history = [entry(90, kind=EntryKind.SELF_REPORT, pain=[knee(0)])]
     assert found_codes(entry(100, pain=[knee(3)]), history) == ["late_implant_ache"]
 
 
 def test_derived_late_ache_is_raised_from_a_self_report():
     history = [entry(90, pain=[knee(0)])]
-    e = entry(100, kind=codes.SELF_REPORT, pain=[knee(3)])
+    e = entry(100, kind=EntryKind.SELF_REPORT, pain=[knee(3)])
     assert found_codes(e, history) == ["late_implant_ache"]
 
 

@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from content import codes
+from content.flag_kinds import FlagCode
 from patients.models import Clinic
 from rehab.management.arguments import iso_date
 from rehab.models import Flag
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if clinic_obj:
             flags = flags.filter(patient__clinic=clinic_obj)
         open_counts = dict(flags.values_list("code").annotate(n=Count("id")).order_by())
-        for code, label in codes.FLAG_CODES:
+        for code, label in FlagCode.choices:
             self.stdout.write(
                 f"{code:<21} new {summary.raised.get(code, 0):>4}   open {open_counts.get(code, 0):>4}   {label}"
             )

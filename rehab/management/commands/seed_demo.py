@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from content import codes
+from content.codes import Phase
 from patients.models import Clinic, Patient, User
 from rehab.entries import entry_create, evaluation_batched
 from rehab.models import Flag, PhaseTransition
@@ -95,7 +95,7 @@ class Command(BaseCommand):
                 programme_start=programme_start, phase=phase, physio=physios[number % 2],
             )
             self._history(patient, phase, story, today, rng)
-            if phase != codes.DISCHARGED:
+            if phase != Phase.DISCHARGED:
                 plan_assign_from_template(patient=patient)
         return clinic
 

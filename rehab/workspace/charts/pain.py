@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from content.codes import PAIN_MAX, Phase
+from content.display import label_of
+
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 40, 28, 24, 34
-MAX_PAIN = 10
 MAX_X_TICKS = 8
 
-PHASE_LABELS = {"normalise": "Normalise", "rebuild": "Rebuild", "integrate": "Integrate",
-                "discharged": "Discharged"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def pain_chart(readings, *, periods=(), thresholds=(), start: dt.date, end: dt.d
         return LEFT + (day - start).days / span * (plot_right - LEFT)
 
     def y_of(value: int) -> float:
-        return plot_bottom - value / MAX_PAIN * (plot_bottom - TOP)
+        return plot_bottom - value / PAIN_MAX * (plot_bottom - TOP)
 
     series = [Series("activity", "Activity pain"), Series("rest", "Rest pain")]
     for reading in readings:
@@ -127,7 +127,7 @@ def pain_chart(readings, *, periods=(), thresholds=(), start: dt.date, end: dt.d
     for phase, band_start, band_end in periods:
         band_start, band_end = max(band_start, start), min(band_end, end)
         if band_end > band_start:
-            bands.append(Band(phase, PHASE_LABELS.get(phase, phase), x_of(band_start),
+            bands.append(Band(phase, label_of(Phase, phase), x_of(band_start),
                               x_of(band_end) - x_of(band_start)))
 
     return PainChart(
@@ -135,7 +135,7 @@ def pain_chart(readings, *, periods=(), thresholds=(), start: dt.date, end: dt.d
         plot_bottom=plot_bottom, start=start, end=end, series=series, bands=bands,
         thresholds=[Threshold(label, value, y_of(value), key) for key, label, value in thresholds],
         x_ticks=_date_ticks(start, end, x_of),
-        y_ticks=[Tick(y_of(v), str(v)) for v in range(0, MAX_PAIN + 1, 2)],
+        y_ticks=[Tick(y_of(v), str(v)) for v in range(0, PAIN_MAX + 1, 2)],
     )
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0004_history_user_clinic'),
+        ('patients', '0005_entry_measures_within_measure_limits'),
     ]
 
     operations = [

@@ -1,0 +1,297 @@
+"""The patient of a `rehab-caseload/1` document, declared (INTERCHANGE.md
+sections 2 and 3). Codes, limits and lengths come from the vocabulary
+(content.codes, content.measures) and the models, never written here.
+
+Each field type raises its own error in the clinic's words; a check that
+needs another field (an entry's date against the surgery, the programme
+start against the visits) reads the patient's `Facts`, passed as pydantic's
+validation context and filled as the fields before it are read. Nothing
+stops at the first error: `interchange.schema` turns every error pydantic
+collects into an `Error` with its JSON path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, ClassVar
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
+
+from content.codes import Context, EntryKind, Location, Phase, Side, Symptom
+from content.measures import ENTRY_MEASURES, Measure
+from interchange.spec_types import (
+    Facts,
+    ProgrammeDate,
+    code,
+    code_of,
+    kind_of,
+    listed,
+    measure_value,
+    not_null,
+    problem,
+    problems,
+    read_date,
+    score,
+    shown,
+    text,
+)
+from patients.models import Entry, Patient
+
+PROCEDURES = ("TKR",)
+# Written by export (INTERCHANGE.md section 4), ignored on import.
+COMPUTED_FIELDS = frozenset({"weeks_in_programme", "criteria", "ready_to_progress", "flags"})
+
+
+def _max_length(model, name) -> int:
+    return model._meta.get_field(name).max_length
+
+
+# The document's objects ------------------------------------------------------------
+
+
+class Spec(BaseModel):
+    """An object of the format: its fields declared, any other is an error."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=False)
+    what: ClassVar[str]  # how an error names the object
+    ignored: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def unknown_field(cls, key) -> str:
+        return "unknown field"
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _no_unknown_fields(cls, data, handler):
+        found = []
+        if isinstance(data, dict):
+            known = {f.alias or name for name, f in cls.model_fields.items()} | cls.ignored
+            found = [((key,), cls.unknown_field(key)) for key in sorted(set(data) - known, key=str)]
+        try:
+            result = handler(data)
+        except ValidationError as error:
+            raise problems(found, data, error) from None
+        if found:
+            raise problems(found, data)
+        return result
+
+
+def measures_spec(measures: dict[str, Measure]) -> type[Spec]:
+    """The `measures` object of a visit: one optional field per measure."""
+    spec = create_model(
+        "MeasuresSpec", __base__=Spec,
+        **{code: (measure_value(measure), None) for code, measure in measures.items()},
+    )
+    spec.what = "measures"
+    spec.unknown_field = classmethod(lambda cls, key: f"{shown(key)} is not a known measure code")
+    return spec
+
+
+MeasuresSpec = measures_spec(ENTRY_MEASURES)
+
+
+class PainSpec(Spec):
+    what = "a pain score"
+    location: code(Location)
+    context: code(Context)
+    score: Annotated[int, PlainValidator(score)]
+
+
+def _second_scores(items, invalid) -> list[tuple[tuple, str]]:
+    seen, found = set(), []
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            key = (item.get("location"), item.get("context"))
+            if key[0] in Location.values and key[1] in Context.values:
+                if key in seen:
+                    found.append(((i,), f"a second {key[0]}/{key[1]} score in the same entry"))
+                seen.add(key)
+    return found
+
+
+def _twice(items, invalid) -> list[tuple[tuple, str]]:
+    seen, found = set(), []
+    for i, item in enumerate(items):
+        if isinstance(item, str) and item in Symptom.values:
+            if item in seen:
+                found.append(((i,), f"{shown(item)} is listed twice"))
+            seen.add(item)
+    return found
+
+
+class EntrySpec(Spec):
+    what = "an entry"
+    kind: ClassVar[str]
+    date: ProgrammeDate
+    ref: text(_max_length(Entry, "ref"), required=False) = ""
+    pain: listed(PainSpec, _second_scores)
+    symptoms: listed(code(Symptom, listed=True), _twice)
+
+    @property
+    def key(self):
+        """What identifies an entry across imports (INTERCHANGE.md section 2)."""
+        return (self.kind, self.date, self.ref)
+
+    def entry_fields(self) -> dict:
+        """The fields of the `Entry` row."""
+        return {"kind": self.kind, "date": self.date, "ref": self.ref}
+
+
+class SelfReportSpec(EntrySpec):
+    kind = EntryKind.SELF_REPORT
+
+
+class VisitSpec(EntrySpec):
+    kind = EntryKind.VISIT
+    measures: Annotated[MeasuresSpec, BeforeValidator(lambda value: {} if value is None else value)] = MeasuresSpec()
+    notes: text(required=False) = ""
+
+    def entry_fields(self) -> dict:
+        measures = {name: value for name, value in self.measures if value is not None}
+        return {**super().entry_fields(), "notes": self.notes, **measures}
+
+
+def _same_refs(spec: type[EntrySpec]):
+    """Two entries of a kind with the same date and ref are the same entry to a
+    re-import, and would break the database's entry_unique_ref."""
+    word = spec.kind.replace("_", "-")
+
+    def check(items, invalid) -> list[tuple[tuple, str]]:
+        seen, found = set(), []
+        for i, item in enumerate(items):
+            if i not in invalid and isinstance(item.get("ref"), str):
+                key = (item["date"], item["ref"].strip())
+                if key[1] and key in seen:
+                    found.append(((), f"two {word}s on {key[0]} have the ref {shown(key[1])}"))
+                seen.add(key)
+        return found
+    return check
+
+
+def _procedure(value):
+    if value not in PROCEDURES:
+        where = "missing" if value is None else f"{shown(value)} is not a known procedure"
+        raise problem(f"{where} (expected {PROCEDURES[0]!r})")
+    return value
+
+
+def _surgery_date(value, info: ValidationInfo):
+    date = read_date(value)
+    facts: Facts = info.context
+    facts.surgery_date = date
+    found = []
+    if facts.date_of_birth and date <= facts.date_of_birth:
+        found.append(((), "the surgery must be after the date of birth"))
+    if date > facts.today:
+        found.append(((), f"{date} is after today ({facts.today})"))
+    if found:
+        raise problems(found, value)
+    return date
+
+
+class SurgerySpec(Spec):
+    what = "surgery"
+    procedure: Annotated[str | None, PlainValidator(_procedure), Field(validate_default=True)] = None
+    side: code(Side)
+    date: Annotated[dt.date, PlainValidator(_surgery_date)]
+
+
+def _by(value, info: ValidationInfo):
+    if value is not None and (not isinstance(value, str) or value not in info.context.staff):
+        raise problem(f"{shown(value)} is not a member of this clinic's staff")
+    return value
+
+
+def _to_phase(value, info: ValidationInfo):
+    phase = code_of(Phase)(value)
+    if phase == info.data.get("from_phase"):
+        raise problem("is the same phase as `from`")
+    return phase
+
+
+class TransitionSpec(Spec):
+    what = "a phase move"
+    date: ProgrammeDate
+    from_phase: code(Phase) = Field(alias="from")
+    to_phase: Annotated[str, PlainValidator(_to_phase)] = Field(alias="to")
+    by: Annotated[str | None, PlainValidator(_by)] = None
+    reason: text()
+
+
+def _date_of_birth(value, info: ValidationInfo):
+    info.context.date_of_birth = read_date(value)
+    return info.context.date_of_birth
+
+
+def _physio(value, info: ValidationInfo):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise problem(f"must be a username or null, not {kind_of(value)}")
+    if value not in info.context.physios:
+        raise problem(f"{shown(value)} is not a physiotherapist of this clinic")
+    return value
+
+
+def _remember_visit_dates(facts: Facts, visits: list[dict]):
+    facts.visit_dates = [read_date(visit["date"]) for visit in visits]
+
+
+def _programme_start(value, info: ValidationInfo):
+    """Given, or the first visit's date (INTERCHANGE.md section 2)."""
+    facts: Facts = info.context
+    start = read_date(value, required=False)
+    if start is None:
+        if facts.visit_dates:
+            start = min(facts.visit_dates)
+        elif facts.surgery_date is not None:
+            raise problem("missing, and there is no visit to take it from")
+    if start and facts.surgery_date and start < facts.surgery_date:
+        raise problem(f"{start} is before the surgery ({facts.surgery_date})")
+    return start
+
+
+class PatientSpec(Spec):
+    """One patient; the fields are read in this order, so a check can use the
+    dates read before it (see `Facts`)."""
+
+    what = "a patient"
+    ignored = COMPUTED_FIELDS
+    ref: text(_max_length(Patient, "ref"))
+    given_name: text(_max_length(Patient, "given_name"))
+    family_name: text(_max_length(Patient, "family_name"))
+    date_of_birth: Annotated[dt.date, PlainValidator(_date_of_birth)]
+    physio: Annotated[str | None, PlainValidator(_physio)] = None
+    surgery: Annotated[SurgerySpec, BeforeValidator(not_null)]
+    phase: code(Phase)
+    visits: listed(VisitSpec, _same_refs(VisitSpec), remember=_remember_visit_dates)
+    self_reports: listed(SelfReportSpec, _same_refs(SelfReportSpec))
+    programme_start: Annotated[dt.date | None, PlainValidator(_programme_start), Field(validate_default=True)] = None
+    phase_history: listed(TransitionSpec)
+
+    @property
+    def operated_side(self) -> str:
+        return self.surgery.side
+
+    @property
+    def surgery_date(self) -> dt.date:
+        return self.surgery.date
+
+    @property
+    def entries(self) -> list[EntrySpec]:
+        return [*self.visits, *self.self_reports]
+
+
+SPECS = {spec.__name__: spec for spec in (
+    MeasuresSpec, PainSpec, VisitSpec, SelfReportSpec, SurgerySpec, TransitionSpec, PatientSpec,
+)}

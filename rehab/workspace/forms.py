@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from content.codes import CONTEXTS, LOCATIONS, PAIN_MAX, PAIN_MIN, PHASE_ORDER, Phase, Symptom
+from content.defaults import LOCATION_GUIDE
 from content.flag_kinds import FlagCode
 from content.measures import ENTRY_MEASURES
 from patients.models import Entry, Patient
@@ -128,6 +129,13 @@ class VisitForm(forms.Form):
                               for context in CONTEXTS.values()])
             for location in LOCATIONS.values()
         ]
+
+    @staticmethod
+    def location_guide():
+        """[(location label, likely source, aggravated by)]: the guide shown
+        beside the pain grid (DESIGN 8)."""
+        return [(location.label, LOCATION_GUIDE[code]["likely_source"], LOCATION_GUIDE[code]["aggravated_by"])
+                for code, location in LOCATIONS.items()]
 
     def pain_errors(self):
         return [

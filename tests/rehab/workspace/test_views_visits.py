@@ -173,3 +173,11 @@ def test_acknowledging_needs_a_note(client, physio, patient, django_capture_on_c
     assert (flag.acknowledged_by, flag.acknowledgement_note) == (physio, "Same-day GP appointment booked")
     page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
     assert "Same-day GP appointment booked" in page
+
+
+def test_the_location_guide_sits_beside_the_pain_grid(client, physio, patient):
+    client.force_login(physio)
+    page = client.get(reverse("visit_create", args=[patient.pk])).content.decode()
+    assert "Where it hurts, and what usually drives it" in page
+    assert "Hip flexors (iliopsoas) or the hip joint" in page  # anterior hip, DESIGN 8
+    assert "Overloaded lumbar extensors" in page

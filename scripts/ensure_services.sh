@@ -11,7 +11,7 @@ set -uo pipefail
 
 db_url=${DATABASE_URL_TEST:-postgres://kinetic:kinetic@127.0.0.1:5432/kinetic}
 redis_url=${REDIS_URL_TEST:-redis://127.0.0.1:6379/15}
-py=${PYTHON:-.venv/bin/python}
+py=${VENV_PYTHON:-.venv/bin/python}  # has psycopg (make install-dev)
 started_clusters=()
 started_redis=""
 

@@ -60,7 +60,7 @@ def scram_cluster():
 
 
 def _ensure(db_url, redis_url, *command):
-    env = {**os.environ, "DATABASE_URL_TEST": db_url, "REDIS_URL_TEST": redis_url, "PYTHON": sys.executable}
+    env = {**os.environ, "DATABASE_URL_TEST": db_url, "REDIS_URL_TEST": redis_url, "VENV_PYTHON": sys.executable}
     return subprocess.run([*ENSURE, *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
@@ -45,7 +46,7 @@ def production_env(service: str, **overrides) -> dict[str, str]:
     """The service's environment from docker-compose.yml (image ENV, .env,
     `environment`), pointed at this machine's test PostgreSQL and Redis."""
     env = {**os.environ, **service_environment(compose()["services"][service]), **local_path_env(),
-           "DATABASE_URL": database_url(), "REDIS_URL": settings.CELERY_BROKER_URL, **overrides}
+           "DATABASE_URL": database_url(), "REDIS_URL": settings.CELERY_BROKER_URL, **STATIC, **overrides}
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     return env
 
@@ -100,16 +101,21 @@ def json_lines(log):
 
 # --- web: the image's CMD and the web health check ------------------------------
 
+STATIC = {}
+
+
 @pytest.fixture(scope="session", autouse=True)
-def collected_static():
-    """The Dockerfile's collectstatic step, run as written (the manifest that
-    production's static storage needs), into this checkout's STATIC_ROOT."""
+def collected_static(tmp_path_factory):
+    """The Dockerfile's collectstatic step, run as written (production's
+    static storage needs its manifest), into a STATIC_ROOT of its own."""
+    STATIC["STATIC_ROOT"] = str(tmp_path_factory.mktemp("staticfiles"))
     runs = [item["value"] for item in dockerfile().structure
             if item["instruction"] == "RUN" and "collectstatic" in item["value"]]
-    env = {**os.environ, **image_env(), **local_path_env()}
+    env = {**os.environ, **image_env(), **local_path_env(), **STATIC}
     result = subprocess.run(["/bin/sh", "-c", runs[0]], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert (Path(STATIC["STATIC_ROOT"]) / "staticfiles.json").exists()
 
 
 def test_the_image_command_serves_production_and_the_web_health_check_passes(tmp_path):

@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 # A role with a password over TCP: works with Debian's default scram-sha-256
 # and with trust; scripts/ensure_services.sh creates the role when it can.
-export DATABASE_URL_TEST ?= postgres://kinetic:kinetic@127.0.0.1:5432/kinetic
+export DATABASE_URL_TEST ?= postgres://kinetic_test:kinetic_test@127.0.0.1:5432/kinetic
 export REDIS_URL_TEST    ?= redis://127.0.0.1:6379/15
 
 .PHONY: run test lint install install-dev migrate services backup backups restore clean

@@ -9,7 +9,7 @@
 #                                          this script started (make test)
 set -uo pipefail
 
-db_url=${DATABASE_URL_TEST:-postgres://kinetic:kinetic@127.0.0.1:5432/kinetic}
+db_url=${DATABASE_URL_TEST:-postgres://kinetic_test:kinetic_test@127.0.0.1:5432/kinetic}
 redis_url=${REDIS_URL_TEST:-redis://127.0.0.1:6379/15}
 py=${VENV_PYTHON:-.venv/bin/python}  # has psycopg (make install-dev)
 started_clusters=()

@@ -21,6 +21,7 @@ from .base import env  # noqa: E402
 
 # The values .env.example ships with: copying the example must not give a live key.
 PLACEHOLDER_SECRET_KEYS = {"change-me-to-a-long-random-string", "change-me"}
+# ...and the old docker-compose.yml's silent default ("kinetic").
 PLACEHOLDER_PASSWORDS = {"change-me", "kinetic", "postgres", "password"}
 
 DEBUG = False

@@ -65,15 +65,15 @@ def _ensure(db_url, redis_url, *command):
 
 
 def test_the_test_role_is_created_on_a_scram_sha_256_postgresql(scram_cluster, settings):
-    url = f"postgres://kinetic:kinetic@127.0.0.1:{scram_cluster}/kinetic"
+    url = f"postgres://kinetic_test:kinetic_test@127.0.0.1:{scram_cluster}/kinetic"
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
-        psycopg.connect(f"postgres://kinetic:kinetic@127.0.0.1:{scram_cluster}/postgres", connect_timeout=5)
+        psycopg.connect(f"postgres://kinetic_test:kinetic_test@127.0.0.1:{scram_cluster}/postgres", connect_timeout=5)
 
     result = _ensure(url, settings.CELERY_BROKER_URL)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Created the PostgreSQL role kinetic" in result.stdout
+    assert "Created the PostgreSQL role kinetic_test" in result.stdout
 
-    with psycopg.connect(f"postgres://kinetic:kinetic@127.0.0.1:{scram_cluster}/postgres") as conn:
+    with psycopg.connect(f"postgres://kinetic_test:kinetic_test@127.0.0.1:{scram_cluster}/postgres") as conn:
         assert conn.execute("SHOW password_encryption").fetchone()[0] == "scram-sha-256"
         assert conn.execute("SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user").fetchone()[0]
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):

@@ -75,6 +75,19 @@ except psycopg.OperationalError as error:
     print(str(error).strip().splitlines()[-1])
 PY
 }
+foreign_test_database() {  # "name owner" when the test database exists and another role owns it
+  "$py" - "$db_url" <<'PY'
+import sys
+from urllib.parse import urlsplit, urlunsplit
+import psycopg
+u = urlsplit(sys.argv[1])
+name = "test_" + u.path.lstrip("/")
+with psycopg.connect(urlunsplit(u._replace(path="/postgres")), connect_timeout=5) as conn:
+    row = conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if row and row[0] != conn.info.user:
+        print(name, row[0])
+PY
+}
 as_postgres() {  # run psql as the postgres superuser through the local socket
   if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1; then
     runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$db_port" -d postgres "$@"
@@ -85,12 +98,11 @@ as_postgres() {  # run psql as the postgres superuser through the local socket
   fi
 }
 create_test_role() {
-  # The test role signs in with its password; it may create databases (the
-  # test database, the backup round trip's copy) and owns the test database.
-  as_postgres -v role="$db_user" -v password="$db_password" -v testdb="test_${db_url##*/}" >/dev/null 2>&1 <<'SQL'
+  # The test role signs in with its password and may create databases (the
+  # test database, the backup round trip's copy).
+  as_postgres -v role="$db_user" -v password="$db_password" >/dev/null 2>&1 <<'SQL'
 SELECT format('CREATE ROLE %I', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \gexec
 ALTER ROLE :"role" LOGIN CREATEDB PASSWORD :'password';
-SELECT format('ALTER DATABASE %I OWNER TO %I', :'testdb', :'role') WHERE EXISTS (SELECT FROM pg_database WHERE datname = :'testdb') \gexec
 SQL
 }
 
@@ -107,6 +119,19 @@ if [ -n "$problem" ]; then
     fail "PostgreSQL at $db_host:$db_port refused $db_user ($problem): create the test role with: sudo -u postgres psql -c \"CREATE ROLE $db_user LOGIN CREATEDB PASSWORD '<password from DATABASE_URL_TEST>'\", or set DATABASE_URL_TEST."
   fi
   echo "Created the PostgreSQL role $db_user (password sign-in, CREATEDB) for the tests."
+fi
+# A test database left by earlier runs as another role (say postgres) cannot
+# be recreated by the test role: hand it over, or say how.
+read -r test_db test_db_owner < <(foreign_test_database)
+if [ -n "${test_db:-}" ]; then
+  if ! local_host "$db_host" || ! as_postgres -v db="$test_db" -v role="$db_user" >/dev/null 2>&1 <<'SQL'
+ALTER DATABASE :"db" OWNER TO :"role";
+SQL
+  then
+    stop_started
+    fail "The test database $test_db belongs to $test_db_owner, so $db_user cannot recreate it: sudo -u postgres psql -c 'ALTER DATABASE $test_db OWNER TO $db_user' (or drop it)."
+  fi
+  echo "Handed the test database $test_db from $test_db_owner to $db_user."
 fi
 if ! listening "$redis_host" "$redis_port"; then
   start_redis

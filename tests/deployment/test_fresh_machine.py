@@ -69,13 +69,22 @@ def test_the_test_role_is_created_on_a_scram_sha_256_postgresql(scram_cluster, s
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         psycopg.connect(f"postgres://kinetic_test:kinetic_test@127.0.0.1:{scram_cluster}/postgres", connect_timeout=5)
 
+    # A test database left by an earlier run as the postgres user.
+    left = subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-p", str(scram_cluster),
+                           "-d", "postgres", "-c", "CREATE DATABASE test_kinetic"],
+                          capture_output=True, text=True, timeout=60, cwd="/tmp")  # noqa: S108
+    assert left.returncode == 0, left.stderr
+
     result = _ensure(url, settings.CELERY_BROKER_URL)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Created the PostgreSQL role kinetic_test" in result.stdout
+    assert "Handed the test database test_kinetic from postgres to kinetic_test" in result.stdout
 
     with psycopg.connect(f"postgres://kinetic_test:kinetic_test@127.0.0.1:{scram_cluster}/postgres") as conn:
         assert conn.execute("SHOW password_encryption").fetchone()[0] == "scram-sha-256"
         assert conn.execute("SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user").fetchone()[0]
+        owner = conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'test_kinetic'")
+        assert owner.fetchone()[0] == "kinetic_test", "the test role can drop and recreate its test database"
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         psycopg.connect(f"postgres://kinetic:wrong@127.0.0.1:{scram_cluster}/postgres", connect_timeout=5)
 

@@ -6,13 +6,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
-export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/kinetic
+# A role with a password over TCP: works with Debian's default scram-sha-256
+# and with trust; scripts/ensure_services.sh creates the role when it can.
+export DATABASE_URL_TEST ?= postgres://kinetic_test:kinetic_test@127.0.0.1:5432/kinetic
 export REDIS_URL_TEST    ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint install install-dev migrate services clean
+.PHONY: run test lint install install-dev migrate services backup backups restore clean
 
 $(BIN)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Kinetic needs Python 3.11 or newer: $(PYTHON) is not installed (apt-get install python3 python3-venv)."; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Kinetic needs Python 3.11 or newer (found $$($(PYTHON) --version 2>&1))."; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "Python's venv module is missing: apt-get install python3-venv"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
@@ -32,15 +36,30 @@ run: $(BIN)/.installed
 	@echo "Kinetic is starting at http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-services:
+services: $(BIN)/.installed
 	@scripts/ensure_services.sh
 
-test: $(BIN)/.installed-dev services
-	DATABASE_URL=$(DATABASE_URL_TEST) REDIS_URL=$(REDIS_URL_TEST) $(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+# Starts PostgreSQL/Redis if they are stopped, and stops them again afterwards.
+test: $(BIN)/.installed-dev
+	@scripts/ensure_services.sh -- env DATABASE_URL=$(DATABASE_URL_TEST) REDIS_URL=$(REDIS_URL_TEST) \
+	  $(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The docker compose deployment's backups (README: "Backups and restore").
+backup:
+	docker compose run --rm backup once
+
+backups:
+	docker compose run --rm backup list
+
+restore:
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=kinetic-YYYYMMDDTHHMMSSZ.dump (make backups lists them)"; exit 1; }
+	docker compose stop proxy web worker beat
+	docker compose run --rm backup restore "$(BACKUP)"
+	docker compose up -d
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

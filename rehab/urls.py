@@ -1,15 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.urls import include, path
+
+from rehab.health import healthz
 
 admin.site.site_header = "Kinetic administration"
 admin.site.site_title = "Kinetic"
 admin.site.index_title = "Clinic content and staff"
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [

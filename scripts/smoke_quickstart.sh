@@ -2,6 +2,8 @@
 # Walk the README's quick start on the embedded SQLite default: migrate, seed
 # the demo clinic, serve, fetch the login page, log in as the printed physio,
 # and fetch the caseload. Uses a throwaway copy of the tree's database file.
+# With a deployment .env beside it (`cp .env.example .env`, the README's first
+# deploy step; made here when there is none) the quick start must not change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${SMOKE_PORT:-8765}
@@ -9,11 +11,16 @@ workdir=$(mktemp -d)
 log="$workdir/server.log"
 export DATABASE_URL="sqlite:///$workdir/quickstart.sqlite3"
 unset REDIS_URL || true
+made_env=""
+if [ ! -e .env ]; then
+  cp .env.example .env
+  made_env=yes
+fi
 
 setsid make run PORT="$port" >"$log" 2>&1 &
 server=$!
 # setsid puts make and runserver's reloader in their own process group.
-trap 'kill -- -$server 2>/dev/null || true; rm -rf "$workdir"' EXIT
+trap 'kill -- -$server 2>/dev/null || true; rm -rf "$workdir"; [ -z "$made_env" ] || rm -f .env' EXIT
 
 for _ in $(seq 1 120); do
   curl -fsS "http://127.0.0.1:$port/login/" >/dev/null 2>&1 && break
@@ -35,5 +42,5 @@ request = urllib.request.Request(base + "/login/", data=form.encode(), headers={
 caseload = opener.open(request).read().decode()
 assert "Caseload" in caseload and "Riverside Physiotherapy (demo)" in caseload, "logged-in caseload did not render"
 assert "P-00" in caseload, "the caseload shows no demo patients"
-print("Quick start OK: login page, demo login and caseload served from SQLite.")
+print("Quick start OK: login page, demo login and caseload served from SQLite, with a deployment .env present.")
 PY

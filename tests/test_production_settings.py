@@ -12,15 +12,18 @@ ROOT = Path(__file__).resolve().parents[1]
 GOOD_KEY = "kP3v9Qx2LmT7wZr5Yb8Nc1Hd4Jf6Gs0Ae2Ui9Ko7Lp3Mq5Rt8Sv1Xw4Zy6Ba0Cd2Ef"
 
 
-def run_production(*args, secret_key, tmp_path):
+def run_production(*args, secret_key, tmp_path, **overrides):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rehab.settings.production",
         "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": "kinetic.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production-check.sqlite3'}",
+        # Never contacted by `check`.
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        **overrides,
     }
-    env.pop("REDIS_URL", None)
+    env = {key: value for key, value in env.items() if value is not None}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
@@ -43,3 +46,68 @@ def test_seed_demo_refuses_to_run_under_production_settings(tmp_path):
     assert result.returncode != 0
     assert "seed_demo refuses to run under production settings" in result.stderr
     assert "Created the demo clinic" not in result.stdout
+
+
+@pytest.mark.parametrize(("unset", "message"), [
+    ("DATABASE_URL", "DATABASE_URL must be set in production"),
+    ("REDIS_URL", "REDIS_URL must be set in production"),
+])
+@pytest.mark.parametrize("value", ["", None])
+def test_production_refuses_to_fall_back_to_sqlite_or_in_process_tasks(unset, message, value, tmp_path, monkeypatch):
+    monkeypatch.delenv(unset, raising=False)
+    result = run_production("check", secret_key=GOOD_KEY, tmp_path=tmp_path, **{unset: value})
+    assert result.returncode != 0
+    assert message in result.stderr.strip().splitlines()[-1], "one line says what to set"
+
+
+def test_production_refuses_the_example_database_password(tmp_path):
+    result = run_production("check", secret_key=GOOD_KEY, tmp_path=tmp_path,
+                            DATABASE_URL="postgres://kinetic:change-me@db:5432/kinetic")
+    assert result.returncode != 0
+    assert "The database password in DATABASE_URL is a placeholder" in result.stderr
+
+
+def test_production_reports_errors_to_sentry_only_when_a_dsn_is_set(tmp_path):
+    script = ("import django; django.setup(); import sentry_sdk; "
+              "print('active' if sentry_sdk.get_client().is_active() else 'inactive')")
+    for dsn, expected in (("", "inactive"), ("https://public@127.0.0.1:9/1", "active")):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rehab.settings.production", "SECRET_KEY": GOOD_KEY,
+               "ALLOWED_HOSTS": "kinetic.example.org", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+               "REDIS_URL": "redis://127.0.0.1:1/0", "SENTRY_DSN": dsn}
+        result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert result.stdout.strip() == expected, result.stderr
+
+
+def test_sentry_events_carry_no_portal_token():
+    from rehab.observability import scrub_event
+
+    event = {"request": {"url": "https://k.example.org/p/SECRETTOKEN123/report/"},
+             "breadcrumbs": {"values": [{"message": "GET /p/SECRETTOKEN123/"}]}}
+    assert "SECRETTOKEN123" not in repr(scrub_event(event))
+
+
+ENV_FILE_PROBE = """
+import environ, sys
+read = []
+environ.Env.read_env = classmethod(lambda cls, path=None, **kwargs: read.append(str(path)))
+import importlib
+try:
+    importlib.import_module(sys.argv[1])
+except Exception as error:
+    print("error", type(error).__name__)
+print("read", read)
+"""
+
+
+@pytest.mark.parametrize("module", ["rehab.settings.local", "rehab.settings.test"])
+def test_the_quick_start_and_the_tests_never_read_the_deployment_env_file(module):
+    result = subprocess.run([sys.executable, "-c", ENV_FILE_PROBE, module], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "DJANGO_SETTINGS_MODULE": module})
+    assert "read []" in result.stdout, result.stdout + result.stderr
+
+
+def test_production_settings_read_the_deployment_env_file():
+    result = subprocess.run([sys.executable, "-c", ENV_FILE_PROBE, "rehab.settings.production"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert f"read ['{ROOT / '.env'}']" in result.stdout, result.stdout + result.stderr

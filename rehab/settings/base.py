@@ -1,7 +1,8 @@
 """Settings shared by every environment, read through one environment helper.
 
 Environment-specific modules (`local`, `test`, `production`) import from here
-and change only what differs.
+and change only what differs. Only `production` reads the deployment's `.env`
+file (see production.py): the quick start and the tests never see its secrets.
 """
 
 from datetime import timedelta
@@ -13,7 +14,6 @@ from csp.constants import NONE, SELF
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = False
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -118,10 +118,14 @@ TEMPLATES = [
 # The quick start runs on an embedded SQLite file; tests and deployments set
 # DATABASE_URL to PostgreSQL.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(env("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # A database that does not answer fails a request (and /healthz) in
+    # seconds instead of hanging a worker on the TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "patients.User"
@@ -175,7 +179,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -207,13 +211,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "max_retries": 1,
-    # How long before a task taken by a worker that died is handed out again.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How long before a task taken by a worker that died (acks_late) is handed
+    # out again: 15 minutes. It must stay above the longest retry back-off
+    # (retry_backoff_max=300 s in rehab/tasks.py) plus a sweep's run time, or
+    # a task waiting for its countdown is delivered twice.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
 }
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = "UTC"
 # The sweep runs hourly: cheap (set-based), and it bounds how long a flag whose
 # task was lost (Redis down at save time) can stay unraised.
+# Beat records each loop in a heartbeat file (its container's health check
+# reads it), and loops at least once a minute.
+CELERY_BEAT_SCHEDULER = "rehab.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
+BEAT_HEARTBEAT_FILE = env("BEAT_HEARTBEAT_FILE", default="/tmp/kinetic-beat-heartbeat")  # noqa: S108
 CELERY_BEAT_SCHEDULE = {
     "programme-sweep": {
         "task": "rehab.tasks.run_sweeps_task",
@@ -257,14 +269,26 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # before they are stored or parsed (the command line has no limit).
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 
+# `text` for people at a terminal, `json` (one object a line, the default in
+# production) for a log collector.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+_FORMATTERS = {
+    "text": {"console": {"format": "%(message)s"},
+             "server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}},
+    "json": {"console": {"()": "rehab.log_format.JsonFormatter"},
+             "server": {"()": "rehab.log_format.JsonFormatter"}},
+}[LOG_FORMAT]
+# With JSON logs the Celery worker keeps Django's logging configuration
+# instead of installing its own text format on the root logger.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_portal_tokens": {"()": "rehab.log_redaction.RedactPortalTokens"}},
-    "formatters": {"server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
-                              "style": "{"}},
+    "formatters": _FORMATTERS,
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_portal_tokens"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "console", "filters": ["redact_portal_tokens"]},
         "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact_portal_tokens"]},
         "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
                         "filters": ["redact_portal_tokens"]},

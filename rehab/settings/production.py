@@ -1,15 +1,28 @@
 """Production: hardening on; `manage.py check --deploy` prints no warning.
 
-SECRET_KEY has no default here: the process fails at start without it.
+Only these settings read the deployment's `.env` (a server run without
+docker compose; in the containers compose passes the same values as
+environment variables and the image holds no `.env`). The quick start and the
+tests never read it, so `cp .env.example .env` cannot change them.
+
+SECRET_KEY, DATABASE_URL and REDIS_URL have no defaults here: the process
+fails at start, with one line saying what to set, when one is missing.
 """
 
+from pathlib import Path
+
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import env
+environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env", overwrite=False)
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 # The values .env.example ships with: copying the example must not give a live key.
 PLACEHOLDER_SECRET_KEYS = {"change-me-to-a-long-random-string", "change-me"}
+# ...and the old docker-compose.yml's silent default ("kinetic").
+PLACEHOLDER_PASSWORDS = {"change-me", "kinetic", "postgres", "password"}
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="").strip()
@@ -18,6 +31,21 @@ if not SECRET_KEY or SECRET_KEY in PLACEHOLDER_SECRET_KEYS or len(SECRET_KEY) < 
         "SECRET_KEY must be set to a long random value (50+ characters, not the .env.example placeholder); "
         "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be set in production (e.g. postgres://kinetic:PASSWORD@db:5432/kinetic); "
+        "there is no SQLite fallback."
+    )
+if DATABASES["default"].get("PASSWORD") in PLACEHOLDER_PASSWORDS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "The database password in DATABASE_URL is a placeholder: set POSTGRES_PASSWORD in .env to a random value "
+        "(python -c 'import secrets; print(secrets.token_hex(24))')."
+    )
+if not env("REDIS_URL", default=""):
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production (e.g. redis://redis:6379/0); background tasks never run in-process there."
+    )
+
 DEMO_DATA_ALLOWED = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
@@ -32,4 +60,13 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container health check probes over plain HTTP
+
+# Errors to Sentry (or a Sentry-compatible service such as GlitchTip) when
+# SENTRY_DSN is set; nothing is sent otherwise.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from rehab.observability import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"),
+                traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))

@@ -116,7 +116,7 @@ class VisitForm(forms.Form):
         return initial
 
     NOTHING_RECORDED = (
-        "Nothing was recorded: enter at least one pain score, a measure, a red-flag symptom or a note."
+        "This visit is empty: record at least one pain score, a measure, a red-flag symptom or a note."
     )
 
     def clean_date(self):

@@ -68,6 +68,7 @@ def test_register_visit_dvt_then_discharge_only_once_the_red_flag_is_acknowledge
     page.get_by_role("button", name="Move patient").click()
     note = page.get_by_label("What was done about “Signs of deep vein thrombosis”")
     assert page.get_by_text("Acknowledge this red flag (say what was done) before discharging.").is_visible()
+    assert page.get_by_text("Ruth was not moved.").is_visible()
     patient.refresh_from_db()
     assert patient.phase != "discharged"
     assert not PhaseTransition.objects.filter(patient=patient).exists()
@@ -180,7 +181,7 @@ def test_the_visit_form_refuses_an_empty_visit_and_warns_about_a_second_one_the_
     screenshot(page, "day-visit-same-day-desktop")
 
     page.get_by_role("button", name="Save visit").click()
-    assert page.get_by_text("Nothing was recorded: enter at least one pain score").is_visible()
+    assert page.get_by_text("This visit is empty: record at least one pain score").is_visible()
     assert notice.is_visible()  # still dated yesterday
     assert Entry.objects.filter(patient=patient).count() == 1
     screenshot(page, "day-visit-nothing-recorded-desktop")

@@ -185,8 +185,8 @@ def test_a_visit_with_nothing_recorded_is_refused_with_a_form_message(client, ph
     response = post_visit(client, patient, blank, django_capture_on_commit_callbacks)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "Nothing was recorded: enter at least one pain score, a measure, a red-flag symptom or a note."]
-    assert "Nothing was recorded: enter at least one pain score" in response.content.decode()
+        "This visit is empty: record at least one pain score, a measure, a red-flag symptom or a note."]
+    assert "This visit is empty: record at least one pain score" in response.content.decode()
     assert not Entry.objects.filter(patient=patient).exists()
 
 
@@ -211,7 +211,7 @@ def test_editing_a_visit_down_to_nothing_is_refused(client, physio, patient, dja
     entry = Entry.objects.get(patient=patient)
     response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]), visit_data())
     assert response.status_code == 200
-    assert "Nothing was recorded" in response.content.decode()
+    assert "This visit is empty" in response.content.decode()
     assert [p.score for p in entry.pain_scores.all()] == [4]
 
 

@@ -73,6 +73,7 @@ class VisitForm(forms.Form):
     def __init__(self, *args, patient: Patient, entry: Entry | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
+        self.entry = entry
         for location in LOCATIONS.values():
             for context in CONTEXTS.values():
                 self.fields[pain_field_name(location.code, context.code)] = forms.IntegerField(
@@ -115,12 +116,32 @@ class VisitForm(forms.Form):
             initial[name] = NOT_ASSESSED if value is None else (YES if value else NO)
         return initial
 
+    NOTHING_RECORDED = (
+        "This visit is empty: record at least one pain score, a measure, a red-flag symptom or a note."
+    )
+
     def clean_date(self):
         date = self.cleaned_data["date"]
         message = Entry.date_error(date, patient=self.patient)
         if message:
             raise forms.ValidationError(message)
         return date
+
+    def clean(self):
+        data = super().clean()
+        # Only when every field read cleanly: a mistyped pain score is its own
+        # error, not "nothing recorded".
+        if not self.errors and not (
+            self.pain() or any(v is not None for v in self.measures().values())
+            or data.get("symptoms") or (data.get("notes") or "").strip()
+        ):
+            raise forms.ValidationError(self.NOTHING_RECORDED, code="nothing_recorded")
+        return data
+
+    def chosen_date(self) -> str:
+        """The date in the date field as YYYY-MM-DD (typed or initial), "" if none."""
+        value = self["date"].value()
+        return value.isoformat() if hasattr(value, "isoformat") else (value or "")
 
     def pain_grid(self):
         """Rows of the grid for the template: (label, [(context label, bound field)])."""

@@ -1,7 +1,8 @@
 """Reads the clinician workspace shares: the caseload and the patient page.
 
 The caseload issues a fixed number of queries whatever the number of patients:
-one count, one page of patients (urgency and last visit as subqueries), one for
+one count, one page of patients (urgency, last visit and the latest self-report
+since that visit as subqueries), one for
 the page's flags and one for the page's pain. Nothing here writes.
 """
 
@@ -73,6 +74,8 @@ class CaseloadRow:
     weeks_in_programme: int
     last_visit: dt.date | None
     urgency: int
+    # The latest self-report since the last visit (None when a visit followed).
+    new_self_report: dt.date | None = None
     flags: list = field(default_factory=list)
     activity_pain: PainReading = field(default_factory=PainReading)
     rest_pain: PainReading = field(default_factory=PainReading)
@@ -125,9 +128,21 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
         .annotate(last=Max("date"))
         .values("last")
     )
+    # A self-report no visit has followed yet: none dated later, nor recorded
+    # later on the same day (a visit seen that day has read it).
+    visit_after = Entry.objects.filter(patient=OuterRef(OuterRef("pk")), kind=Entry.VISIT).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), created_at__gt=OuterRef("created_at"))
+    )
+    new_self_report = (
+        Entry.objects.filter(patient=OuterRef("pk"), kind=Entry.SELF_REPORT)
+        .filter(~Exists(visit_after))
+        .order_by("-date", "-created_at")
+        .values("date")[:1]
+    )
     return patients.annotate(
         urgency=Coalesce(Subquery(urgency, output_field=IntegerField()), Value(NO_FLAG_RANK)),
         last_visit=Subquery(last_visit),
+        new_self_report=Subquery(new_self_report),
     ).order_by("urgency", "family_name", "given_name", "ref")
 
 
@@ -148,6 +163,7 @@ def caseload_rows(clinic: Clinic, physio: User | None, filters: CaseloadFilters,
             weeks_in_programme=p.weeks_since(p.programme_start, as_of),
             last_visit=p.last_visit,
             urgency=p.urgency,
+            new_self_report=p.new_self_report,
             flags=flags.get(p.pk, []),
             activity_pain=pain[p.pk][Context.ACTIVITY],
             rest_pain=pain[p.pk][Context.REST],
@@ -313,6 +329,14 @@ def patient_entry_list(record: PatientRecord) -> list[EntryListItem]:
         )
         for entry in reversed(record.entries)
     ]
+
+
+def patient_visit_dates(patient: Patient, *, exclude: Entry | None = None) -> set[dt.date]:
+    """The dates the patient already has a visit on (the visit form's same-day notice)."""
+    visits = Entry.objects.filter(patient=patient, kind=Entry.VISIT)
+    if exclude is not None:
+        visits = visits.exclude(pk=exclude.pk)
+    return set(visits.values_list("date", flat=True))
 
 
 def clinic_physios(clinic: Clinic):

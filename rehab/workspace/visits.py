@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from patients.models import Entry
 from rehab import entries
+from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
 from rehab.workspace.forms import VisitForm
 from rehab.workspace.patient import patient_url
@@ -35,6 +36,27 @@ def _announce_red_flags(request, entry):
         )
 
 
+def _form_context(patient, form, entry):
+    """The visit form page; `visit_dates` drives the same-day notice, which
+    warns and never blocks (a second visit in a day can be deliberate)."""
+    visit_dates = sorted(d.isoformat() for d in selectors.patient_visit_dates(patient, exclude=entry))
+    return {
+        "patient": patient, "form": form, "entry": entry,
+        "visit_dates": visit_dates, "same_day": form.chosen_date() in visit_dates,
+    }
+
+
+def _note_same_day(request, entry):
+    """After the save: say so when the day now holds more than one visit."""
+    others = entry.patient.entries.filter(kind=Entry.VISIT, date=entry.date).exclude(pk=entry.pk).count()
+    if others:
+        messages.info(
+            request,
+            f"{entry.patient.given_name} now has {others + 1} visits recorded on {entry.date:%d %b %Y}. "
+            "If one was recorded twice by mistake, delete it from the patient page.",
+        )
+
+
 def _save(request, form, save):
     """Run the service; model validation errors go back onto the form."""
     try:
@@ -58,9 +80,10 @@ def visit_create(request, patient_id):
         ))
         if entry is not None:
             messages.success(request, f"Visit of {entry.date:%d %b %Y} recorded.")
+            _note_same_day(request, entry)
             _announce_red_flags(request, entry)
             return redirect(patient_url(patient))
-    return render(request, "rehab/visit_form.html", {"patient": patient, "form": form, "entry": None})
+    return render(request, "rehab/visit_form.html", _form_context(patient, form, None))
 
 
 @login_required
@@ -78,9 +101,10 @@ def visit_update(request, patient_id, entry_id):
         ))
         if saved is not None:
             messages.success(request, f"Visit of {saved.date:%d %b %Y} updated.")
+            _note_same_day(request, saved)
             _announce_red_flags(request, saved)
             return redirect(patient_url(patient))
-    return render(request, "rehab/visit_form.html", {"patient": patient, "form": form, "entry": entry})
+    return render(request, "rehab/visit_form.html", _form_context(patient, form, entry))
 
 
 @login_required

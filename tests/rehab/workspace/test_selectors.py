@@ -13,6 +13,7 @@ from tests.factories import (
     FlagFactory,
     PainScoreFactory,
     PatientFactory,
+    SelfReportFactory,
 )
 
 MINE = CaseloadFilters(scope=selectors.MINE)
@@ -136,6 +137,7 @@ def _busy_caseload(clinic, physio, count):
         entry = visit(patient, 0, lumbar_bilateral_activity=5, lateral_hip_rest=3)
         visit(patient, 7, lumbar_bilateral_activity=4)
         EntrySymptomFactory(entry=entry, code="calf_swelling")
+        SelfReportFactory(patient=patient, date=patient.programme_start + dt.timedelta(days=8 + n % 2 * -2))
         FlagFactory(patient=patient, code="dvt_signs", severity="same_day", entry=entry)
         FlagFactory(patient=patient, code="plateau_12w")
 
@@ -151,8 +153,10 @@ def test_caseload_query_count_is_the_same_for_5_and_200_patients(
         # Touch everything the template reads.
         for row in rows:
             _ = (row.patient.physio.display_name, [f.code for f in row.flags], row.activity_pain.trend,
-                 row.rest_pain.value, row.last_visit)
+                 row.rest_pain.value, row.last_visit, row.new_self_report)
     assert len(rows) == count
+    # Every other patient has a self-report after their last visit (day 8 > day 7).
+    assert sum(row.new_self_report is not None for row in rows) == (count + 1) // 2
     assert all(len(row.flags) == 2 for row in rows)
 
 
@@ -168,3 +172,49 @@ def test_caseload_page_query_count_does_not_grow_with_the_caseload(
         response = client.get("/", {"scope": "clinic"})
     assert response.status_code == 200
     assert response.content.decode().count('class="badge badge-same_day"') == min(count, 25)
+    assert response.content.decode().count("New self-report <time") == (min(count, 25) + 1) // 2
+
+
+def test_a_self_report_after_the_last_visit_is_marked_with_its_date(clinic, physio):
+    patient = PatientFactory(clinic=clinic, physio=physio)
+    visit(patient, 7)
+    SelfReportFactory(patient=patient, date=patient.programme_start + dt.timedelta(days=9))
+    SelfReportFactory(patient=patient, date=patient.programme_start + dt.timedelta(days=10))
+    [row] = caseload_rows(clinic, physio, MINE).object_list
+    assert row.new_self_report == patient.programme_start + dt.timedelta(days=10)
+
+
+def test_a_self_report_with_no_visit_yet_is_marked(clinic, physio):
+    patient = PatientFactory(clinic=clinic, physio=physio)
+    SelfReportFactory(patient=patient, date=patient.programme_start)
+    [row] = caseload_rows(clinic, physio, MINE).object_list
+    assert row.new_self_report == patient.programme_start
+
+
+def test_a_self_report_followed_by_a_visit_is_not_marked(clinic, physio):
+    patient = PatientFactory(clinic=clinic, physio=physio)
+    SelfReportFactory(patient=patient, date=patient.programme_start + dt.timedelta(days=3))
+    visit(patient, 7)
+    [row] = caseload_rows(clinic, physio, MINE).object_list
+    assert row.new_self_report is None
+
+
+def test_a_self_report_on_the_day_of_a_visit_counts_only_if_sent_after_it(clinic, physio):
+    """Same date: what was recorded later decides (the visit has read an earlier report)."""
+    before = PatientFactory(clinic=clinic, physio=physio, family_name="A")
+    SelfReportFactory(patient=before, date=before.programme_start)
+    visit(before, 0)
+    after = PatientFactory(clinic=clinic, physio=physio, family_name="B")
+    visit(after, 0)
+    SelfReportFactory(patient=after, date=after.programme_start)
+    rows = caseload_rows(clinic, physio, MINE).object_list
+    assert [row.new_self_report for row in rows] == [None, after.programme_start]
+
+
+def test_the_caseload_page_shows_the_new_self_report_badge(client, clinic, physio):
+    patient = PatientFactory(clinic=clinic, physio=physio, programme_start=dt.date(2026, 3, 2),
+                             surgery_date=dt.date(2026, 2, 23))
+    SelfReportFactory(patient=patient, date=dt.date(2026, 3, 4))
+    client.force_login(physio)
+    html = client.get("/").content.decode()
+    assert 'New self-report <time datetime="2026-03-04">4 Mar</time>' in html

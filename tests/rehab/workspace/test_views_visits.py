@@ -181,3 +181,83 @@ def test_the_location_guide_sits_beside_the_pain_grid(client, physio, patient):
     assert "Where it hurts, and what usually drives it" in page
     assert "Hip flexors (iliopsoas) or the hip joint" in page  # anterior hip, DESIGN 8
     assert "Overloaded lumbar extensors" in page
+
+
+@pytest.mark.parametrize("blank", [
+    visit_data(),
+    visit_data(notes="   ", gait_symmetric_video="", pain_knee_rest=""),
+])
+def test_a_visit_with_nothing_recorded_is_refused_with_a_form_message(client, physio, patient, blank,
+                                                                      django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    response = post_visit(client, patient, blank, django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "This visit is empty: record at least one pain score, a measure, a red-flag symptom or a note."]
+    assert "This visit is empty: record at least one pain score" in response.content.decode()
+    assert not Entry.objects.filter(patient=patient).exists()
+
+
+@pytest.mark.parametrize("one_thing", [
+    {"pain_knee_night": "0"},
+    {"standing_tolerance_min": "5"},
+    {"glute_bridge_lumbar_substitution": "no"},
+    {"symptoms": ["fever"]},
+    {"notes": "Cancelled the exercises, talked through the plan."},
+])
+def test_any_one_thing_recorded_is_enough_for_a_visit(client, physio, patient, one_thing,
+                                                      django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    response = post_visit(client, patient, visit_data(**one_thing), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert Entry.objects.filter(patient=patient).count() == 1
+
+
+def test_editing_a_visit_down_to_nothing_is_refused(client, physio, patient, django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(pain_lumbar_bilateral_activity="4"), django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]), visit_data())
+    assert response.status_code == 200
+    assert "This visit is empty" in response.content.decode()
+    assert [p.score for p in entry.pain_scores.all()] == [4]
+
+
+def test_a_form_dated_on_a_day_with_a_visit_shows_the_same_day_notice(client, physio, patient,
+                                                                      django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    url = reverse("visit_create", args=[patient.pk])
+    html = client.get(url).content.decode()
+    assert '<div class="alert alert-warning small py-2 same-day-notice" id="same-day-notice" role="status" hidden>' in html
+    post_visit(client, patient, visit_data(date="2026-09-15", notes="Morning session"),
+               django_capture_on_commit_callbacks)
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.context["same_day"] is True
+    assert 'data-visit-dates="2026-09-15"' in html
+    assert 'id="same-day-notice" role="status">' in html  # shown, not hidden
+    assert "already has a visit on this date" in html
+
+
+def test_a_second_visit_on_the_same_day_is_saved_with_a_notice_not_blocked(client, physio, patient,
+                                                                            django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(notes="Morning session"), django_capture_on_commit_callbacks)
+    response = post_visit(client, patient, visit_data(notes="Afternoon hydrotherapy"),
+                          django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert Entry.objects.filter(patient=patient, date=dt.date(2026, 9, 10)).count() == 2
+    page = client.get(response.url).content.decode()
+    assert "now has 2 visits recorded on 10 Sep 2026" in page
+
+
+def test_editing_the_only_visit_of_a_day_shows_no_same_day_notice(client, physio, patient,
+                                                                   django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(notes="Only visit"), django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    response = client.get(reverse("visit_update", args=[patient.pk, entry.pk]))
+    assert response.context["same_day"] is False
+    response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]), visit_data(notes="Edited"),
+                           follow=True)
+    assert "visits recorded on" not in response.content.decode()

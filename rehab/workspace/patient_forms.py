@@ -17,7 +17,8 @@ class PatientForm(forms.ModelForm):
         model = Patient
         fields = REGISTRATION_FIELDS
         labels = {"ref": "Clinic reference", "physio": "Assigned physiotherapist", "email": "Email (optional)"}
-        help_texts = {"ref": "The clinic's own patient number; it names the patient in imports and exports."}
+        help_texts = {"ref": "The clinic's own patient number; it names the patient in imports and exports.",
+                      "email": "Where the portal link can be sent."}
         widgets = {"date_of_birth": DATE, "surgery_date": DATE, "programme_start": DATE,
                    "operated_side": forms.RadioSelect}
 

@@ -35,6 +35,16 @@ def severity_rank(severity: str) -> int:
     return Severity(severity).rank
 
 
+# The heading a patient reads over advice of each severity (DESIGN 4.2): what
+# to do and how soon, never "act today" over advice that can wait for a call.
+PATIENT_ADVICE_HEADINGS = {
+    Severity.EMERGENCY: "Go to the emergency department now, or call emergency services",
+    Severity.SAME_DAY: "Get checked today",
+    Severity.URGENT: "Contact your GP or physiotherapist soon",
+    Severity.REVIEW: "Tell your physiotherapist",
+}
+
+
 class RaisedBy(models.TextChoices):
     ENTRY = "entry", "An entry (visit or self-report)"
     SWEEP = "sweep", "The periodic sweep"

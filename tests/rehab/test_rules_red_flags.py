@@ -365,3 +365,42 @@ def test_pe_signs_is_an_emergency_with_patient_advice(symptom):
     assert (finding.code, finding.severity) == ("pe_signs", "emergency")
     assert "emergency services" in FLAG_KINDS["pe_signs"].patient_advice
     assert "pulmonary embolism" in finding.advice
+
+
+# The seed's advice, section by section, raises the severity it promises ----------
+
+
+def _article_sections(slug):
+    """{heading line: body} of a default education article."""
+    from content.defaults.education import EDUCATION
+
+    [article] = [a for a in EDUCATION if a["slug"] == slug]
+    sections, heading = {}, None
+    for line in article["body"].splitlines():
+        if line.endswith(":"):
+            heading = line
+            sections[heading] = ""
+        elif heading:
+            sections[heading] += line + "\n"
+    return sections
+
+
+@pytest.mark.parametrize(
+    ("heading", "phrase", "symptom", "severity"),
+    [
+        ("Go to an emergency department now", "saddle", "saddle_numbness", "emergency"),
+        ("Call the emergency services", "shortness of breath", "breathlessness", "emergency"),
+        ("Call the emergency services", "Chest pain", "chest_pain", "emergency"),
+        ("Get seen the same day", "calf", "calf_swelling", "same_day"),
+        ("Get seen the same day", "foot that drops", "foot_drop", "same_day"),
+        ("Get seen the same day", "Rapidly worsening weakness", "progressive_weakness", "same_day"),
+        ("Contact your clinic promptly", "all night", "constant_night_pain", "urgent"),
+        ("Tell your physio at your next visit", "Shooting pain", "shooting_leg_pain", "review"),
+    ],
+)
+def test_the_seed_when_to_get_help_advice_matches_the_flag_severity(heading, phrase, symptom, severity):
+    sections = _article_sections("seek-same-day-care")
+    [body] = [text for line, text in sections.items() if line.startswith(heading)]
+    assert phrase in body
+    [finding] = findings(entry(symptoms={symptom}, kind=EntryKind.SELF_REPORT))
+    assert finding.severity == severity

@@ -35,6 +35,16 @@ def severity_rank(severity: str) -> int:
     return Severity(severity).rank
 
 
+# The heading a patient reads over advice of each severity (DESIGN 4.2): what
+# to do and how soon, never "act today" over advice that can wait for a call.
+PATIENT_ADVICE_HEADINGS = {
+    Severity.EMERGENCY: "Go to the emergency department now, or call emergency services",
+    Severity.SAME_DAY: "Get checked today",
+    Severity.URGENT: "Contact your GP or physiotherapist soon",
+    Severity.REVIEW: "Tell your physiotherapist",
+}
+
+
 class RaisedBy(models.TextChoices):
     ENTRY = "entry", "An entry (visit or self-report)"
     SWEEP = "sweep", "The periodic sweep"
@@ -64,6 +74,18 @@ FLAG_KINDS = table((
         ),
     ),
     FlagKind(
+        "pe_signs", "Possible pulmonary embolism", Severity.EMERGENCY,
+        advice=(
+            "Call emergency services now: new breathlessness or chest pain after surgery can be a "
+            "pulmonary embolism. Do not wait for a routine appointment."
+        ),
+        patient_advice=(
+            "Call emergency services now (for example 999 or 112). Sudden shortness of breath or chest "
+            "pain after an operation can mean a blood clot in the lungs, which needs treatment straight "
+            "away. Do not wait for your next appointment."
+        ),
+    ),
+    FlagKind(
         "dvt_signs", "Signs of deep vein thrombosis", Severity.SAME_DAY,
         advice=(
             "Arrange a same-day medical assessment for possible deep vein thrombosis; ask about "
@@ -88,6 +110,18 @@ FLAG_KINDS = table((
         ),
     ),
     FlagKind(
+        "motor_deficit", "Motor deficit", Severity.SAME_DAY,
+        advice=(
+            "Arrange a same-day neurological assessment: foot drop or rapidly worsening leg or foot "
+            "weakness needs nerve root or spinal involvement ruled out today."
+        ),
+        patient_advice=(
+            "Contact your GP, surgical team or physiotherapist today to be checked the same day. A "
+            "dropping foot or a leg that is getting weaker needs the nerves checked without delay. If "
+            "the weakness comes on suddenly, or affects your face, arm or speech, call emergency services."
+        ),
+    ),
+    FlagKind(
         "night_pain", "Constant night pain", Severity.URGENT,
         advice=(
             "Arrange prompt medical investigation for non-mechanical pathology; severe constant night "
@@ -96,18 +130,6 @@ FLAG_KINDS = table((
         patient_advice=(
             "Contact your GP or physiotherapist within the next day or two. Pain that stays severe all "
             "night whatever position you are in should be looked into."
-        ),
-    ),
-    FlagKind(
-        "motor_deficit", "Motor deficit", Severity.URGENT,
-        advice=(
-            "Arrange a prompt neurological assessment and refer for investigation of nerve root or spinal "
-            "involvement."
-        ),
-        patient_advice=(
-            "Contact your GP or physiotherapist within the next day or two. A dropping foot or a leg that "
-            "is getting weaker needs the nerves checked promptly. If it is getting worse quickly, go to "
-            "the emergency department."
         ),
     ),
     FlagKind(
@@ -136,6 +158,17 @@ FLAG_KINDS = table((
         patient_advice=(
             "Tell your physiotherapist so that they can arrange a check of your hip. Keep to movements "
             "that do not make the hip catch."
+        ),
+    ),
+    FlagKind(
+        "patient_reported_pain", "Patient reported high or rising pain", Severity.REVIEW,
+        advice=(
+            "Contact the patient within one working day; consider bringing the next visit forward."
+        ),
+        patient_advice=(
+            "Thank you for telling us. Your physiotherapist will see that your pain is higher and will "
+            "get in touch within one working day. Keep moving gently and follow your flare-up advice. "
+            "If you also notice any of the warning signs on your page, follow that advice straight away."
         ),
     ),
     FlagKind(

@@ -21,7 +21,13 @@ from interchange.schema import FORMAT
 from patients.models import AssignedPlanItem, Clinic, Patient
 from rehab import rules
 from rehab.models import Flag, PhaseTransition
-from rehab.record import entries_by_patient, exit_criteria_by_phase, keyset_chunks
+from rehab.record import (
+    criteria_evaluate,
+    entries_by_patient,
+    exit_criteria_by_phase,
+    keyset_chunks,
+    phase_start_by_patient,
+)
 
 CHUNK_SIZE = 500
 
@@ -33,6 +39,7 @@ class PatientRecord:
     transitions: list
     open_flags: list
     plan_items: list
+    phase_start: dt.date  # the day the patient entered the current phase
 
 
 def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) -> Iterator[PatientRecord]:
@@ -46,6 +53,7 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
             .order_by("date", "moved_at", "id")
         )
         open_flags = _grouped(Flag.objects.open().filter(patient_id__in=ids).order_by("raised_at", "id"))
+        phase_starts = phase_start_by_patient(patients)
         plans = (
             _grouped(AssignedPlanItem.objects.filter(patient_id__in=ids).select_related("exercise")
                      .order_by("order", "id"))
@@ -58,6 +66,7 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
                 transitions=transitions.get(patient.pk, []),
                 open_flags=open_flags.get(patient.pk, []),
                 plan_items=plans.get(patient.pk, []),
+                phase_start=phase_starts[patient.pk],
             )
 
 
@@ -110,7 +119,9 @@ def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
     """The read-only fields of INTERCHANGE.md section 4, evaluated at `as_of`."""
     patient = record.patient
     clinic = patient.clinic
-    results = rules.evaluate_criteria(criteria, record.entries, as_of=as_of) if patient.is_active else []
+    unacknowledged = [f.severity for f in record.open_flags if f.acknowledged_at is None]
+    results, ready = criteria_evaluate(patient, record.entries, criteria, as_of=as_of,
+                                       phase_start=record.phase_start, unacknowledged=unacknowledged)
     return {
         "weeks_in_programme": patient.weeks_since(patient.programme_start, as_of),
         "criteria": [
@@ -118,7 +129,7 @@ def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
              "value": r.value, "met": r.met}
             for r in results
         ],
-        "ready_to_progress": rules.is_ready_to_progress(results),
+        "ready_to_progress": ready,
         "flags": [
             {"code": f.code, "severity": f.severity, "raised_on": clinic.local_date(f.raised_at).isoformat(),
              "entry_date": f.entry_date.isoformat() if f.entry_date else None,

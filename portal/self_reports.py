@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from content.flag_kinds import FLAG_KINDS, severity_rank
+from content.flag_kinds import FLAG_KINDS, PATIENT_ADVICE_HEADINGS, severity_rank
 from patients.models import Entry, PortalLink
 from rehab import rules
 from rehab.entries import entry_create
@@ -115,3 +115,15 @@ def _advice(found) -> list[dict]:
         for code, severity in ranked
         if FLAG_KINDS[code].patient_advice
     ]
+
+
+def advice_sections(advice: list[dict]) -> list[dict]:
+    """The advice grouped by severity, most urgent first, each group under
+    the heading for its severity: [{"severity", "heading", "texts"}]."""
+    sections = []
+    for item in advice:
+        if not sections or sections[-1]["severity"] != item["severity"]:
+            sections.append({"severity": item["severity"], "heading": PATIENT_ADVICE_HEADINGS[item["severity"]],
+                             "texts": []})
+        sections[-1]["texts"].append(item["text"])
+    return sections

@@ -23,6 +23,7 @@ from portal.selectors import portal_context
 from portal.self_reports import (
     DAILY_LIMIT,
     DailyLimitReached,
+    advice_sections,
     saved_report_advice,
     self_report_submit,
     unsaved_report_advice,
@@ -124,7 +125,9 @@ def _advice_page(request, patient, token, advice, *, saved):
     # A full page (200) even when nothing was saved: the advice must reach the
     # patient, and a proxy may replace the body of an error response.
     context = portal_context(patient)
-    context.update(token=token, advice=advice, saved=saved, daily_limit=DAILY_LIMIT,
+    sections = advice_sections(advice)
+    context.update(token=token, advice=advice, advice_sections=sections, saved=saved, daily_limit=DAILY_LIMIT,
+                   most_urgent=sections[0]["severity"] if sections else None,
                    emergency=any(a["severity"] == Severity.EMERGENCY for a in advice))
     return render(request, "portal/report_result.html", context)
 

@@ -10,10 +10,11 @@ second beat, a sweep racing a task) never duplicates a flag.
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from content.codes import Phase
@@ -22,7 +23,7 @@ from patients.models import Clinic, Entry, Patient
 from rehab import rules
 from rehab.alerts import flags_notify_later, flags_notify_pending
 from rehab.models import Flag
-from rehab.record import entries_by_patient, exit_criteria_by_phase
+from rehab.record import entries_by_patient, exit_criteria_by_phase, phase_start_by_patient
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,19 @@ class PatientFacts:
         return self.phase != Phase.DISCHARGED
 
 
-def patient_findings(patient: PatientFacts, entries, criteria, *, as_of) -> list[rules.Finding]:
+def patient_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_start,
+                     acknowledged=frozenset(), regression_acknowledged_on=None) -> list[rules.Finding]:
     """Everything the rules find for one patient at `as_of`: the red flags of
     each entry, and (for an active patient) plateau, regression and readiness.
-    Entries dated after `as_of` do not exist yet for any rule (DESIGN 4)."""
+    Entries dated after `as_of` do not exist yet for any rule (DESIGN 4).
+
+    `phase_start` is the day the patient entered the current phase (the
+    criteria's evidence starts there); `acknowledged` holds the (code,
+    entry id) of the patient's open, acknowledged entry flags, so that
+    readiness waits only for the unacknowledged ones (DESIGN 4.1);
+    `regression_acknowledged_on` is the clinic date an open `pain_regression`
+    was acknowledged, if it was (DESIGN 4.3).
+    """
     entries = [entry for entry in entries if entry.date <= as_of]
     findings = []
     for entry in entries:
@@ -53,11 +63,13 @@ def patient_findings(patient: PatientFacts, entries, criteria, *, as_of) -> list
     progress = dict(programme_start=patient.programme_start, is_active=patient.is_active, as_of=as_of)
     findings += [
         rules.plateau_finding(entries, **progress),
-        rules.regression_finding(entries, **progress),
+        rules.regression_finding(entries, acknowledged_on=regression_acknowledged_on, **progress),
     ]
     if patient.is_active:
-        results = rules.evaluate_criteria(criteria, entries, as_of=as_of)
-        findings.append(rules.readiness_finding(patient.phase, results))
+        unacknowledged = [f.severity for f in findings
+                          if f is not None and (f.code, f.entry_id) not in acknowledged]
+        results = rules.evaluate_criteria(criteria, entries, as_of=as_of, phase_start=phase_start)
+        findings.append(rules.readiness_finding(patient.phase, results, unacknowledged=unacknowledged))
     return [f for f in findings if f is not None]
 
 
@@ -89,25 +101,39 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
     ids = [p.id for p in patients]
     entries = entries_by_patient(ids)
     criteria = exit_criteria_by_phase({p.clinic_id for p in patients})
+    phase_starts = phase_start_by_patient(patients)
     existing = list(
         Flag.objects.filter(patient_id__in=ids)
         .filter(Q(entry__isnull=False) | Q(closed_at__isnull=True))
-        .values("id", "patient_id", "code", "entry_id", "closed_at", "closed_reason")
+        .values("id", "patient_id", "code", "entry_id", "closed_at", "closed_reason", "acknowledged_at")
     )
     by_key = {(f["patient_id"], f["code"], f["entry_id"]): f for f in existing}
+    acknowledged = defaultdict(set)
+    for f in existing:
+        if f["closed_at"] is None and f["acknowledged_at"] is not None:
+            acknowledged[f["patient_id"]].add((f["code"], f["entry_id"]))
+    regression_acknowledged_on = _regression_acknowledgement_dates(patients, existing)
 
-    to_create, to_reopen, wanted = [], [], set()
+    to_create, to_reopen, to_renew, wanted = [], {}, [], set()
     for patient in patients:
         phase_criteria = criteria.get((patient.clinic_id, patient.phase), [])
         as_of = as_of_for(patient.clinic_id)
-        for finding in patient_findings(patient, entries.get(patient.id, []), phase_criteria, as_of=as_of):
+        found = patient_findings(
+            patient, entries.get(patient.id, []), phase_criteria, as_of=as_of,
+            phase_start=phase_starts[patient.id], acknowledged=acknowledged[patient.id],
+            regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
+        )
+        for finding in found:
             key = (patient.id, finding.code, finding.entry_id)
             wanted.add(key)
             current = by_key.get(key)
             if current is None:
                 to_create.append(_new_flag(patient, finding, started_at))
             elif current["closed_at"] is not None and current["closed_reason"] == NO_LONGER_PRESENT:
-                to_reopen.append(current["id"])
+                to_reopen[current["id"]] = finding
+            elif finding.renews and current["closed_at"] is None and current["acknowledged_at"] is not None:
+                to_renew.append(current["id"])
+                to_create.append(_new_flag(patient, finding, started_at))
 
     stale_entry = [f["id"] for key, f in by_key.items() if key not in wanted and f["entry_id"] and f["closed_at"] is None]
     stale_progress = [f["id"] for key, f in by_key.items() if key not in wanted and not f["entry_id"]]
@@ -115,16 +141,19 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
         would_raise = {}
         for flag in to_create:
             would_raise[flag.code] = would_raise.get(flag.code, 0) + 1
-        return ReconcileSummary(raised=would_raise, closed=len(stale_entry) + len(stale_progress),
+        return ReconcileSummary(raised=would_raise, closed=len(stale_entry) + len(stale_progress) + len(to_renew),
                                 reopened=len(to_reopen), written=False)
 
     with transaction.atomic():
+        closed = 0
+        if to_renew:
+            # Closed first: one open pain_regression per patient at a time.
+            closed += Flag.objects.filter(pk__in=to_renew, closed_at__isnull=True).update(
+                closed_at=started_at, closed_reason=WORSENED
+            )
         Flag.objects.bulk_create(to_create, ignore_conflicts=True)
         if to_reopen:
-            Flag.objects.filter(pk__in=to_reopen, closed_reason=NO_LONGER_PRESENT).update(
-                closed_at=None, closed_reason=""
-            )
-        closed = 0
+            _flags_reopen(to_reopen)
         if stale_entry:
             closed += Flag.objects.filter(pk__in=stale_entry, closed_at__isnull=True).update(
                 closed_at=started_at, closed_reason=NO_LONGER_PRESENT
@@ -134,7 +163,8 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
                 closed_at=started_at, closed_reason=CONDITION_GONE
             )
         created = _engine_changes_record(
-            patient_ids=ids, at=started_at, raised=bool(to_create), changed=to_reopen + stale_entry + stale_progress
+            patient_ids=ids, at=started_at, raised=bool(to_create),
+            changed=[*to_reopen, *stale_entry, *stale_progress, *to_renew],
         )
         Entry.objects.filter(patient_id__in=ids, updated_at__lte=started_at).filter(
             Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
@@ -146,12 +176,45 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
     return ReconcileSummary(raised=raised, closed=closed, reopened=len(to_reopen))
 
 
+def _regression_acknowledgement_dates(patients, existing) -> dict:
+    """{patient id: the clinic date their open pain_regression was acknowledged}.
+
+    One query for the clinics' time zones, and only when there is one."""
+    acknowledged = {f["patient_id"]: f["acknowledged_at"] for f in existing
+                    if f["code"] == FlagCode.PAIN_REGRESSION and f["closed_at"] is None
+                    and f["acknowledged_at"] is not None}
+    if not acknowledged:
+        return {}
+    clinic_of = {p.id: p.clinic_id for p in patients}
+    clinics = Clinic.objects.in_bulk({clinic_of[patient_id] for patient_id in acknowledged})
+    return {patient_id: clinics[clinic_of[patient_id]].local_date(at) for patient_id, at in acknowledged.items()}
+
+
+def _flags_reopen(findings: dict) -> int:
+    """Reopen entry flags whose entry meets the rule again: a new alert
+    (DESIGN 4.4), so the acknowledgement is cleared, the message rewritten
+    from the entry as it is now, and the email goes out again. One query."""
+    def from_findings(attribute):
+        field = Flag._meta.get_field(attribute)
+        return Case(*[When(pk=pk, then=Value(getattr(f, attribute), output_field=field))
+                      for pk, f in findings.items()], output_field=field)
+
+    return Flag.objects.filter(pk__in=list(findings), closed_reason=NO_LONGER_PRESENT).update(
+        closed_at=None, closed_reason="",
+        acknowledged_at=None, acknowledged_by=None, acknowledgement_note="",
+        notified_at=None, email_suppressed=False,
+        message=from_findings("message"), advice=from_findings("advice"),
+        severity=from_findings("severity"), entry_date=from_findings("entry_date"),
+    )
+
+
 NO_LONGER_PRESENT = "No longer present in the entry (edited or deleted)."
 CONDITION_GONE = "The condition no longer holds."
 MOVED_PHASE = "The patient moved phase."
 DISCHARGED = "Discharged."
 RAISED = "Raised by the programme rules."
-REOPENED = "Reopened: the entry shows the sign again."
+REOPENED = "Reopened as a new alert: the entry shows the sign again."
+WORSENED = "Pain got worse since this was acknowledged: raised again as a new flag."
 
 
 def _engine_changes_record(*, patient_ids, at, raised: bool, changed: list) -> list[Flag]:

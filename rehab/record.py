@@ -1,14 +1,18 @@
 """Reads the clinical record into plain data for the rules, the sweep and the export.
 
 A fixed number of queries whatever the number of patients: one for the
-entries, one for their pain scores, one for their symptoms.
+entries, one for their pain scores, one for their symptoms, one for the day
+each patient entered their current phase.
 """
 
 from collections import defaultdict
 
+from django.db.models import F, Max
+
 from content.models import ExitCriterion
 from patients.models import MEASURE_FIELDS, Entry, EntrySymptom, PainScore
 from rehab import rules
+from rehab.models import PhaseTransition
 
 
 def entries_by_patient(patient_ids, *, with_text=False) -> dict:
@@ -91,3 +95,27 @@ def exit_criteria_by_phase(clinic_ids) -> dict:
             rules.Criterion(measure=measure, comparator=comparator, threshold=threshold)
         )
     return criteria
+
+
+def phase_start_by_patient(patients) -> dict:
+    """{patient id: the day the patient entered their current phase} in one
+    query: the date of the last transition into it, else the programme start
+    (DESIGN 4.1: only visits from that day count as evidence for the exit
+    criteria). `patients` have `id`, `phase` and `programme_start`."""
+    patients = list(patients)
+    entered = dict(
+        PhaseTransition.objects.filter(patient_id__in=[p.id for p in patients], to_phase=F("patient__phase"))
+        .values("patient_id").annotate(entered=Max("date")).values_list("patient_id", "entered")
+    )
+    return {p.id: max(entered.get(p.id, p.programme_start), p.programme_start) for p in patients}
+
+
+def criteria_evaluate(patient, entries, criteria, *, as_of, phase_start, unacknowledged=()):
+    """The exit criteria of an active patient's current phase judged at
+    `as_of` ([] once discharged), and whether they are ready to progress: the
+    one evidence rule every page, export and snapshot uses (DESIGN 4.1).
+    `unacknowledged` holds the severities of the open, unacknowledged flags."""
+    if not patient.is_active:
+        return [], False
+    results = rules.evaluate_criteria(criteria, entries, as_of=as_of, phase_start=phase_start)
+    return results, rules.is_ready_to_progress(results, unacknowledged=unacknowledged)

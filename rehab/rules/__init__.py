@@ -12,6 +12,7 @@ from .criteria import (
     measure_value,
     next_phase,
     readiness_finding,
+    readiness_held,
 )
 from .data import (
     Criterion,
@@ -45,6 +46,7 @@ __all__ = [
     "next_phase",
     "plateau_finding",
     "readiness_finding",
+    "readiness_held",
     "regression_finding",
     "rest_pain",
 ]

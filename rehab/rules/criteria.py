@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from content.codes import PHASE_ORDER, Comparator, Phase
-from content.flag_kinds import FLAG_KINDS, FlagCode
+from content.flag_kinds import FLAG_KINDS, FlagCode, Severity
 from content.measures import MeasureCode
 
 from .data import (
@@ -27,6 +27,15 @@ from .data import (
 # A value missing at the latest visit may come from a visit this many days
 # before it, inclusive: older evidence no longer describes the patient.
 FALLBACK_DAYS = 14
+# The latest visit must be this recent: a patient not seen for four weeks has
+# no current evidence, whatever the last visit showed.
+EVIDENCE_MAX_AGE_DAYS = 28
+NO_RECENT_VISIT = "no visit in the last 4 weeks"
+NO_VISIT_IN_PHASE = "no visit since entering this phase"
+
+# Safety first, progression after: an open, unacknowledged flag of these
+# severities holds back ready_to_progress (DESIGN 4.1).
+READINESS_HELD_BY = frozenset({Severity.EMERGENCY, Severity.SAME_DAY, Severity.URGENT})
 
 # The defaults of DESIGN.md section 1; clinic admins may change thresholds.
 DEFAULT_EXIT_CRITERIA = {
@@ -57,26 +66,39 @@ def measure_value(entry: Entry, measure: str) -> int | bool | None:
 
 
 def evaluate_criteria(
-    criteria: Iterable[Criterion], entries: Iterable[Entry], *, as_of: dt.date
+    criteria: Iterable[Criterion], entries: Iterable[Entry], *, as_of: dt.date, phase_start: dt.date
 ) -> list[CriterionResult]:
     """Judge each criterion on the latest visit on or before ``as_of``.
 
     Only visits count: a self-report is the patient's word, not a measurement.
-    A value missing at the latest visit is taken from the most recent earlier
-    visit at most ``FALLBACK_DAYS`` before it. Visits on the same date keep
-    the order they were given in, the last being the latest.
+    Only visits in the current phase count, dated on or after ``phase_start``
+    (the day the patient entered it). The latest visit must be at most
+    ``EVIDENCE_MAX_AGE_DAYS`` before ``as_of``; otherwise every criterion is
+    unknown. A value missing at the latest visit is taken from the most
+    recent earlier visit at most ``FALLBACK_DAYS`` before it. Visits on the
+    same date keep the order they were given in, the last being the latest.
     """
-    visits = sorted((e for e in entries if e.is_visit and e.date <= as_of), key=lambda e: e.date)
+    entries = list(entries)
+    visits = sorted(
+        (e for e in entries if e.is_visit and phase_start <= e.date <= as_of), key=lambda e: e.date
+    )
+    reason = ""
+    if visits and (as_of - visits[-1].date).days > EVIDENCE_MAX_AGE_DAYS:
+        visits, reason = [], NO_RECENT_VISIT
+    elif not visits and any(e.is_visit and e.date <= as_of for e in entries):
+        earlier = max(e.date for e in entries if e.is_visit and e.date <= as_of)
+        recent = (as_of - earlier).days <= EVIDENCE_MAX_AGE_DAYS
+        reason = NO_VISIT_IN_PHASE if recent else NO_RECENT_VISIT
     if visits:
         window_start = visits[-1].date - dt.timedelta(days=FALLBACK_DAYS)
         # Latest first, so the first visit holding a value is the one to use.
         candidates = [v for v in reversed(visits) if v.date >= window_start]
     else:
         candidates = []
-    return [_judge(criterion, candidates) for criterion in criteria]
+    return [_judge(criterion, candidates, reason) for criterion in criteria]
 
 
-def _judge(criterion: Criterion, candidates: Sequence[Entry]) -> CriterionResult:
+def _judge(criterion: Criterion, candidates: Sequence[Entry], reason: str) -> CriterionResult:
     for visit in candidates:
         value = measure_value(visit, criterion.measure)
         if value is not None:
@@ -96,12 +118,25 @@ def _judge(criterion: Criterion, candidates: Sequence[Entry]) -> CriterionResult
         value=None,
         evidence_date=None,
         status=UNKNOWN,
+        reason=reason,
     )
 
 
-def is_ready_to_progress(results: Sequence[CriterionResult]) -> bool:
-    """True when there is at least one criterion and every one is met."""
+def is_ready_to_progress(results: Sequence[CriterionResult], *, unacknowledged: Iterable[str] = ()) -> bool:
+    """True when there is at least one criterion and every one is met, and
+    no open, unacknowledged flag holds readiness back.
+
+    ``unacknowledged`` holds the severities of the patient's open,
+    unacknowledged flags.
+    """
+    if readiness_held(unacknowledged):
+        return False
     return bool(results) and all(r.status == MET for r in results)
+
+
+def readiness_held(unacknowledged: Iterable[str]) -> bool:
+    """Whether any of these severities (of open, unacknowledged flags) holds readiness back."""
+    return any(severity in READINESS_HELD_BY for severity in unacknowledged)
 
 
 def next_phase(phase: str) -> str:
@@ -114,9 +149,12 @@ def next_phase(phase: str) -> str:
     return PHASE_ORDER[index + 1]
 
 
-def readiness_finding(phase: str, results: Sequence[CriterionResult]) -> Finding | None:
-    """A ``ready_to_progress`` finding when every exit criterion is met."""
-    if phase not in PHASE_ORDER or not is_ready_to_progress(results):
+def readiness_finding(
+    phase: str, results: Sequence[CriterionResult], *, unacknowledged: Iterable[str] = ()
+) -> Finding | None:
+    """A ``ready_to_progress`` finding when every exit criterion is met and no
+    open, unacknowledged emergency, same-day or urgent flag holds it back."""
+    if phase not in PHASE_ORDER or not is_ready_to_progress(results, unacknowledged=unacknowledged):
         return None
     suggested = next_phase(phase)
     if suggested == Phase.DISCHARGED:

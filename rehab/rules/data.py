@@ -125,6 +125,9 @@ class Finding:
     advice: str
     entry_id: Hashable | None = None
     entry_date: dt.date | None = None
+    # The open, acknowledged flag of this code is closed and this one raised
+    # as a new alert (pain got worse after acknowledgement, DESIGN 4.3).
+    renews: bool = False
 
 
 MET = "met"
@@ -143,6 +146,7 @@ class CriterionResult:
     evidence_date: dt.date | None
     status: str
     evidence_entry_id: Hashable | None = None
+    reason: str = ""  # why there is no evidence, when there is a reason to give
 
     @property
     def met(self) -> bool | None:

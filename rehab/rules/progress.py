@@ -97,8 +97,16 @@ def regression_finding(
     programme_start: dt.date,
     is_active: bool,
     as_of: dt.date,
+    acknowledged_on: dt.date | None = None,
 ) -> Finding | None:
-    """``pain_regression`` when current pain is 2 or more above the best earlier visit."""
+    """``pain_regression`` when current pain is 2 or more above the best earlier visit.
+
+    ``acknowledged_on`` is the clinic date an open ``pain_regression`` was
+    acknowledged, if it was. It stays quiet while pain holds; when current
+    pain is 2 or more above the activity pain of the latest visit on or before
+    that date, the finding ``renews`` it: the acknowledged flag closes and a
+    new one is raised (DESIGN 4.3).
+    """
     if not is_active:
         return None
     visits = programme_visits(entries, programme_start=programme_start, as_of=as_of)
@@ -110,6 +118,21 @@ def regression_finding(
         return None
     weeks = (visits[-1].date - programme_start).days // 7
     kind = FLAG_KINDS[FlagCode.PAIN_REGRESSION]
+    if acknowledged_on is not None:
+        seen = [v for v in visits if v.date <= acknowledged_on]
+        at_acknowledgement = activity_pain(seen[-1]) if seen else None
+        if at_acknowledgement is not None and current >= at_acknowledgement + REGRESSION_RISE:
+            return Finding(
+                code=kind.code,
+                severity=kind.severity,
+                message=(
+                    f"Activity pain {current}/10 at week {weeks}, up from {at_acknowledgement}/10 when the "
+                    f"earlier regression was acknowledged on {acknowledged_on}: still getting worse "
+                    f"(baseline {baseline}/10)."
+                ),
+                advice=kind.advice,
+                renews=True,
+            )
     return Finding(
         code=kind.code,
         severity=kind.severity,

@@ -1,7 +1,8 @@
 """Red flags raised from each entry (DESIGN.md 4.2).
 
-Each rule looks at one entry (a visit or a self-report); only the late implant
-ache also looks back at the patient's other entries.
+Each rule looks at one entry (a visit or a self-report); the late implant
+ache and the patient-reported pain also look back at the patient's other
+entries.
 """
 
 from __future__ import annotations
@@ -9,7 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from content.codes import IMPLANT_LOCATIONS, LOCATIONS, SYMPTOMS, Location, Symptom
+from content.codes import (
+    BACK_HIP_LOCATIONS,
+    CONTEXTS,
+    IMPLANT_LOCATIONS,
+    LOCATIONS,
+    SYMPTOMS,
+    Context,
+    Location,
+    Symptom,
+)
 from content.flag_kinds import FLAG_KINDS, FlagCode
 
 from .data import Entry, Finding
@@ -20,6 +30,13 @@ LATE_ACHE_MIN_DAYS_AFTER_SURGERY = 84
 LATE_ACHE_MIN_SCORE = 3
 LATE_ACHE_LOOKBACK_DAYS = 28
 
+# A patient's own report of severe pain (7/10 or more on the numeric rating
+# scale), or of activity or rest pain 2 points above what the physio last
+# recorded (the scale's minimal clinically important change), needs a call
+# back: contact within one working day.
+SELF_REPORT_SEVERE_PAIN = 7
+SELF_REPORT_PAIN_RISE = 2
+
 
 def entry_findings(entry: Entry, *, surgery_date: dt.date | None, history: Iterable[Entry]) -> list[Finding]:
     """Every red flag the entry raises, most urgent first.
@@ -29,13 +46,15 @@ def entry_findings(entry: Entry, *, surgery_date: dt.date | None, history: Itera
     """
     found = [
         _cauda_equina(entry),
+        _pe_signs(entry),
         _dvt_signs(entry),
         _infection_signs(entry),
-        _night_pain(entry),
         _motor_deficit(entry),
+        _night_pain(entry),
         _radicular_pain(entry),
         _late_implant_ache(entry, surgery_date, history),
         _hip_joint_mechanical(entry),
+        _patient_reported_pain(entry, history),
     ]
     return [finding for finding in found if finding is not None]
 
@@ -70,6 +89,13 @@ def _cauda_equina(entry: Entry) -> Finding | None:
     if not found:
         return None
     return _finding(FlagCode.CAUDA_EQUINA, entry, f"{_joined(found)} reported.")
+
+
+def _pe_signs(entry: Entry) -> Finding | None:
+    found = _reported(entry, Symptom.BREATHLESSNESS, Symptom.CHEST_PAIN)
+    if not found:
+        return None
+    return _finding(FlagCode.PE_SIGNS, entry, f"{_joined(found)} reported.")
 
 
 def _dvt_signs(entry: Entry) -> Finding | None:
@@ -180,3 +206,37 @@ def _hip_joint_mechanical(entry: Entry) -> Finding | None:
         return None
     message = f"Hip clicking or catching reported with anterior hip pain {max(hip)}/10."
     return _finding(FlagCode.HIP_JOINT_MECHANICAL, entry, message)
+
+
+def _patient_reported_pain(entry: Entry, history: Iterable[Entry]) -> Finding | None:
+    """A self-report with severe back/hip pain, or with activity or rest pain
+    clearly above the same location and context at the latest earlier visit."""
+    if entry.is_visit:
+        return None
+    back_hip = [p for p in entry.pain if p.location in BACK_HIP_LOCATIONS]
+    reasons = []
+    severe = [p for p in back_hip if p.score >= SELF_REPORT_SEVERE_PAIN]
+    if severe:
+        worst = max(severe, key=lambda p: p.score)
+        reasons.append(f"{_where(worst)} {worst.score}/10.")
+    earlier_visits = [v for v in history if v.is_visit and v.date < entry.date]
+    if earlier_visits:
+        # The latest by date; same-date visits keep their given order, the last being the latest.
+        last_visit = max(reversed(earlier_visits), key=lambda v: v.date)
+        at_visit = {(p.location, p.context): p.score for p in last_visit.pain}
+        for p in back_hip:
+            before = at_visit.get((p.location, p.context))
+            if (p.context in (Context.ACTIVITY, Context.REST) and before is not None
+                    and p.score - before >= SELF_REPORT_PAIN_RISE):
+                reasons.append(f"{_where(p)} {p.score}/10, up from {before}/10 at the visit of {last_visit.date}.")
+    if not reasons:
+        return None
+    return _finding(FlagCode.PATIENT_REPORTED_PAIN, entry, "Self-report: " + " ".join(reasons))
+
+
+def _where(pain) -> str:
+    """``PainScore("lateral_hip", "rest", 5)`` -> "Lateral hip / outer thigh pain at rest"."""
+    context = {Context.ACTIVITY: "on activity", Context.REST: "at rest", Context.NIGHT: "at night"}.get(
+        pain.context, CONTEXTS[pain.context].label.lower()
+    )
+    return f"{LOCATIONS[pain.location].label} pain {context}"

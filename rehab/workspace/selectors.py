@@ -23,9 +23,8 @@ from content.flag_kinds import Severity, severity_rank
 from content.measures import MEASURES
 from content.models import Phase
 from patients.models import Clinic, Entry, PainScore, Patient, User
-from rehab import rules
 from rehab.models import Flag, PhaseTransition
-from rehab.record import entries_by_patient, exit_criteria_by_phase
+from rehab.record import criteria_evaluate, entries_by_patient, exit_criteria_by_phase, phase_start_by_patient
 
 CASELOAD_PAGE_SIZE = 25
 # Patients with no flag needing attention sort after every flagged one.
@@ -223,6 +222,7 @@ class CriterionRow:
     latest: str
     evidence_date: dt.date | None
     status: str  # rules MET / NOT_MET / UNKNOWN
+    reason: str = ""  # why there is no evidence ("no visit in the last 4 weeks")
 
 
 def criterion_rows(results) -> list[CriterionRow]:
@@ -231,7 +231,7 @@ def criterion_rows(results) -> list[CriterionRow]:
         target = criterion_target(r.measure, r.comparator, r.threshold)
         rows.append(CriterionRow(
             label=MEASURES[r.measure].label, target=target, latest=format_measure(r.measure, r.value),
-            evidence_date=r.evidence_date, status=r.status,
+            evidence_date=r.evidence_date, status=r.status, reason=r.reason,
         ))
     return rows
 
@@ -246,14 +246,16 @@ class PatientRecord:
     criteria: list  # rules.Criterion of the current phase
     results: list  # rules.CriterionResult
     phase: Phase | None
+    ready: bool = False  # every criterion met and no open, unacknowledged safety flag (DESIGN 4.1)
 
     @property
     def criteria_rows(self):
         return criterion_rows(self.results)
 
     @property
-    def ready(self) -> bool:
-        return rules.is_ready_to_progress(self.results)
+    def no_evidence_reason(self) -> str:
+        """Why every criterion is unknown ("no visit in the last 4 weeks"), if there is a reason."""
+        return next((r.reason for r in self.results if r.reason), "")
 
     @property
     def weeks_since_surgery(self):
@@ -269,9 +271,14 @@ def patient_record(patient: Patient) -> PatientRecord:
     entries = entries_by_patient([patient.pk], with_text=True).get(patient.pk, [])
     criteria = exit_criteria_by_phase([patient.clinic_id]).get((patient.clinic_id, patient.phase), [])
     phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
-    results = rules.evaluate_criteria(criteria, entries, as_of=as_of) if patient.is_active else []
+    results, ready = [], False
+    if patient.is_active:
+        unacknowledged = patient.flags.needs_attention().values_list("severity", flat=True)
+        results, ready = criteria_evaluate(patient, entries, criteria, as_of=as_of,
+                                           phase_start=phase_start_by_patient([patient])[patient.pk],
+                                           unacknowledged=list(unacknowledged))
     return PatientRecord(patient=patient, as_of=as_of, entries=entries, criteria=criteria,
-                         results=results, phase=phase)
+                         results=results, phase=phase, ready=ready)
 
 
 def patient_phase_periods(patient: Patient, transitions, *, until: dt.date) -> list[tuple]:

@@ -85,7 +85,8 @@ def test_the_workspace_and_the_portal_run_without_a_policy_violation(new_page, c
     phone.get_by_label("Swelling in the calf of your operated leg").check()
     phone.get_by_role("button", name="Send to my physiotherapist").click()
     phone.wait_for_url("**/report/*/")
-    assert phone.get_by_role("heading", name="Please act on this today").is_visible()
+    # Calf swelling is same-day advice: its heading says today (DESIGN 4.2).
+    assert phone.get_by_role("heading", name="Get checked today").is_visible()
     screenshot(phone, "csp-portal-result-phone")
 
     # The link's day is full: the advice still shows, with word that nothing was saved.

@@ -192,3 +192,22 @@ def test_fhir_pain_observations_use_the_lumbar_region_code(clinic, physio):
     observation = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
     assert observation["bodySite"]["coding"][0]["code"] == "52612000"  # SNOMED CT: lumbar region structure
     assert observation["valueInteger"] == 5
+
+
+def test_exported_readiness_agrees_with_the_ready_to_progress_flags(demo):
+    """One evidence rule for the flags and the export (DESIGN 4.1): current
+    phase, a visit in the last 4 weeks, no unacknowledged safety flag."""
+    document = _export(demo)
+    flagged = set(Flag.objects.open().filter(patient__clinic=demo, code="ready_to_progress")
+                  .values_list("patient__ref", flat=True))
+    assert flagged
+    assert {p["ref"] for p in document["patients"] if p["ready_to_progress"]} == flagged
+
+
+def test_export_at_a_date_with_no_visit_in_the_last_4_weeks_has_no_evidence(demo):
+    import datetime as dt
+
+    document = _export(demo, as_of=demo.today() + dt.timedelta(days=60))
+    active = [p for p in document["patients"] if p["phase"] != "discharged"]
+    assert active and not any(p["ready_to_progress"] for p in active)
+    assert {c["met"] for p in active for c in p["criteria"]} == {None}

@@ -110,3 +110,57 @@ def test_a_revoked_link_cannot_report(client, portal, planned_patient, physio):
     portal_link_revoke(patient=planned_patient, revoked_by=physio)
     assert client.post(f"/p/{token}/report/", {"pain_knee_rest": "3"}).status_code == 404
     assert not Entry.objects.filter(patient=planned_patient).exists()
+
+
+# A heading that matches the severity of the advice (DESIGN 4.2) ---------------
+
+
+def advice_heading(page):
+    """The text of the result page's main heading over the advice."""
+    return page.split('id="advice-title">', 1)[1].split("</h1>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("report", "code", "heading"),
+    [
+        ({"symptoms": [Symptom.BREATHLESSNESS]}, FlagCode.PE_SIGNS,
+         "Go to the emergency department now, or call emergency services"),
+        ({"symptoms": [Symptom.FOOT_DROP]}, FlagCode.MOTOR_DEFICIT, "Get checked today"),
+        ({"symptoms": [Symptom.CONSTANT_NIGHT_PAIN]}, FlagCode.NIGHT_PAIN, "Contact your GP or physiotherapist soon"),
+        ({"symptoms": [Symptom.SHOOTING_LEG_PAIN]}, FlagCode.RADICULAR_PAIN, "Tell your physiotherapist"),
+        ({"pain_lumbar_bilateral_activity": "8"}, FlagCode.PATIENT_REPORTED_PAIN, "Tell your physiotherapist"),
+    ],
+)
+def test_the_advice_heading_matches_the_severity(client, portal, report, code, heading):
+    _, token = portal
+    response = client.post(f"/p/{token}/report/", report)
+    page = client.get(response["Location"]).content.decode()
+    assert advice_heading(page) == heading
+    assert FLAG_KINDS[code].patient_advice in page
+    assert "Please act on this today" not in page
+
+
+def test_review_advice_never_sits_under_an_act_today_heading(client, portal):
+    _, token = portal
+    response = client.post(f"/p/{token}/report/", {"symptoms": [Symptom.CHEST_PAIN, Symptom.SHOOTING_LEG_PAIN]})
+    page = client.get(response["Location"]).content.decode()
+    assert advice_heading(page).startswith("Go to the emergency department now")
+    review = page.index("Tell your physiotherapist</h2>")
+    assert page.index(FLAG_KINDS[FlagCode.PE_SIGNS].patient_advice) < review
+    assert review < page.index(FLAG_KINDS[FlagCode.RADICULAR_PAIN].patient_advice)
+
+
+def test_review_only_advice_is_a_status_not_an_alert(client, portal):
+    _, token = portal
+    response = client.post(f"/p/{token}/report/", {"symptoms": [Symptom.NEW_NUMBNESS_TINGLING]})
+    page = client.get(response["Location"]).content.decode()
+    assert 'class="portal-advice portal-advice-top-review" role="status"' in page
+
+
+def test_every_flag_a_patient_can_raise_from_the_portal_has_patient_advice_and_a_heading():
+    from content.flag_kinds import ENTRY_FLAG_CODES, PATIENT_ADVICE_HEADINGS
+
+    for code in ENTRY_FLAG_CODES:
+        kind = FLAG_KINDS[code]
+        assert kind.patient_advice, code
+        assert kind.severity in PATIENT_ADVICE_HEADINGS, code

@@ -9,7 +9,7 @@ from rehab import alerts, flags
 from rehab.entries import entry_delete, entry_update
 from rehab.models import Flag
 from rehab.phase_moves import patient_move_phase
-from tests.factories import PhysioFactory
+from tests.factories import PhaseTransitionFactory, PhysioFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +244,128 @@ def test_a_failed_email_does_not_count_as_sent(patient, record, settings):
     assert len(mail.outbox) == 1
     assert Flag.objects.filter(code="dvt_signs", notified_at__isnull=False).count() == 2
     assert Flag.objects.filter(code="dvt_signs", email_suppressed=True).count() == 1
+
+
+# Readiness: current phase, recent visit, safety first (DESIGN 4.1) --------------
+
+READY = dict(pain=[("lumbar_bilateral", "activity", 4)], standing_tolerance_min=20)
+
+
+def test_readiness_waits_for_an_unacknowledged_same_day_flag(patient, physio, record, day):
+    record(patient, day(20), symptoms=["calf_swelling"], **READY)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(21))
+    assert open_codes(patient) == ["dvt_signs"]
+    flags.flag_acknowledge(flag=Flag.objects.get(code="dvt_signs"), user=physio, note="Doppler negative.")
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(21))
+    assert open_codes(patient) == ["dvt_signs", "ready_to_progress"]
+
+
+def test_readiness_is_not_held_by_a_review_flag(patient, record, day):
+    record(patient, day(20), symptoms=["shooting_leg_pain"], **READY)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(21))
+    assert open_codes(patient) == ["radicular_pain", "ready_to_progress"]
+
+
+def test_readiness_counts_only_visits_since_the_last_move_into_the_phase(patient, record, day):
+    record(patient, day(20), **READY)
+    PhaseTransitionFactory(patient=patient, from_phase="normalise", to_phase="rebuild", date=day(10))
+    PhaseTransitionFactory(patient=patient, from_phase="rebuild", to_phase="normalise", date=day(21))
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(22))
+    assert open_codes(patient) == []
+    record(patient, day(21), **READY)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(22))
+    assert open_codes(patient) == ["ready_to_progress"]
+
+
+def test_readiness_closes_when_the_latest_visit_is_older_than_4_weeks(patient, record, day):
+    record(patient, day(20), **READY)
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(48))
+    assert open_codes(patient) == ["ready_to_progress"]
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(49))
+    assert open_codes(patient) == []
+
+
+def test_the_phase_move_snapshot_uses_the_same_evidence_rule(patient, physio, record, day):
+    record(patient, day(3), **READY)  # months before the clinic's today
+    transition = patient_move_phase(patient=patient, to_phase="rebuild", expected_from="normalise",
+                                    reason="Physio's judgement", by=physio)
+    assert {row["status"] for row in transition.criteria_snapshot} == {"unknown"}
+    assert {row["reason"] for row in transition.criteria_snapshot} == {"no visit in the last 4 weeks"}
+
+
+# Regression that worsens after acknowledgement (DESIGN 4.3) ---------------------
+
+
+def activity(score):
+    return [("lumbar_bilateral", "activity", score)]
+
+
+def test_an_acknowledged_regression_closes_and_is_raised_again_when_pain_worsens(patient, physio, record, day):
+    for n, score in ((0, 3), (14, 3), (28, 5)):
+        record(patient, day(n), pain=activity(score))
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(29))
+    first = Flag.objects.get(patient=patient, code="pain_regression")
+    flags.flag_acknowledge(flag=first, user=physio, note="Load reduced.")
+    # Acknowledged on day 30 of the programme (clinic date), when the latest visit scored 5.
+    acknowledged_at = dt.datetime.combine(day(30), dt.time(12), tzinfo=dt.UTC)
+    Flag.objects.filter(pk=first.pk).update(acknowledged_at=acknowledged_at)
+
+    record(patient, day(42), pain=activity(6))
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(43))
+    assert list(Flag.objects.filter(patient=patient, code="pain_regression").values_list("pk", flat=True)) == [first.pk]
+    assert Flag.objects.needs_attention().filter(patient=patient).count() == 0
+
+    record(patient, day(56), pain=activity(7))
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(57))
+    first.refresh_from_db()
+    assert first.closed_at is not None and "worse" in first.closed_reason
+    assert first.history.first().history_change_reason == first.closed_reason
+    renewed = Flag.objects.open().get(patient=patient, code="pain_regression")
+    assert renewed.pk != first.pk
+    assert renewed.acknowledged_at is None and renewed.notified_at is None
+    assert "up from 5/10" in renewed.message
+    assert renewed.history.first().history_change_reason == flags.RAISED
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(57))
+    assert Flag.objects.filter(patient=patient, code="pain_regression").count() == 2
+
+
+def test_a_discharged_patients_acknowledged_regression_is_not_raised_again(patient, physio, record, day):
+    for n, score in ((0, 3), (14, 3), (28, 5)):
+        record(patient, day(n), pain=activity(score))
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(29))
+    flag = Flag.objects.get(patient=patient, code="pain_regression")
+    flags.flag_acknowledge(flag=flag, user=physio, note="Load reduced.")
+    patient_move_phase(patient=patient, to_phase="discharged", expected_from="normalise", reason="Done", by=physio)
+    record(patient, day(56), pain=activity(9))
+    flags.patient_reconcile(patient_id=patient.pk, as_of=day(57))
+    assert Flag.objects.filter(patient=patient, code="pain_regression").count() == 1
+
+
+# A reopened entry flag is a new alert (DESIGN 4.4) -------------------------------
+
+
+def test_a_reopened_entry_flag_is_a_new_alert(patient, physio, record, django_capture_on_commit_callbacks):
+    today = patient.clinic.today()
+    patient.surgery_date = today - dt.timedelta(days=40)
+    patient.programme_start = today - dt.timedelta(days=30)
+    patient.save()
+    mail.outbox.clear()
+    entry = record(patient, today, pain=CALF, symptoms=["calf_swelling"])
+    assert len(mail.outbox) == 1
+    flag = Flag.objects.get(patient=patient, code="dvt_signs")
+    flags.flag_acknowledge(flag=flag, user=physio, note="Doppler booked.")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_update(entry=entry, date=today, pain=CALF, symptoms=[])
+    # The first email went out over a day ago, so the repeat window does not hold this one back.
+    Flag.objects.filter(pk=flag.pk).update(notified_at=flag.notified_at - dt.timedelta(hours=25))
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_update(entry=entry, date=today, pain=CALF, symptoms=["calf_redness"])
+    flag.refresh_from_db()
+    assert flag.closed_at is None
+    assert flag.acknowledged_at is None and flag.acknowledged_by is None and flag.acknowledgement_note == ""
+    assert flag.message == "Calf redness reported (operated leg)."
+    assert flag in Flag.objects.needs_attention()
+    assert len(mail.outbox) == 2 and "calf redness" in mail.outbox[1].body.lower()
+    latest = flag.history.first()
+    assert latest.history_change_reason == flags.REOPENED and latest.acknowledged_at is None
+    assert Flag.objects.filter(patient=patient, code="dvt_signs").count() == 1

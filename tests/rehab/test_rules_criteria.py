@@ -42,8 +42,8 @@ def self_report(on=0, **kwargs):
     return entry(on, kind=EntryKind.SELF_REPORT, **kwargs)
 
 
-def one(criterion, entries, as_of_day=60):
-    [result] = evaluate_criteria([criterion], entries, as_of=day(as_of_day))
+def one(criterion, entries, as_of_day=20, phase_start_day=0):
+    [result] = evaluate_criteria([criterion], entries, as_of=day(as_of_day), phase_start=day(phase_start_day))
     return result
 
 
@@ -185,7 +185,7 @@ def test_result_reports_the_criterion_value_and_evidence():
 
 def test_results_keep_the_order_of_the_criteria():
     criteria = DEFAULT_EXIT_CRITERIA[Phase.REBUILD]
-    results = evaluate_criteria(criteria, [], as_of=day(0))
+    results = evaluate_criteria(criteria, [], as_of=day(0), phase_start=START)
     assert [r.measure for r in results] == [c.measure for c in criteria]
 
 
@@ -232,7 +232,7 @@ def test_the_fallback_uses_the_most_recent_earlier_visit_with_the_value():
 
 def test_the_fallback_window_is_measured_from_the_latest_visit_not_from_as_of():
     visits = [entry(0, standing_tolerance_min=25), entry(10, activity=3)]
-    r = one(STANDING_AT_LEAST_20, visits, as_of_day=200)
+    r = one(STANDING_AT_LEAST_20, visits, as_of_day=38)
     assert r.met is True
 
 
@@ -248,7 +248,7 @@ def test_a_visit_after_as_of_does_not_shift_the_fallback_window():
 
 
 def test_no_visits_at_all_makes_every_criterion_unknown():
-    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[Phase.INTEGRATE], [], as_of=day(0))
+    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[Phase.INTEGRATE], [], as_of=day(0), phase_start=START)
     assert [r.status for r in results] == ["unknown"] * 3
 
 
@@ -266,7 +266,7 @@ def test_a_later_self_report_does_not_override_the_visit_value():
 
 def test_a_later_self_report_does_not_count_as_the_latest_visit_for_the_window():
     visits = [entry(0, standing_tolerance_min=25), entry(10, activity=3), self_report(30, activity=2)]
-    assert one(STANDING_AT_LEAST_20, visits, as_of_day=40).met is True
+    assert one(STANDING_AT_LEAST_20, visits, as_of_day=38).met is True
 
 
 @pytest.mark.parametrize("location", [Location.KNEE, Location.ANTERIOR_THIGH])
@@ -292,12 +292,13 @@ def test_ready_to_progress_when_every_criterion_is_met():
         DEFAULT_EXIT_CRITERIA[Phase.NORMALISE],
         [entry(0, activity=4, standing_tolerance_min=20)],
         as_of=day(0),
+        phase_start=START,
     )
     assert is_ready_to_progress(results)
 
 
 def test_unknown_is_not_met_so_not_ready():
-    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[Phase.NORMALISE], [entry(0, activity=2)], as_of=day(0))
+    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[Phase.NORMALISE], [entry(0, activity=2)], as_of=day(0), phase_start=START)
     assert [r.status for r in results] == ["met", "unknown"]
     assert not is_ready_to_progress(results)
 
@@ -387,3 +388,66 @@ def test_criterion_rejects_unknown_codes(measure, comparator):
 def test_criterion_threshold_must_be_an_int(threshold):
     with pytest.raises(TypeError):
         Criterion(MeasureCode.ACTIVITY_PAIN, Comparator.AT_MOST, threshold)
+
+
+# Evidence: only the current phase, and a visit in the last 4 weeks (DESIGN 4.1)
+
+
+def test_a_visit_on_the_day_the_phase_started_is_evidence():
+    assert one(ACTIVITY_AT_MOST_4, [entry(10, activity=3)], as_of_day=20, phase_start_day=10).met is True
+
+
+def test_a_visit_the_day_before_the_phase_started_is_not_evidence():
+    r = one(ACTIVITY_AT_MOST_4, [entry(9, activity=3)], as_of_day=20, phase_start_day=10)
+    assert (r.status, r.value) == ("unknown", None)
+    assert r.reason == "no visit since entering this phase"
+
+
+def test_a_missing_value_does_not_fall_back_to_a_visit_of_the_previous_phase():
+    visits = [entry(8, standing_tolerance_min=25), entry(12, activity=3)]
+    assert one(STANDING_AT_LEAST_20, visits, as_of_day=20, phase_start_day=10).status == "unknown"
+    assert one(STANDING_AT_LEAST_20, visits, as_of_day=20, phase_start_day=8).met is True
+
+
+def test_a_latest_visit_28_days_before_as_of_is_evidence():
+    r = one(ACTIVITY_AT_MOST_4, [entry(10, activity=3)], as_of_day=38)
+    assert (r.met, r.reason) == (True, "")
+
+
+def test_a_latest_visit_29_days_before_as_of_makes_every_criterion_unknown():
+    visits = [entry(10, activity=3, standing_tolerance_min=25)]
+    results = evaluate_criteria(DEFAULT_EXIT_CRITERIA[Phase.NORMALISE], visits, as_of=day(39), phase_start=START)
+    assert [r.status for r in results] == ["unknown", "unknown"]
+    assert {r.reason for r in results} == {"no visit in the last 4 weeks"}
+    assert not is_ready_to_progress(results)
+
+
+def test_a_recent_self_report_does_not_count_as_a_visit_in_the_last_4_weeks():
+    r = one(ACTIVITY_AT_MOST_4, [entry(0, activity=3), self_report(30, activity=2)], as_of_day=29)
+    assert (r.status, r.reason) == ("unknown", "no visit in the last 4 weeks")
+
+
+def test_no_visit_at_all_gives_no_reason():
+    assert one(ACTIVITY_AT_MOST_4, []).reason == ""
+
+
+# Safety first: readiness waits for open, unacknowledged red flags ---------------
+
+
+def all_met():
+    return evaluate_criteria(
+        DEFAULT_EXIT_CRITERIA[Phase.NORMALISE], [entry(0, activity=4, standing_tolerance_min=20)],
+        as_of=day(0), phase_start=START,
+    )
+
+
+@pytest.mark.parametrize("severity", ["emergency", "same_day", "urgent"])
+def test_an_unacknowledged_emergency_same_day_or_urgent_flag_holds_readiness(severity):
+    assert not is_ready_to_progress(all_met(), unacknowledged=[severity])
+    assert readiness_finding(Phase.NORMALISE, all_met(), unacknowledged=["info", severity]) is None
+
+
+@pytest.mark.parametrize("severity", ["review", "info"])
+def test_an_unacknowledged_review_or_info_flag_does_not_hold_readiness(severity):
+    assert is_ready_to_progress(all_met(), unacknowledged=[severity])
+    assert readiness_finding(Phase.NORMALISE, all_met(), unacknowledged=[severity]).code == "ready_to_progress"

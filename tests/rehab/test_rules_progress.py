@@ -267,3 +267,45 @@ def test_regression_message_gives_the_numbers():
     assert "lowest of 2/10" in message
     assert "baseline 6/10" in message
     assert "week 4" in message
+
+
+# Worsening after acknowledgement (DESIGN 4.3) ----------------------------------
+
+
+def regression_acknowledged(entries, acknowledged_day, as_of=84):
+    return regression_finding(entries, programme_start=START, is_active=True, as_of=day(as_of),
+                              acknowledged_on=day(acknowledged_day))
+
+
+def test_an_acknowledged_regression_stays_quiet_while_pain_holds():
+    # Acknowledged on day 30, when the latest visit (day 28) scored 5.
+    entries = course(3, 3, 5, 6)  # days 0, 14, 28, 42
+    finding = regression_acknowledged(entries, acknowledged_day=30, as_of=42)
+    assert finding.code == "pain_regression"
+    assert finding.renews is False
+
+
+def test_an_acknowledged_regression_renews_at_2_above_the_value_when_acknowledged():
+    entries = course(3, 3, 5, 7)
+    finding = regression_acknowledged(entries, acknowledged_day=30, as_of=42)
+    assert (finding.code, finding.renews) == ("pain_regression", True)
+    assert "up from 5/10" in finding.message and "worse" in finding.message
+
+
+def test_the_value_when_acknowledged_is_the_latest_visit_on_or_before_that_date():
+    entries = course(3, 3, 5, 7)  # day 28 scored 5; acknowledged on day 28 itself
+    assert regression_acknowledged(entries, acknowledged_day=28, as_of=42).renews is True
+    # Acknowledged on day 27: the latest visit then was day 14 (3); 7 is far above it.
+    assert regression_acknowledged(course(3, 3, 6, 6), acknowledged_day=27, as_of=42).renews is True
+    assert regression_acknowledged(course(3, 3, 6, 6), acknowledged_day=28, as_of=42).renews is False
+
+
+def test_a_regression_acknowledged_on_the_current_visit_does_not_renew():
+    entries = course(3, 3, 7)
+    assert regression_acknowledged(entries, acknowledged_day=28, as_of=42).renews is False
+
+
+def test_an_acknowledged_regression_is_not_renewed_for_a_discharged_patient():
+    entries = course(3, 3, 5, 9)
+    assert regression_finding(entries, programme_start=START, is_active=False, as_of=day(42),
+                              acknowledged_on=day(30)) is None

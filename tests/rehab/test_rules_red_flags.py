@@ -47,9 +47,13 @@ def found_codes(e, history=()):
         ("calf_swelling", "dvt_signs", "same_day"),
         ("calf_warmth", "dvt_signs", "same_day"),
         ("calf_redness", "dvt_signs", "same_day"),
+        ("breathlessness", "pe_signs", "emergency"),
+        ("chest_pain", "pe_signs", "emergency"),
+        # DESIGN 4.2: motor deficit needs a same-day neurological assessment
+        # (the seed's "rapidly worsening leg or foot weakness"), no longer urgent.
+        ("foot_drop", "motor_deficit", "same_day"),
+        ("progressive_weakness", "motor_deficit", "same_day"),
         ("constant_night_pain", "night_pain", "urgent"),
-        ("foot_drop", "motor_deficit", "urgent"),
-        ("progressive_weakness", "motor_deficit", "urgent"),
         ("shooting_leg_pain", "radicular_pain", "review"),
         ("new_numbness_tingling", "radicular_pain", "review"),
         ("late_knee_thigh_ache", "late_implant_ache", "review"),
@@ -89,7 +93,8 @@ def test_cauda_equina_message_names_what_was_found():
 
 def test_findings_come_most_urgent_first():
     every_symptom = {code for code, _ in Symptom.choices}
-    result = findings(entry(symptoms=every_symptom, pain=[score(Location.ANTERIOR_HIP, 4)]))
+    # A self-report, so that the patient-reported pain (severe: 8/10) is found too.
+    result = findings(entry(symptoms=every_symptom, pain=[score(Location.ANTERIOR_HIP, 8)], kind=EntryKind.SELF_REPORT))
     assert [f.code for f in result] == list(ENTRY_FLAG_CODES)
     ranks = [severity_rank(f.severity) for f in result]
     assert ranks == sorted(ranks)
@@ -279,3 +284,123 @@ def test_symptom_and_derived_rule_together_raise_one_late_implant_ache():
 def test_late_knee_thigh_ache_symptom_needs_no_history_or_time_since_surgery():
     e = entry(10, symptoms={"late_knee_thigh_ache"})
     assert entry_findings(e, surgery_date=None, history=[]) != []
+
+
+# Patient-reported pain (self-reports only) ------------------------------------
+
+
+def self_report(on=40, pain=()):
+    return entry(on, pain=pain, kind=EntryKind.SELF_REPORT)
+
+
+def visit(on, pain=()):
+    return entry(on, pain=pain, kind=EntryKind.VISIT)
+
+
+@pytest.mark.parametrize("location", sorted(BACK_HIP_LOCATIONS))
+@pytest.mark.parametrize("context", list(CONTEXTS))
+def test_a_self_report_with_back_hip_pain_7_raises_patient_reported_pain(location, context):
+    [finding] = findings(self_report(pain=[score(location, 7, context)]))
+    assert (finding.code, finding.severity) == ("patient_reported_pain", "review")
+    assert "7/10" in finding.message
+    assert "within one working day" in finding.advice
+
+
+def test_a_self_report_with_back_hip_pain_6_and_no_visit_raises_nothing():
+    assert findings(self_report(pain=[score(Location.LUMBAR_BILATERAL, 6)])) == []
+
+
+@pytest.mark.parametrize("location", [Location.KNEE, Location.ANTERIOR_THIGH])
+def test_a_self_report_with_knee_or_thigh_pain_9_is_not_back_hip_pain(location):
+    assert found_codes(self_report(pain=[score(location, 9)])) == []
+
+
+def test_a_visit_with_back_hip_pain_9_does_not_raise_patient_reported_pain():
+    assert found_codes(visit(40, pain=[score(Location.LUMBAR_BILATERAL, 9)])) == []
+
+
+@pytest.mark.parametrize("context", [Context.ACTIVITY, Context.REST])
+def test_a_self_report_2_above_the_last_visit_raises_patient_reported_pain(context):
+    history = [visit(30, [score(Location.LATERAL_HIP, 3, context)])]
+    [finding] = findings(self_report(pain=[score(Location.LATERAL_HIP, 5, context)]), history)
+    assert finding.code == "patient_reported_pain"
+    assert "up from 3/10" in finding.message
+
+
+@pytest.mark.parametrize("context", [Context.ACTIVITY, Context.REST])
+def test_a_self_report_1_above_the_last_visit_raises_nothing(context):
+    history = [visit(30, [score(Location.LATERAL_HIP, 3, context)])]
+    assert findings(self_report(pain=[score(Location.LATERAL_HIP, 4, context)]), history) == []
+
+
+def test_a_night_score_2_above_the_last_visit_raises_nothing():
+    history = [visit(30, [score(Location.LATERAL_HIP, 3, Context.NIGHT)])]
+    assert findings(self_report(pain=[score(Location.LATERAL_HIP, 5, Context.NIGHT)]), history) == []
+
+
+def test_the_rise_compares_the_same_location_and_context_only():
+    history = [visit(30, [score(Location.LATERAL_HIP, 1, Context.REST), score(Location.BUTTOCK_SI, 1)])]
+    assert findings(self_report(pain=[score(Location.LATERAL_HIP, 5)]), history) == []
+
+
+def test_the_rise_compares_with_the_latest_visit_before_the_report_only():
+    history = [
+        visit(20, [score(Location.LUMBAR_BILATERAL, 1)]),
+        visit(30, [score(Location.LUMBAR_BILATERAL, 4)]),
+        self_report(35, [score(Location.LUMBAR_BILATERAL, 1)]),  # not a visit: not the comparison
+    ]
+    assert findings(self_report(40, [score(Location.LUMBAR_BILATERAL, 5)]), history) == []
+
+
+def test_a_visit_on_the_same_day_as_the_report_is_not_before_it():
+    history = [visit(30, [score(Location.LUMBAR_BILATERAL, 4)]), visit(40, [score(Location.LUMBAR_BILATERAL, 1)])]
+    assert findings(self_report(40, [score(Location.LUMBAR_BILATERAL, 5)]), history) == []
+    history = [visit(30, [score(Location.LUMBAR_BILATERAL, 3)]), visit(40, [score(Location.LUMBAR_BILATERAL, 1)])]
+    assert found_codes(self_report(40, [score(Location.LUMBAR_BILATERAL, 5)]), history) == ["patient_reported_pain"]
+
+
+@pytest.mark.parametrize("symptom", ["breathlessness", "chest_pain"])
+def test_pe_signs_is_an_emergency_with_patient_advice(symptom):
+    [finding] = findings(entry(symptoms={symptom}, kind=EntryKind.SELF_REPORT))
+    assert (finding.code, finding.severity) == ("pe_signs", "emergency")
+    assert "emergency services" in FLAG_KINDS["pe_signs"].patient_advice
+    assert "pulmonary embolism" in finding.advice
+
+
+# The seed's advice, section by section, raises the severity it promises ----------
+
+
+def _article_sections(slug):
+    """{heading line: body} of a default education article."""
+    from content.defaults.education import EDUCATION
+
+    [article] = [a for a in EDUCATION if a["slug"] == slug]
+    sections, heading = {}, None
+    for line in article["body"].splitlines():
+        if line.endswith(":"):
+            heading = line
+            sections[heading] = ""
+        elif heading:
+            sections[heading] += line + "\n"
+    return sections
+
+
+@pytest.mark.parametrize(
+    ("heading", "phrase", "symptom", "severity"),
+    [
+        ("Go to an emergency department now", "saddle", "saddle_numbness", "emergency"),
+        ("Call the emergency services", "shortness of breath", "breathlessness", "emergency"),
+        ("Call the emergency services", "Chest pain", "chest_pain", "emergency"),
+        ("Get seen the same day", "calf", "calf_swelling", "same_day"),
+        ("Get seen the same day", "foot that drops", "foot_drop", "same_day"),
+        ("Get seen the same day", "Rapidly worsening weakness", "progressive_weakness", "same_day"),
+        ("Contact your clinic promptly", "all night", "constant_night_pain", "urgent"),
+        ("Tell your physio at your next visit", "Shooting pain", "shooting_leg_pain", "review"),
+    ],
+)
+def test_the_seed_when_to_get_help_advice_matches_the_flag_severity(heading, phrase, symptom, severity):
+    sections = _article_sections("seek-same-day-care")
+    [body] = [text for line, text in sections.items() if line.startswith(heading)]
+    assert phrase in body
+    [finding] = findings(entry(symptoms={symptom}, kind=EntryKind.SELF_REPORT))
+    assert finding.severity == severity

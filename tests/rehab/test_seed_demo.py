@@ -30,7 +30,16 @@ def test_seed_demo_plants_red_flag_and_plateau_patients(demo):
     codes = set(Flag.objects.open().values_list("code", flat=True))
     assert {"cauda_equina", "dvt_signs", "infection_signs", "night_pain", "radicular_pain",
             "late_implant_ache", "hip_joint_mechanical", "plateau_12w", "pain_regression",
-            "ready_to_progress"} <= codes
+            "ready_to_progress", "pe_signs", "motor_deficit", "patient_reported_pain"} <= codes
+
+
+def test_seed_demo_red_flags_raise_the_severity_of_its_advice(demo):
+    """DESIGN 4.2: breathlessness or chest pain is an emergency; rapidly
+    worsening leg or foot weakness needs a same-day assessment; a flare
+    reported from the portal gets a call back (review)."""
+    severity = dict(Flag.objects.open().filter(code__in=["pe_signs", "motor_deficit", "patient_reported_pain"])
+                    .values_list("code", "severity"))
+    assert severity == {"pe_signs": "emergency", "motor_deficit": "same_day", "patient_reported_pain": "review"}
 
 
 def test_seed_demo_twice_changes_nothing(demo):

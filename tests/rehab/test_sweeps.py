@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from content.flag_kinds import FLAG_KINDS
 from patients.models import Entry
 from rehab import flags
 from rehab.models import Flag
@@ -99,7 +100,7 @@ def test_run_sweeps_command_prints_a_line_per_flag_code(patient):
     call_command("run_sweeps", "--clinic", patient.clinic.slug, stdout=out)
     lines = out.getvalue().splitlines()
     assert any(line.startswith("motor_deficit") and "new    1" in line and "open    1" in line for line in lines)
-    assert sum(1 for line in lines if "new" in line and "open" in line) == 11
+    assert sum(1 for line in lines if "new" in line and "open" in line) == len(FLAG_KINDS)
 
 
 @pytest.mark.parametrize("args,message", [

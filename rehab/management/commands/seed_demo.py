@@ -39,11 +39,11 @@ FAMILY = ["Lee", "Brown", "Wilson", "Taylor", "Davies", "Evans", "Thomas", "Robe
 CASES = (
     [("normalise", w, "improving") for w in (2, 3, 4, 4, 5)]
     + [("normalise", 5, "ready"), ("normalise", 3, "dvt"), ("normalise", 4, "infection"),
-       ("normalise", 2, "slow"), ("normalise", 6, "improving")]
+       ("normalise", 2, "slow"), ("normalise", 6, "pe_signs")]
     + [("rebuild", w, "improving") for w in (7, 8, 9, 10, 11)]
     + [("rebuild", 10, "ready"), ("rebuild", 9, "radicular"), ("rebuild", 11, "regression"),
-       ("rebuild", 8, "improving"), ("rebuild", 12, "night_pain")]
-    + [("integrate", w, "improving") for w in (14, 15, 17)]
+       ("rebuild", 8, "motor_deficit"), ("rebuild", 12, "night_pain")]
+    + [("integrate", w, "improving") for w in (14, 15)] + [("integrate", 17, "pain_report")]
     + [("integrate", 18, "ready"), ("integrate", 14, "plateau"), ("integrate", 16, "plateau_hip"),
        ("integrate", 15, "cauda_equina"), ("integrate", 19, "late_ache"), ("integrate", 13, "hip_click")]
     + [("discharged", w, "improving") for w in (18, 20, 22, 24)]
@@ -138,6 +138,8 @@ class Command(BaseCommand):
                 symptoms = {
                     "dvt": ["calf_swelling", "calf_warmth"], "infection": ["fever", "joint_pain"],
                     "radicular": ["shooting_leg_pain"], "night_pain": ["constant_night_pain", "weight_loss"],
+                    # The 72-hour advice's "rapidly worsening leg or foot weakness": same day.
+                    "motor_deficit": ["foot_drop", "progressive_weakness"],
                     "hip_click": ["hip_click_catching"],
                 }.get(story, [])
                 if story == "hip_click":
@@ -151,6 +153,12 @@ class Command(BaseCommand):
         if story == "cauda_equina":
             entry_create(patient=patient, kind="self_report", date=today,
                          pain=[("lumbar_bilateral", "rest", 7)], symptoms=["saddle_numbness"])
+        if story == "pe_signs":
+            entry_create(patient=patient, kind="self_report", date=today, symptoms=["breathlessness", "chest_pain"])
+        if story == "pain_report":
+            # A flare that has not settled after three days, reported from the portal.
+            entry_create(patient=patient, kind="self_report", date=today,
+                         pain=[("lumbar_bilateral", "activity", 7), ("lumbar_bilateral", "rest", 4)])
 
     def _activity_pain(self, story, baseline, index, count, rng):
         if story in ("plateau", "plateau_hip"):

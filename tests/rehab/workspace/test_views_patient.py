@@ -2,9 +2,22 @@
 
 import datetime as dt
 
+import time_machine
 from django.urls import reverse
 
-from tests.factories import EntryFactory, PainScoreFactory, PatientFactory, PhaseTransitionFactory
+from rehab.flags import flag_acknowledge
+from tests.factories import (
+    EntryFactory,
+    FlagFactory,
+    PainScoreFactory,
+    PatientFactory,
+    PhaseTransitionFactory,
+)
+
+
+def on_day(day):
+    """Freeze the clinic's today at `day`, so the visit is in the last 4 weeks (DESIGN 4.1)."""
+    return time_machine.travel(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC), tick=False)
 
 
 def test_patient_page_shows_each_exit_criterion_with_its_evidence(client, physio, patient):
@@ -12,7 +25,8 @@ def test_patient_page_shows_each_exit_criterion_with_its_evidence(client, physio
     entry = EntryFactory(patient=patient, date=day, standing_tolerance_min=12)
     PainScoreFactory(entry=entry, location="lumbar_bilateral", context="activity", score=3)
     client.force_login(physio)
-    response = client.get(reverse("patient_detail", args=[patient.pk]))
+    with on_day(day + dt.timedelta(days=5)):
+        response = client.get(reverse("patient_detail", args=[patient.pk]))
     rows = {row.label: row for row in response.context["record"].criteria_rows}
     pain = rows["Back/hip pain on activity (0-10)"]
     standing = rows["Standing tolerance without back pain increase (min)"]
@@ -21,6 +35,34 @@ def test_patient_page_shows_each_exit_criterion_with_its_evidence(client, physio
     html = response.content.decode()
     assert "✔ Met" in html and "✘ Not met" in html
     assert 'role="img"' in html and "<polyline" in html
+
+
+def test_criteria_panel_says_why_when_the_latest_visit_is_older_than_4_weeks(client, physio, patient):
+    day = patient.programme_start + dt.timedelta(days=10)
+    entry = EntryFactory(patient=patient, date=day, standing_tolerance_min=25)
+    PainScoreFactory(entry=entry, location="lumbar_bilateral", context="activity", score=2)
+    client.force_login(physio)
+    with on_day(day + dt.timedelta(days=28)):
+        response = client.get(reverse("patient_detail", args=[patient.pk]))
+    assert response.context["record"].ready is True
+    assert "no visit in the last 4 weeks" not in response.content.decode()
+    with on_day(day + dt.timedelta(days=29)):
+        response = client.get(reverse("patient_detail", args=[patient.pk]))
+    assert {row.status for row in response.context["record"].criteria_rows} == {"unknown"}
+    assert response.context["record"].ready is False
+    assert "no visit in the last 4 weeks" in response.content.decode()
+
+
+def test_patient_page_is_not_ready_while_an_urgent_flag_is_unacknowledged(client, physio, patient):
+    day = patient.programme_start + dt.timedelta(days=10)
+    entry = EntryFactory(patient=patient, date=day, standing_tolerance_min=25)
+    PainScoreFactory(entry=entry, location="lumbar_bilateral", context="activity", score=2)
+    flag = FlagFactory(patient=patient, entry=entry, code="night_pain", severity="urgent")
+    client.force_login(physio)
+    with on_day(day):
+        assert client.get(reverse("patient_detail", args=[patient.pk])).context["record"].ready is False
+        flag_acknowledge(flag=flag, user=physio, note="GP referral made.")
+        assert client.get(reverse("patient_detail", args=[patient.pk])).context["record"].ready is True
 
 
 def test_a_criterion_without_evidence_is_unknown(client, physio, patient):

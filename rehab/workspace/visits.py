@@ -67,6 +67,15 @@ def _save(request, form, save):
     return None
 
 
+def _saved(request, entry, done: str):
+    """The patient page, with what the save did: the visit, a same-day
+    notice, and the red flags it raised."""
+    messages.success(request, f"Visit of {entry.date:%d %b %Y} {done}.")
+    _note_same_day(request, entry)
+    _announce_red_flags(request, entry)
+    return redirect(patient_url(entry.patient))
+
+
 @login_required
 def visit_create(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
@@ -79,10 +88,7 @@ def visit_create(request, patient_id):
             notes=form.cleaned_data["notes"], recorded_by=request.user,
         ))
         if entry is not None:
-            messages.success(request, f"Visit of {entry.date:%d %b %Y} recorded.")
-            _note_same_day(request, entry)
-            _announce_red_flags(request, entry)
-            return redirect(patient_url(patient))
+            return _saved(request, entry, "recorded")
     return render(request, "rehab/visit_form.html", _form_context(patient, form, None))
 
 
@@ -100,10 +106,7 @@ def visit_update(request, patient_id, entry_id):
             notes=form.cleaned_data["notes"],
         ))
         if saved is not None:
-            messages.success(request, f"Visit of {saved.date:%d %b %Y} updated.")
-            _note_same_day(request, saved)
-            _announce_red_flags(request, saved)
-            return redirect(patient_url(patient))
+            return _saved(request, saved, "updated")
     return render(request, "rehab/visit_form.html", _form_context(patient, form, entry))
 
 

@@ -6,7 +6,6 @@ values that come back.
 """
 
 from .criteria import (
-    DEFAULT_EXIT_CRITERIA,
     evaluate_criteria,
     is_ready_to_progress,
     measure_value,
@@ -31,7 +30,6 @@ from .progress import (
 from .red_flags import entry_findings
 
 __all__ = [
-    "DEFAULT_EXIT_CRITERIA",
     "Criterion",
     "CriterionResult",
     "Entry",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from content.codes import PHASE_ORDER, Comparator, Phase
+from content.codes import PHASE_ORDER, Phase
 from content.flag_kinds import FLAG_KINDS, FlagCode, Severity
 from content.measures import MeasureCode
 
@@ -36,25 +36,6 @@ NO_VISIT_IN_PHASE = "no visit since entering this phase"
 # Safety first, progression after: an open, unacknowledged flag of these
 # severities holds back ready_to_progress (DESIGN 4.1).
 READINESS_HELD_BY = frozenset({Severity.EMERGENCY, Severity.SAME_DAY, Severity.URGENT})
-
-# The defaults of DESIGN.md section 1; clinic admins may change thresholds.
-DEFAULT_EXIT_CRITERIA = {
-    Phase.NORMALISE: (
-        Criterion(MeasureCode.ACTIVITY_PAIN, Comparator.AT_MOST, 4),
-        Criterion(MeasureCode.STANDING_TOLERANCE_MIN, Comparator.AT_LEAST, 20),
-    ),
-    Phase.REBUILD: (
-        Criterion(MeasureCode.WALK_WITHOUT_LIMP_MIN, Comparator.AT_LEAST, 20),
-        Criterion(MeasureCode.GLUTE_BRIDGE_HOLD_S, Comparator.AT_LEAST, 30),
-        Criterion(MeasureCode.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, Comparator.EQUALS, 0),
-    ),
-    Phase.INTEGRATE: (
-        Criterion(MeasureCode.GAIT_SYMMETRIC_VIDEO, Comparator.EQUALS, 1),
-        Criterion(MeasureCode.CONTINUOUS_WALK_MIN, Comparator.AT_LEAST, 45),
-        Criterion(MeasureCode.REST_PAIN, Comparator.AT_MOST, 2),
-    ),
-}
-
 
 def measure_value(entry: Entry, measure: str) -> int | bool | None:
     """The value of a criterion measure in one entry, or None if not recorded."""

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from content.codes import Comparator, Context, EntryKind, Location, Phase
+from content.defaults import PHASES
 from content.flag_kinds import FLAG_KINDS
 from content.measures import MeasureCode
 from rehab.rules import (
-    DEFAULT_EXIT_CRITERIA,
     Criterion,
     Entry,
     PainScore,
@@ -22,6 +22,13 @@ from rehab.rules import (
 from rehab.rules.data import CriterionResult
 
 START = dt.date(2026, 3, 2)
+
+# The clinic's default criteria, as every new clinic is seeded with them
+# (content.defaults), which DESIGN.md section 1 tabulates.
+DEFAULT_EXIT_CRITERIA = {
+    Phase(phase["code"]): tuple(Criterion(*criterion) for criterion in phase["exit_criteria"])
+    for phase in PHASES
+}
 
 
 def day(n):

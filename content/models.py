@@ -14,7 +14,8 @@ from content.measures import CRITERION_MEASURE_CHOICES, CRITERION_MEASURES, MEAS
 
 
 class Phase(models.Model):
-    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="phases")
+    # Indexed by the unique (clinic, code) below.
+    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="phases", db_index=False)
     code = models.CharField(max_length=16, choices=PROGRAMME_PHASE_CHOICES)
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=60)
@@ -47,7 +48,8 @@ def _thresholds_within_limits() -> Q:
 
 
 class ExitCriterion(models.Model):
-    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="exit_criteria")
+    # Indexed by the unique (phase, measure) below.
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="exit_criteria", db_index=False)
     measure = models.CharField(max_length=40, choices=CRITERION_MEASURE_CHOICES)
     comparator = models.CharField(max_length=2, choices=Comparator.choices)
     threshold = models.PositiveSmallIntegerField(
@@ -87,7 +89,8 @@ class ExitCriterion(models.Model):
 
 
 class Exercise(models.Model):
-    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="exercises")
+    # Indexed by the unique (clinic, name) below.
+    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="exercises", db_index=False)
     name = models.CharField(max_length=120)
     purpose = models.CharField(max_length=300, blank=True)
     instructions = models.TextField(help_text="One step per line.")
@@ -116,7 +119,8 @@ class Exercise(models.Model):
 
 
 class PhaseTemplateItem(models.Model):
-    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="template_items")
+    # Indexed by the unique (phase, exercise) below.
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="template_items", db_index=False)
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="template_items")
     order = models.PositiveSmallIntegerField(default=0)
     dosage = models.CharField(
@@ -142,7 +146,8 @@ class PhaseTemplateItem(models.Model):
 class EducationArticle(models.Model):
     AUDIENCES = (("patient", "Patients"), ("clinician", "Clinicians"))
 
-    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="articles")
+    # Indexed by the unique (clinic, slug) below.
+    clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="articles", db_index=False)
     slug = models.SlugField(max_length=60)
     title = models.CharField(max_length=160)
     audience = models.CharField(max_length=10, choices=AUDIENCES, default="patient")

@@ -145,6 +145,7 @@ class PatientAdmin(ClinicalRecordAdmin):
     search_fields = ["ref", "family_name", "given_name"]
     inlines = [AssignedPlanItemInline, EntryInline]
     date_hierarchy = "programme_start"
+    list_select_related = ["physio"]
 
 
 @admin.register(Entry)

@@ -130,7 +130,8 @@ class User(AbstractUser):
 
 class Patient(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    # No index of its own: every index below starts with clinic_id.
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients", db_index=False)
     ref = models.CharField("reference", max_length=40, help_text="The clinic's own patient reference.")
     given_name = models.CharField(max_length=80)
     family_name = models.CharField(max_length=80)
@@ -169,7 +170,12 @@ class Patient(models.Model):
             ),
             models.CheckConstraint(condition=~Q(ref=""), name="patient_ref_not_blank"),
         ]
-        indexes = [models.Index(fields=["clinic", "phase"]), models.Index(fields=["physio"])]
+        # physio_id has the foreign key's own index. (clinic, id) lets the
+        # sweep page through one clinic's patients by id (keyset_chunks).
+        indexes = [
+            models.Index(fields=["clinic", "phase"]),
+            models.Index(fields=["clinic", "id"], name="patient_clinic_id_paging"),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.ref})"
@@ -236,7 +242,8 @@ class Entry(EntryMeasures):
     SELF_REPORT = EntryKind.SELF_REPORT
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="entries")
+    # Indexed by (patient, kind, date) below, which also serves patient_id alone.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="entries", db_index=False)
     kind = models.CharField(max_length=12, choices=EntryKind.choices, default=EntryKind.VISIT)
     date = models.DateField()
     ref = models.CharField(
@@ -306,7 +313,8 @@ class Entry(EntryMeasures):
 
 
 class PainScore(models.Model):
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="pain_scores")
+    # Indexed by the unique (entry, location, context) below.
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="pain_scores", db_index=False)
     location = models.CharField(max_length=20, choices=Location.choices)
     context = models.CharField(max_length=10, choices=Context.choices)
     score = models.SmallIntegerField(help_text="Numeric rating scale, 0 (no pain) to 10.")
@@ -331,7 +339,8 @@ class PainScore(models.Model):
 class EntrySymptom(models.Model):
     """One ticked item of the red-flag checklist."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="symptoms")
+    # Indexed by the unique (entry, code) below.
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="symptoms", db_index=False)
     code = models.CharField(max_length=30, choices=Symptom.choices)
 
     history = HistoricalRecords()
@@ -348,7 +357,8 @@ class EntrySymptom(models.Model):
 
 
 class AssignedPlanItem(models.Model):
-    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plan_items")
+    # Indexed by the unique (patient, exercise) below.
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plan_items", db_index=False)
     exercise = models.ForeignKey("content.Exercise", on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)
     dosage = models.CharField(max_length=160, blank=True)

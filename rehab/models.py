@@ -34,7 +34,8 @@ class Flag(models.Model):
     entry rules, one open flag per (patient, code) for progress rules.
     """
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="flags")
+    # Indexed by (patient, closed_at) below, which also serves patient_id alone.
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="flags", db_index=False)
     code = models.CharField(max_length=30, choices=FlagCode.choices)
     severity = models.CharField(max_length=10, choices=Severity.choices)
     entry = models.ForeignKey(

@@ -1,6 +1,7 @@
 """Production settings refuse what would be unsafe to run: run as the
 deployment runs them, in a fresh process."""
 
+import json
 import os
 import subprocess
 import sys
@@ -111,3 +112,38 @@ def test_production_settings_read_the_deployment_env_file():
     result = subprocess.run([sys.executable, "-c", ENV_FILE_PROBE, "rehab.settings.production"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert f"read ['{ROOT / '.env'}']" in result.stdout, result.stdout + result.stderr
+
+
+DATABASE_SETTINGS_PROBE = """
+import django, json
+django.setup()
+from django.db import connections
+database = connections["default"].settings_dict
+print(json.dumps([database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]]))
+"""
+
+
+def database_settings(module, tmp_path, **overrides):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": module, "SECRET_KEY": GOOD_KEY,
+           "ALLOWED_HOSTS": "kinetic.example.org", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+           "REDIS_URL": "redis://127.0.0.1:1/0", **overrides}
+    env = {key: value for key, value in env.items() if value is not None}
+    result = subprocess.run([sys.executable, "-c", DATABASE_SETTINGS_PROBE], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_keeps_database_connections_with_health_checks(tmp_path):
+    assert database_settings("rehab.settings.production", tmp_path,
+                             CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=None) == [60, True]
+
+
+def test_production_database_connection_settings_come_from_the_environment(tmp_path):
+    assert database_settings("rehab.settings.production", tmp_path,
+                             CONN_MAX_AGE="0", CONN_HEALTH_CHECKS="false") == [0, False]
+
+
+def test_the_quick_start_opens_a_connection_per_request(tmp_path):
+    assert database_settings("rehab.settings.local", tmp_path, DATABASE_URL=None,
+                             CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=None) == [0, False]

@@ -46,6 +46,13 @@ if not env("REDIS_URL", default=""):
         "REDIS_URL must be set in production (e.g. redis://redis:6379/0); background tasks never run in-process there."
     )
 
+# Each gunicorn worker and Celery process keeps its database connection for a
+# minute instead of reconnecting (TLS and authentication) on every request;
+# the health check replaces a connection the server or a failover dropped
+# before a request uses it, rather than failing that request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)  # noqa: F405
+
 DEMO_DATA_ALLOWED = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 

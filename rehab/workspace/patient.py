@@ -45,7 +45,7 @@ def patient_detail(request, patient_id):
         "patient": patient,
         "record": record,
         "chart": patient_pain_chart(record, transitions),
-        "entries": selectors.patient_entry_list(record),
+        "entries": selectors.patient_entry_list(record, page=request.GET.get("entries")),
         "transitions": transitions,
         "flags_attention": attention,
         "flags_acknowledged": acknowledged,

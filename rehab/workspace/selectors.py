@@ -322,20 +322,29 @@ class EntryListItem:
     notes: str
 
 
-def patient_entry_list(record: PatientRecord) -> list[EntryListItem]:
-    """The record's entries, newest first, for the list on the patient page:
-    the same rows the chart and the criteria read, no second query."""
-    return [
-        EntryListItem(
-            id=entry.id, date=entry.date, is_visit=entry.is_visit, kind_label=codes.EntryKind(entry.kind).label,
-            recorded_by=entry.recorded_by,
-            pain=[(codes.LOCATIONS[p.location].label, codes.CONTEXTS[p.context].label, p.score) for p in entry.pain],
-            measures=[(MEASURES[name].label, format_measure(name, value)) for name, value in entry.measures.items()],
-            symptoms=[codes.SYMPTOMS[code].label for code in sorted(entry.symptoms)],
-            notes=entry.notes,
-        )
-        for entry in reversed(record.entries)
-    ]
+# The patient page lists this many entries, newest first; older ones are a
+# link away. The chart and the criteria still read the whole record.
+PATIENT_ENTRIES_PAGE_SIZE = 20
+
+
+def patient_entry_list(record: PatientRecord, *, page=1, per_page=PATIENT_ENTRIES_PAGE_SIZE):
+    """One page of the record's entries, newest first, for the list on the
+    patient page: a Django Page of EntryListItems built from the same rows the
+    chart and the criteria read, no second query."""
+    page_obj = Paginator(record.entries[::-1], per_page).get_page(page)
+    page_obj.object_list = [_entry_list_item(entry) for entry in page_obj.object_list]
+    return page_obj
+
+
+def _entry_list_item(entry) -> EntryListItem:
+    return EntryListItem(
+        id=entry.id, date=entry.date, is_visit=entry.is_visit, kind_label=codes.EntryKind(entry.kind).label,
+        recorded_by=entry.recorded_by,
+        pain=[(codes.LOCATIONS[p.location].label, codes.CONTEXTS[p.context].label, p.score) for p in entry.pain],
+        measures=[(MEASURES[name].label, format_measure(name, value)) for name, value in entry.measures.items()],
+        symptoms=[codes.SYMPTOMS[code].label for code in sorted(entry.symptoms)],
+        notes=entry.notes,
+    )
 
 
 def patient_visit_dates(patient: Patient, *, exclude: Entry | None = None) -> set[dt.date]:

@@ -1,6 +1,8 @@
 """The Django admin for clinic admins: every page loads, and only their clinic's rows show."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from content.models import EducationArticle, Exercise, ExitCriterion, Phase
@@ -169,3 +171,30 @@ def test_staff_history_cannot_be_reverted(client, clinic_admin, physio):
     assert client.post(url, {"username": physio.username, "first_name": "Jo"}).status_code == 403
     physio.refresh_from_db()
     assert physio.first_name == "Joanna"
+
+
+def _changelist_queries(client, model):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(changelist(model))
+    assert response.status_code == 200
+    return len(queries), len(response.context["cl"].result_list)
+
+
+@pytest.mark.parametrize("model", [Patient, Entry, Flag, PhaseTransition], ids=lambda m: m.__name__)
+def test_changelists_showing_a_related_row_cost_the_same_for_5_and_50_rows(client, clinic_admin, clinic, model):
+    """Each row shows a physio, a patient or who recorded it: they come in the
+    changelist's own query, not one query a row."""
+    client.force_login(clinic_admin)
+    counts = []
+    for target in (5, 50):
+        while Patient.objects.filter(clinic=clinic).count() < target:
+            # Each patient has their own physio (the factory's default), so a
+            # missing select_related would cost one query per row.
+            patient = PatientFactory(clinic=clinic)
+            entry = EntryFactory(patient=patient, recorded_by=patient.physio)
+            FlagFactory(patient=patient, code="dvt_signs", severity="same_day", entry=entry)
+            PhaseTransitionFactory(patient=patient, moved_by=patient.physio)
+        queries, rows = _changelist_queries(client, model)
+        assert rows == target
+        counts.append(queries)
+    assert counts[0] == counts[1], counts

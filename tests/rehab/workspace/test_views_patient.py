@@ -2,12 +2,16 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rehab.flags import flag_acknowledge
 from tests.factories import (
     EntryFactory,
+    EntrySymptomFactory,
     FlagFactory,
     PainScoreFactory,
     PatientFactory,
@@ -102,3 +106,83 @@ def test_caseload_switch_between_my_patients_and_the_whole_clinic(client, physio
     assert "MINE-1" in everyone and "THEIRS-1" in everyone
     searched = client.get(reverse("caseload"), {"scope": "clinic", "q": "theirs"}).content.decode()
     assert "MINE-1" not in searched and "THEIRS-1" in searched
+
+
+def _entries(patient, physio, count):
+    """Visits on consecutive days from the programme start, each with a pain
+    score and notes saying which visit it is, until the patient has `count`."""
+    for n in range(patient.entries.count(), count):
+        entry = EntryFactory(patient=patient, date=patient.programme_start + dt.timedelta(days=n),
+                             recorded_by=physio, notes=f"Visit number {n + 1}.")
+        PainScoreFactory(entry=entry, location="lumbar_bilateral", context="activity", score=n % 10)
+        if n % 7 == 0:
+            EntrySymptomFactory(entry=entry, code="calf_swelling")
+
+
+def _patient_page(client, patient, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("patient_detail", args=[patient.pk]), params)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_patient_page_costs_the_same_queries_for_10_and_200_entries(client, physio, patient):
+    client.force_login(physio)
+    counts = []
+    for count in (10, 200):
+        _entries(patient, physio, count)
+        response, queries = _patient_page(client, patient)
+        counts.append(queries)
+        shown = response.context["entries"]
+        assert len(shown.object_list) == min(count, 20)
+        assert shown.paginator.count == count
+        # The chart keeps the whole history: one activity reading per visit.
+        assert len(response.context["chart"].series[0].points) == count
+    assert counts[0] == counts[1], counts
+
+
+def test_patient_page_lists_the_latest_20_entries_and_links_to_older_ones(client, physio, patient):
+    _entries(patient, physio, 45)
+    client.force_login(physio)
+    response, _ = _patient_page(client, patient)
+    html = response.content.decode()
+    assert "Visit number 45." in html and "Visit number 26." in html
+    assert "Visit number 25." not in html
+    assert 'href="?entries=2#entries">Older entries</a>' in html
+    assert "Newer entries" not in html
+
+    # Follow the links as a reader would, to the oldest entry and back.
+    response, _ = _patient_page(client, patient, entries=2)
+    html = response.content.decode()
+    assert "Visit number 25." in html and "Visit number 6." in html and "Visit number 45." not in html
+    assert 'href="?entries=1#entries">Newer entries</a>' in html
+    response, _ = _patient_page(client, patient, entries=3)
+    html = response.content.decode()
+    assert [f"Visit number {n}." in html for n in (1, 5, 6)] == [True, True, False]
+    assert "Older entries" not in html
+
+
+@pytest.mark.parametrize("page", ["0", "99", "x"])
+def test_an_entries_page_out_of_range_shows_a_page_that_exists(client, physio, patient, page):
+    _entries(patient, physio, 25)
+    client.force_login(physio)
+    response, _ = _patient_page(client, patient, entries=page)
+    assert response.context["entries"].number in (1, 2)
+
+
+def test_patient_page_has_no_entry_pages_for_a_short_record(client, physio, patient):
+    _entries(patient, physio, 20)
+    client.force_login(physio)
+    response, _ = _patient_page(client, patient)
+    assert "Older entries" not in response.content.decode()
+    assert len(response.context["entries"].object_list) == 20
+
+
+@pytest.mark.parametrize(("who", "status"), [("physio", 200), ("colleague", 200), ("outsider", 404)])
+def test_older_entries_follow_the_owner_colleague_outsider_rule(client, patient, request, who, status):
+    _entries(patient, request.getfixturevalue("physio"), 25)
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("patient_detail", args=[patient.pk]), {"entries": 2})
+    assert response.status_code == status
+    if status == 200:
+        assert "Visit number 5." in response.content.decode()

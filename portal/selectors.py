@@ -7,29 +7,35 @@ from content.text import article_blocks
 from patients.models import Patient
 from rehab.plans import plan_items
 
-PORTAL_ARTICLE_SLUGS = ("dos", "donts", "seek-same-day-care")
+Section = EducationArticle.Section
 
 
-def _articles(clinic_id, slugs):
-    found = {a.slug: a for a in EducationArticle.objects.filter(clinic_id=clinic_id, slug__in=slugs)}
-    for article in found.values():
+def portal_articles(clinic_id) -> dict[str, list[EducationArticle]]:
+    """Every shown patient article of the clinic, by section code, in the admin's order."""
+    sections = {code: [] for code in Section.values}
+    articles = EducationArticle.objects.filter(clinic_id=clinic_id, audience="patient", is_active=True)
+    for article in articles.order_by("order", "title", "pk"):
         article.blocks = article_blocks(article.body)
-    return found
+        sections[article.section].append(article)
+    return sections
 
 
 def portal_context(patient: Patient) -> dict:
     """What the patient's own page shows, and nothing else about anyone."""
-    articles = _articles(patient.clinic_id, PORTAL_ARTICLE_SLUGS)
+    articles = portal_articles(patient.clinic_id)
     physio = patient.physio
+    phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
     return {
         "first_name": patient.given_name,
         "clinic_name": patient.clinic.name,
         "physio_first_name": physio.first_name if physio else "",
-        "phase": Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first(),
+        "phase": phase,
+        "phase_description": [p.strip() for p in phase.description.split("\n\n") if p.strip()] if phase else [],
         "discharged": patient.phase == codes.Phase.DISCHARGED,
         "plan": plan_items(patient),
-        "dos": articles.get("dos"),
-        "donts": articles.get("donts"),
-        "same_day": articles.get("seek-same-day-care"),
+        "dos": articles[Section.DOS],
+        "donts": articles[Section.DONTS],
+        "same_day": articles[Section.SEEK_SAME_DAY_CARE],
+        "general_articles": articles[Section.GENERAL],
         "symptom_questions": [symptom.question for symptom in SYMPTOMS.values()],
     }

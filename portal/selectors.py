@@ -4,7 +4,7 @@ from content import codes
 from content.codes import SYMPTOMS
 from content.models import EducationArticle, Phase
 from content.text import article_blocks
-from patients.models import Patient
+from patients.models import AssignedPlanItem, Patient
 from portal.wording import article_blocks_for_clinic, clinic_call
 from rehab.plans import plan_items
 
@@ -19,6 +19,24 @@ def portal_articles(clinic) -> dict[str, list[EducationArticle]]:
         article.blocks = article_blocks_for_clinic(article_blocks(article.body), clinic)
         sections[article.section].append(article)
     return sections
+
+
+def plan_left_from(patient: Patient) -> Phase | None:
+    """The phase whose exercises the plan still holds, when the patient was
+    moved without replacing the plan and nobody has touched it since; None
+    when the plan is the current phase's own.
+
+    Then the portal shows the plan under that phase's name with a note that
+    it is being updated, never the new phase's name over the old exercises.
+    """
+    last = patient.phase_transitions.first()
+    if last is None or last.plan_replaced is not False or last.to_phase != patient.phase:
+        return None
+    if patient.phase == codes.Phase.DISCHARGED:
+        return None
+    if AssignedPlanItem.history.filter(patient_id=patient.pk, history_date__gt=last.moved_at).exists():
+        return None  # the physio has adjusted the plan for the new phase
+    return Phase.objects.filter(clinic_id=patient.clinic_id, code=last.from_phase).first()
 
 
 def portal_context(patient: Patient) -> dict:
@@ -37,6 +55,7 @@ def portal_context(patient: Patient) -> dict:
         "phase_description": [p.strip() for p in phase.description.split("\n\n") if p.strip()] if phase else [],
         "discharged": patient.phase == codes.Phase.DISCHARGED,
         "plan": plan_items(patient),
+        "plan_from_phase": plan_left_from(patient),
         "dos": articles[Section.DOS],
         "donts": articles[Section.DONTS],
         "same_day": articles[Section.SEEK_SAME_DAY_CARE],

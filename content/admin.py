@@ -59,7 +59,8 @@ class ExerciseAdmin(ClinicOwnedAdmin):
 
 @admin.register(EducationArticle)
 class EducationArticleAdmin(ClinicOwnedAdmin):
-    list_display = ["title", "audience", "order"]
-    list_filter = ["audience"]
+    list_display = ["title", "audience", "section", "order", "is_active"]
+    list_editable = ["section", "order", "is_active"]
+    list_filter = ["audience", "section", "is_active"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}

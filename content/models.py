@@ -143,15 +143,33 @@ class PhaseTemplateItem(models.Model):
         return self.dosage or self.exercise.dosage
 
 
+class ArticleSection(models.TextChoices):
+    """Where an article appears on the patient's page. A stable code, so an
+    admin can rename an article's slug or title without it dropping out."""
+
+    DOS = "dos", "Do (things that help)"
+    DONTS = "donts", "Don't (things to avoid)"
+    SEEK_SAME_DAY_CARE = "seek_same_day_care", "When to get help quickly"
+    GENERAL = "general", "About your recovery"
+
+
 class EducationArticle(models.Model):
     AUDIENCES = (("patient", "Patients"), ("clinician", "Clinicians"))
+    Section = ArticleSection
 
     # Indexed by the unique (clinic, slug) below.
     clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="articles", db_index=False)
     slug = models.SlugField(max_length=60)
     title = models.CharField(max_length=160)
     audience = models.CharField(max_length=10, choices=AUDIENCES, default="patient")
-    order = models.PositiveSmallIntegerField(default=0)
+    section = models.CharField(
+        max_length=20, choices=ArticleSection.choices, default=ArticleSection.GENERAL,
+        help_text="Where patients see it on their page. Several articles may share a section.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    is_active = models.BooleanField(
+        "shown", default=True, help_text="Untick to retire the article: patients no longer see it.",
+    )
     body = models.TextField(help_text="Paragraphs separated by a blank line; lines starting “- ” are bullets.")
 
     history = HistoricalRecords()
@@ -162,6 +180,9 @@ class EducationArticle(models.Model):
             models.UniqueConstraint(fields=["clinic", "slug"], name="article_unique_slug_per_clinic"),
             models.CheckConstraint(
                 condition=Q(audience__in=["patient", "clinician"]), name="article_audience_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(section__in=ArticleSection.values), name="article_section_valid"
             ),
         ]
 

@@ -52,5 +52,5 @@ def clinic_programme_seed(*, clinic) -> None:
         EducationArticle.objects.get_or_create(
             clinic=clinic,
             slug=spec["slug"],
-            defaults={key: spec[key] for key in ("title", "audience", "order", "body")},
+            defaults={key: spec[key] for key in ("title", "audience", "section", "order", "body")},
         )

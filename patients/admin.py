@@ -24,6 +24,10 @@ class ClinicAdmin(ClinicScopedHistoryAdmin):
     clinic_path = "pk"
     list_display = ["name", "slug", "time_zone", "require_two_factor"]
     search_fields = ["name", "slug"]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "time_zone", "require_two_factor")}),
+        ("What patients see on their portal", {"fields": ("phone", "address", "opening_hours", "emergency_number")}),
+    )
 
     def has_add_permission(self, request, *args):
         return request.user.is_superuser

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -57,6 +58,12 @@ BEFORE_SURGERY = "before_surgery"
 IN_FUTURE = "in_future"
 
 
+clinic_phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()-]{4,}$", "Enter a phone number: digits, spaces and brackets, optionally starting with +.",
+)
+emergency_number_validator = RegexValidator(r"^[0-9]{2,6}$", "Enter the number only, for example 999 or 112.")
+
+
 class Clinic(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=120)
@@ -65,6 +72,18 @@ class Clinic(models.Model):
         "require two-factor sign-in", default=False,
         help_text="Staff must sign in with a code from an authenticator app as well as their password; "
                   "anyone not yet set up is asked to do so before anything else.",
+    )
+    phone = models.CharField(
+        max_length=30, blank=True, validators=[clinic_phone_validator],
+        help_text="The number patients call, shown on every page of their portal, e.g. “020 7946 0000”.",
+    )
+    address = models.TextField(blank=True, help_text="Shown to patients on their portal.")
+    opening_hours = models.CharField(
+        max_length=200, blank=True, help_text="For example “Monday to Friday, 8am to 6pm”.",
+    )
+    emergency_number = models.CharField(
+        max_length=10, default="999", validators=[emergency_number_validator],
+        help_text="The local emergency number patients are told to call: 999 in the UK, 112 in most of Europe.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -83,6 +102,12 @@ class Clinic(models.Model):
     @property
     def tz(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def phone_href(self):
+        """The phone number as a tel: link, digits and a leading + only."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return f"tel:{digits}" if digits else ""
 
     def today(self):
         """Today's calendar date in the clinic's time zone: rules use clinic dates."""

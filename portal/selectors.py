@@ -4,32 +4,61 @@ from content import codes
 from content.codes import SYMPTOMS
 from content.models import EducationArticle, Phase
 from content.text import article_blocks
-from patients.models import Patient
+from patients.models import AssignedPlanItem, Patient
+from portal.wording import article_blocks_for_clinic, clinic_call
 from rehab.plans import plan_items
 
-PORTAL_ARTICLE_SLUGS = ("dos", "donts", "seek-same-day-care")
+Section = EducationArticle.Section
 
 
-def _articles(clinic_id, slugs):
-    found = {a.slug: a for a in EducationArticle.objects.filter(clinic_id=clinic_id, slug__in=slugs)}
-    for article in found.values():
-        article.blocks = article_blocks(article.body)
-    return found
+def portal_articles(clinic) -> dict[str, list[EducationArticle]]:
+    """Every shown patient article of the clinic, by section code, in the admin's order."""
+    sections = {code: [] for code in Section.values}
+    articles = EducationArticle.objects.filter(clinic=clinic, audience="patient", is_active=True)
+    for article in articles.order_by("order", "title", "pk"):
+        article.blocks = article_blocks_for_clinic(article_blocks(article.body), clinic)
+        sections[article.section].append(article)
+    return sections
+
+
+def plan_left_from(patient: Patient) -> Phase | None:
+    """The phase whose exercises the plan still holds, when the patient was
+    moved without replacing the plan and nobody has touched it since; None
+    when the plan is the current phase's own.
+
+    Then the portal shows the plan under that phase's name with a note that
+    it is being updated, never the new phase's name over the old exercises.
+    """
+    last = patient.phase_transitions.first()
+    if last is None or last.plan_replaced is not False or last.to_phase != patient.phase:
+        return None
+    if patient.phase == codes.Phase.DISCHARGED:
+        return None
+    if AssignedPlanItem.history.filter(patient_id=patient.pk, history_date__gt=last.moved_at).exists():
+        return None  # the physio has adjusted the plan for the new phase
+    return Phase.objects.filter(clinic_id=patient.clinic_id, code=last.from_phase).first()
 
 
 def portal_context(patient: Patient) -> dict:
     """What the patient's own page shows, and nothing else about anyone."""
-    articles = _articles(patient.clinic_id, PORTAL_ARTICLE_SLUGS)
+    articles = portal_articles(patient.clinic)
     physio = patient.physio
+    phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
     return {
         "first_name": patient.given_name,
         "clinic_name": patient.clinic.name,
+        # The clinic's contact details only: they are printed on every page.
+        "clinic": patient.clinic,
+        "clinic_call": clinic_call(patient.clinic),
         "physio_first_name": physio.first_name if physio else "",
-        "phase": Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first(),
+        "phase": phase,
+        "phase_description": [p.strip() for p in phase.description.split("\n\n") if p.strip()] if phase else [],
         "discharged": patient.phase == codes.Phase.DISCHARGED,
         "plan": plan_items(patient),
-        "dos": articles.get("dos"),
-        "donts": articles.get("donts"),
-        "same_day": articles.get("seek-same-day-care"),
+        "plan_from_phase": plan_left_from(patient),
+        "dos": articles[Section.DOS],
+        "donts": articles[Section.DONTS],
+        "same_day": articles[Section.SEEK_SAME_DAY_CARE],
+        "general_articles": articles[Section.GENERAL],
         "symptom_questions": [symptom.question for symptom in SYMPTOMS.values()],
     }

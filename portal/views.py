@@ -28,6 +28,7 @@ from portal.self_reports import (
     self_report_submit,
     unsaved_report_advice,
 )
+from portal.wording import advice_sections_for_clinic, clinic_call
 from rehab.portal_links import portal_link_resolve, portal_link_touch
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def portal_report(request, link, token):
             advice = unsaved_report_advice(patient=patient, pain=pain, symptoms=symptoms)
             return _advice_page(request, patient, token, advice, saved=False)
         except ValidationError:
-            form.add_error(None, "Your report could not be saved today. Please contact your clinic.")
+            form.add_error(None, f"Your report could not be saved today. Please {clinic_call(link.patient.clinic)}.")
         else:
             if submission.created:
                 log.info("Self-report saved from portal link %s", link.pk)
@@ -125,7 +126,7 @@ def _advice_page(request, patient, token, advice, *, saved):
     # A full page (200) even when nothing was saved: the advice must reach the
     # patient, and a proxy may replace the body of an error response.
     context = portal_context(patient)
-    sections = advice_sections(advice)
+    sections = advice_sections_for_clinic(advice_sections(advice), patient.clinic)
     context.update(token=token, advice=advice, advice_sections=sections, saved=saved, daily_limit=DAILY_LIMIT,
                    most_urgent=sections[0]["severity"] if sections else None,
                    emergency=any(a["severity"] == Severity.EMERGENCY for a in advice))

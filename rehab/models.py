@@ -122,6 +122,11 @@ class PhaseTransition(models.Model):
     date = models.DateField(help_text="The clinic date the move takes effect.")
     reason = models.TextField()
     criteria_snapshot = models.JSONField(default=list, blank=True)
+    plan_replaced = models.BooleanField(
+        null=True, blank=True,
+        help_text="Whether the move replaced the plan with the new phase's template; "
+                  "empty for moves made before this was recorded.",
+    )
 
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ from patients.models import Patient
 from rehab import rules
 from rehab.flags import flag_acknowledge, progress_flags_close_on_phase_move
 from rehab.models import Flag, PhaseTransition
+from rehab.plans import plan_assign_from_template
 from rehab.record import entries_by_patient, exit_criteria_by_phase, phase_start_by_patient
 
 
@@ -57,7 +58,7 @@ def criteria_snapshot(patient: Patient, *, as_of) -> list[dict]:
 
 
 def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, reason: str, by,
-                       acknowledgements=None) -> PhaseTransition:
+                       acknowledgements=None, replace_plan: bool = False) -> PhaseTransition:
     """Move the patient, recording who, when, why and the criteria at that moment.
 
     The patient row is locked for the move, and `expected_from` is the phase
@@ -69,6 +70,10 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
     notes in `acknowledgements` ({flag id: note}); if any is left
     unacknowledged, DischargeBlocked is raised and nothing changes. It then
     closes the plateau, regression and readiness flags.
+
+    With `replace_plan`, the plan becomes the new phase's template in the same
+    transaction, so the portal never shows the new phase over the old
+    exercises (a discharge keeps the plan: the patient carries on with it).
     """
     reason = (reason or "").strip()
     if not reason:
@@ -83,6 +88,7 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
         if to_phase == locked.phase:
             raise ValueError("The patient is already in that phase.")
         discharging = to_phase == Phase.DISCHARGED
+        replace_plan = replace_plan and not discharging
         if discharging:
             _acknowledge_before_discharge(locked, acknowledgements or {}, by=by)
         today = locked.clinic.today()
@@ -94,6 +100,7 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
             date=today,
             reason=reason,
             criteria_snapshot=criteria_snapshot(locked, as_of=today),
+            plan_replaced=replace_plan,
         )
         # The history names the physio also outside a request (shell, task).
         transition._history_user = by
@@ -103,6 +110,8 @@ def patient_move_phase(*, patient: Patient, to_phase: str, expected_from: str, r
         locked._change_reason = f"Phase move: {reason}"
         locked.save(update_fields=["phase", "updated_at"])
         progress_flags_close_on_phase_move(patient_id=locked.pk, discharged=discharging)
+        if replace_plan:
+            plan_assign_from_template(patient=locked, phase_code=to_phase)
     patient.phase = to_phase
     return transition
 

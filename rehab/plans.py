@@ -57,6 +57,31 @@ def plan_assign_from_template(*, patient: Patient, phase_code: str | None = None
         return created
 
 
+def plan_change_previews(patient: Patient, phase_codes) -> list[dict]:
+    """For each programme phase in `phase_codes`, what replacing the plan with
+    its template would add, remove and keep: [{"code", "name", "added",
+    "removed", "kept"}] (exercise names, in template or plan order)."""
+    current = [item.exercise.name for item in plan_items(patient)]
+    templates = defaultdict(list)
+    phases = {phase.code: phase.name for phase in Phase.objects.filter(clinic_id=patient.clinic_id)}
+    for item in PhaseTemplateItem.objects.filter(
+        phase__clinic_id=patient.clinic_id, phase__code__in=list(phase_codes), exercise__is_active=True
+    ).select_related("phase", "exercise").order_by("order", "id"):
+        templates[item.phase.code].append(item.exercise.name)
+    previews = []
+    for code in phase_codes:
+        if code not in phases:
+            continue  # discharge: the plan stays as it is
+        template = templates[code]
+        previews.append({
+            "code": code, "name": phases[code],
+            "added": [name for name in template if name not in current],
+            "removed": [name for name in current if name not in template],
+            "kept": [name for name in current if name in template],
+        })
+    return previews
+
+
 def addable_exercises(patient: Patient):
     """Active exercises of the patient's clinic that are not yet in their plan."""
     return Exercise.objects.filter(clinic_id=patient.clinic_id, is_active=True).exclude(

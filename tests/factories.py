@@ -167,6 +167,7 @@ class EducationArticleFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"article-{n}")
     title = factory.Sequence(lambda n: f"Article {n}")
     body = "Keep moving."
+    section = "general"
 
 
 class AssignedPlanItemFactory(factory.django.DjangoModelFactory):

@@ -6,6 +6,7 @@ is a bullet."""
 EDUCATION = (
     {
         "slug": "why-it-happens",
+        "section": "general",
         "title": "Why your back and hip hurt after a knee replacement",
         "audience": "patient",
         "order": 1,
@@ -42,6 +43,7 @@ EDUCATION = (
     },
     {
         "slug": "how-phases-work",
+        "section": "general",
         "title": "How your programme moves forward",
         "audience": "patient",
         "order": 2,
@@ -73,6 +75,7 @@ EDUCATION = (
     },
     {
         "slug": "dos",
+        "section": "dos",
         "title": "Things that help",
         "audience": "patient",
         "order": 3,
@@ -90,6 +93,7 @@ EDUCATION = (
     },
     {
         "slug": "donts",
+        "section": "donts",
         "title": "Things to avoid",
         "audience": "patient",
         "order": 4,
@@ -108,6 +112,7 @@ EDUCATION = (
     },
     {
         "slug": "first-72-hours",
+        "section": "general",
         "title": "The first 72 hours of a flare-up",
         "audience": "patient",
         "order": 5,
@@ -150,6 +155,7 @@ EDUCATION = (
     },
     {
         "slug": "seek-same-day-care",
+        "section": "seek_same_day_care",
         "title": "When to get help quickly",
         "audience": "patient",
         "order": 6,
@@ -212,6 +218,7 @@ EDUCATION = (
     },
     {
         "slug": "return-to-activity",
+        "section": "general",
         "title": "Getting back to your usual activities",
         "audience": "patient",
         "order": 7,
@@ -238,6 +245,7 @@ EDUCATION = (
     },
     {
         "slug": "order-of-work",
+        "section": "general",
         "title": "Order of work: extension, then load, then gait",
         "audience": "clinician",
         "order": 8,
@@ -277,6 +285,7 @@ EDUCATION = (
     },
     {
         "slug": "plateau-review",
+        "section": "general",
         "title": "Not improving at 12 weeks: comprehensive review",
         "audience": "clinician",
         "order": 9,
@@ -311,6 +320,7 @@ EDUCATION = (
     },
     {
         "slug": "imaging",
+        "section": "general",
         "title": "Imaging: when it helps",
         "audience": "clinician",
         "order": 10,

@@ -208,6 +208,11 @@ class PhaseMoveForm(forms.Form):
         error_messages={"required": "Give a reason for the move."},
     )
     expected_from = forms.CharField(widget=forms.HiddenInput)
+    replace_plan = forms.BooleanField(
+        label="Replace the plan with the new phase's exercises", required=False, initial=True,
+        help_text="The patient's portal then shows the new phase's exercises at once. "
+                  "Untick to keep the current plan and change it by hand.",
+    )
 
     def __init__(self, *args, from_phase: str, red_flags=(), **kwargs):
         """`from_phase` is the phase the physio saw: a form posted after someone

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from content.codes import Phase
 from rehab.phase_moves import DischargeBlocked, PhaseMoveConflict, discharge_blockers, patient_move_phase
+from rehab.plans import plan_change_previews
 from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
 from rehab.workspace.forms import PhaseMoveForm
@@ -25,6 +26,7 @@ def phase_move(request, patient_id):
             transition = patient_move_phase(
                 patient=patient, to_phase=data["to_phase"], expected_from=data["expected_from"],
                 reason=data["reason"], by=request.user, acknowledgements=form.acknowledgements(),
+                replace_plan=data["replace_plan"],
             )
         except DischargeBlocked as blocked:
             # A red flag raised while the form was open: show it, ask again.
@@ -37,9 +39,11 @@ def phase_move(request, patient_id):
         except ValueError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Moved to {transition.get_to_phase_display()}.")
+            replaced = " The plan now holds its exercises." if transition.plan_replaced else ""
+            messages.success(request, f"Moved to {transition.get_to_phase_display()}.{replaced}")
             return redirect(patient_url(patient))
     return render(request, "rehab/phase_move_form.html", {
         "patient": patient, "form": form, "record": selectors.patient_record(patient),
+        "plan_previews": plan_change_previews(patient, [code for code, _ in form.fields["to_phase"].choices]),
     })
 

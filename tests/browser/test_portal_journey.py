@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from content.models import Exercise
+from content.models import EducationArticle, Exercise
 from portal import ratelimit
 from rehab.models import Flag
 from rehab.plans import plan_assign_from_template
@@ -83,3 +83,43 @@ def test_a_clinic_admin_edits_instructions_and_the_portal_shows_them(new_page, p
     phone = new_page(viewport=PHONE)
     phone.goto(url)
     assert phone.get_by_text("Let the free leg hang down slowly.").is_visible()
+
+
+def test_a_clinic_admin_edits_an_article_and_the_patients_phone_shows_it(new_page, portal_patient):
+    patient, url = portal_patient
+    clinic = patient.clinic
+    clinic.phone = "020 7946 0000"
+    clinic.opening_hours = "Monday to Friday, 8am to 6pm"
+    clinic.address = "1 River Lane, London SE1 1AA"
+    clinic.save()
+    ClinicAdminFactory(clinic=clinic, username="admin-riverside")
+    article = EducationArticle.objects.get(clinic=clinic, slug="first-72-hours")
+
+    admin = new_page()
+    login(admin, "admin-riverside")
+    admin.goto(f"/admin/content/educationarticle/{article.pk}/change/")
+    admin.locator("#id_body").fill("Rest for a day, then walk a little every hour.\n\n- Use ice for 15 minutes.")
+    admin.get_by_role("button", name="Save", exact=True).click()
+    admin.wait_for_url("**/admin/content/educationarticle/")
+    screenshot(admin, "admin-article-list")
+
+    phone = new_page(viewport=PHONE)
+    phone.goto(url)
+    phone.screenshot(path=str(ARTIFACTS / "portal-articles-phone-top.png"))
+    phone.get_by_text(article.title).click()  # the article opens on a tap
+    assert phone.get_by_text("Rest for a day, then walk a little every hour.").is_visible()
+    assert phone.get_by_role("listitem").filter(has_text="Use ice for 15 minutes.").is_visible()
+    call = phone.get_by_role("link", name="Call 020 7946 0000")
+    assert call.is_visible() and call.get_attribute("href") == "tel:02079460000"
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(phone, "portal-articles-phone")
+    # The full page is long: the parts a person checks, one by one.
+    phone.locator(".portal-about").screenshot(path=str(ARTIFACTS / "portal-articles-phone-about.png"))
+    phone.locator(".portal-footer").screenshot(path=str(ARTIFACTS / "portal-articles-phone-contact.png"))
+
+    desktop = new_page()
+    desktop.goto(url)
+    desktop.get_by_text(article.title).click()
+    assert desktop.get_by_text("Rest for a day, then walk a little every hour.").is_visible()
+    screenshot(desktop, "portal-articles-desktop")
+    desktop.screenshot(path=str(ARTIFACTS / "portal-articles-desktop-about.png"))

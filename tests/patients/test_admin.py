@@ -125,7 +125,8 @@ def test_clinic_admin_renames_their_clinic_but_not_its_slug(client, clinic_admin
     clinic = clinic_admin.clinic
     client.force_login(clinic_admin)
     url = reverse("admin:patients_clinic_change", args=[clinic.pk])
-    response = client.post(url, {"name": "Riverside Physio Ltd", "slug": "stolen", "time_zone": "Europe/London"})
+    response = client.post(url, {"name": "Riverside Physio Ltd", "slug": "stolen", "time_zone": "Europe/London",
+                                      "emergency_number": "999"})
     assert response.status_code == 302
     clinic.refresh_from_db()
     assert clinic.name == "Riverside Physio Ltd" and clinic.slug == "riverside"

@@ -8,6 +8,7 @@ import time_machine
 from content.codes import Symptom
 from content.flag_kinds import FLAG_KINDS, FlagCode, Severity
 from patients.models import Entry, EntrySymptom, PainScore
+from portal.wording import in_clinic_words
 from rehab.models import Flag
 
 pytestmark = pytest.mark.django_db
@@ -124,29 +125,29 @@ def advice_heading(page):
     ("report", "code", "heading"),
     [
         ({"symptoms": [Symptom.BREATHLESSNESS]}, FlagCode.PE_SIGNS,
-         "Go to the emergency department now, or call emergency services"),
+         "Go to the emergency department now, or call 999"),
         ({"symptoms": [Symptom.FOOT_DROP]}, FlagCode.MOTOR_DEFICIT, "Get checked today"),
         ({"symptoms": [Symptom.CONSTANT_NIGHT_PAIN]}, FlagCode.NIGHT_PAIN, "Contact your GP or physiotherapist soon"),
         ({"symptoms": [Symptom.SHOOTING_LEG_PAIN]}, FlagCode.RADICULAR_PAIN, "Tell your physiotherapist"),
         ({"pain_lumbar_bilateral_activity": "8"}, FlagCode.PATIENT_REPORTED_PAIN, "Tell your physiotherapist"),
     ],
 )
-def test_the_advice_heading_matches_the_severity(client, portal, report, code, heading):
+def test_the_advice_heading_matches_the_severity(client, portal, clinic, report, code, heading):
     _, token = portal
     response = client.post(f"/p/{token}/report/", report)
     page = client.get(response["Location"]).content.decode()
     assert advice_heading(page) == heading
-    assert FLAG_KINDS[code].patient_advice in page
+    assert in_clinic_words(FLAG_KINDS[code].patient_advice, clinic) in page
     assert "Please act on this today" not in page
 
 
-def test_review_advice_never_sits_under_an_act_today_heading(client, portal):
+def test_review_advice_never_sits_under_an_act_today_heading(client, portal, clinic):
     _, token = portal
     response = client.post(f"/p/{token}/report/", {"symptoms": [Symptom.CHEST_PAIN, Symptom.SHOOTING_LEG_PAIN]})
     page = client.get(response["Location"]).content.decode()
     assert advice_heading(page).startswith("Go to the emergency department now")
     review = page.index("Tell your physiotherapist</h2>")
-    assert page.index(FLAG_KINDS[FlagCode.PE_SIGNS].patient_advice) < review
+    assert page.index(in_clinic_words(FLAG_KINDS[FlagCode.PE_SIGNS].patient_advice, clinic)) < review
     assert review < page.index(FLAG_KINDS[FlagCode.RADICULAR_PAIN].patient_advice)
 
 

@@ -75,7 +75,12 @@ class Command(BaseCommand):
 
     def _seed(self):
         rng = random.Random(20261122)
-        clinic = Clinic.objects.create(slug=SLUG, name="Riverside Physiotherapy (demo)", time_zone="Europe/London")
+        # 020 7946 0xxx is Ofcom's range reserved for drama: it rings nobody.
+        clinic = Clinic.objects.create(
+            slug=SLUG, name="Riverside Physiotherapy (demo)", time_zone="Europe/London",
+            phone="020 7946 0000", address="1 River Lane\nLondon SE1 1AA",
+            opening_hours="Monday to Friday, 8am to 6pm", emergency_number="999",
+        )
         staff = {}
         for username, role, first, last in STAFF:
             user = User(username=username, role=role, clinic=clinic, first_name=first, last_name=last,

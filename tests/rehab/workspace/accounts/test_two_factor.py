@@ -165,7 +165,8 @@ def test_a_clinic_admin_can_require_two_factor_on_the_clinic_form(client, clinic
     client.force_login(clinic_admin)
     url = reverse("admin:patients_clinic_change", args=[clinic.pk])
     assert "require_two_factor" in client.get(url).content.decode()
-    response = client.post(url, {"name": clinic.name, "time_zone": clinic.time_zone, "require_two_factor": "on"})
+    response = client.post(url, {"name": clinic.name, "time_zone": clinic.time_zone, "require_two_factor": "on",
+                                      "emergency_number": "999"})
     assert response.status_code == 302
     clinic.refresh_from_db()
     assert clinic.require_two_factor

@@ -20,7 +20,7 @@ def slugs_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0003_criterion_threshold_within_measure_limits'),
+        ('content', '0004_drop_foreign_key_indexes_covered_by_unique_constraints'),
         ('patients', '0007_symptoms_breathlessness_chest_pain'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rehab', '0006_flag_pe_signs_patient_reported_pain'),
+        ('rehab', '0007_flag_patient_index_covered_by_patient_closed_at'),
     ]
 
     operations = [

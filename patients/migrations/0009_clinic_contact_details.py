@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0007_symptoms_breathlessness_chest_pain'),
+        ('patients', '0008_drop_redundant_indexes_add_clinic_id_paging'),
     ]
 
     operations = [

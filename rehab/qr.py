@@ -6,11 +6,10 @@ import segno
 from django.utils.safestring import mark_safe
 
 
-def qr_svg(data: str) -> str:
+def qr_svg(data: str, *, title: str = "QR code of the portal link", scale: int = 5) -> str:
     buffer = io.BytesIO()
     segno.make(data, error="m").save(
-        buffer, kind="svg", scale=5, border=2, xmldecl=False, svgns=True, omitsize=True,
-        title="QR code of the portal link",
+        buffer, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, omitsize=True, title=title,
     )
     # segno writes only the matrix (paths), no user-controlled markup.
     return mark_safe(buffer.getvalue().decode())  # noqa: S308

@@ -4,13 +4,10 @@ from django import forms
 
 from content.codes import CONTEXTS, LOCATIONS, PAIN_MAX, PAIN_MIN, SYMPTOMS
 from rehab import rules
+from rehab.pain_grid import pain_field_name, pain_scores
 
 PAIN_CHOICES = [("", "–")] + [(str(n), str(n)) for n in range(PAIN_MIN, PAIN_MAX + 1)]
 PAIN_ERROR = "Choose a number from 0 (no pain) to 10 (worst pain imaginable), or leave it blank."
-
-
-def pain_field_name(location: str, context: str) -> str:
-    return f"pain_{location}_{context}"
 
 
 class SelfReportForm(forms.Form):
@@ -57,9 +54,4 @@ class SelfReportForm(forms.Form):
         return data
 
     def pain(self) -> list[rules.PainScore]:
-        return [
-            rules.PainScore(location, context, self.cleaned_data[pain_field_name(location, context)])
-            for location in LOCATIONS
-            for context in CONTEXTS
-            if self.cleaned_data.get(pain_field_name(location, context)) is not None
-        ]
+        return pain_scores(self.cleaned_data)

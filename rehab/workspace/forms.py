@@ -11,6 +11,7 @@ from content.flag_kinds import FlagCode
 from content.measures import ENTRY_MEASURES
 from patients.models import Entry, Patient
 from rehab import rules
+from rehab.pain_grid import pain_field_name, pain_scores
 from rehab.workspace import selectors
 
 YES, NO, NOT_ASSESSED = "yes", "no", ""
@@ -18,10 +19,6 @@ YES_NO_CHOICES = ((NOT_ASSESSED, "Not assessed"), (YES, "Yes"), (NO, "No"))
 # The visit's measures (content.measures): numbers typed in, yes/no chosen.
 NUMBER_MEASURES = tuple(code for code, m in ENTRY_MEASURES.items() if not m.is_bool)
 BOOLEAN_MEASURES = tuple(code for code, m in ENTRY_MEASURES.items() if m.is_bool)
-
-
-def pain_field_name(location: str, context: str) -> str:
-    return f"pain_{location}_{context}"
 
 
 class CaseloadFilterForm(forms.Form):
@@ -174,11 +171,7 @@ class VisitForm(forms.Form):
     # What the services take -------------------------------------------------
 
     def pain(self) -> list[rules.PainScore]:
-        return [
-            rules.PainScore(loc, c, self.cleaned_data[pain_field_name(loc, c)])
-            for loc in LOCATIONS for c in CONTEXTS
-            if self.cleaned_data.get(pain_field_name(loc, c)) is not None
-        ]
+        return pain_scores(self.cleaned_data)
 
     def measures(self) -> dict:
         values = {name: self.cleaned_data.get(name) for name in NUMBER_MEASURES}

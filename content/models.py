@@ -5,15 +5,18 @@ A clinic gets the default programme when it is created (see
 `content.services.clinic_programme_seed`); its clinic admins adjust it from there.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from content.codes import PHASE_ORDER, PROGRAMME_PHASE_CHOICES, Comparator
+from content.constraints import ReadableUniqueMessages
+from content.display import measure_name, out_of_range
 from content.measures import CRITERION_MEASURE_CHOICES, CRITERION_MEASURES, MEASURES
 
 
-class Phase(models.Model):
+class Phase(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (clinic, code) below.
     clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="phases", db_index=False)
     code = models.CharField(max_length=16, choices=PROGRAMME_PHASE_CHOICES)
@@ -30,9 +33,12 @@ class Phase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clinic", "code"], name="phase_unique_code_per_clinic"),
             models.CheckConstraint(
-                condition=Q(code__in=[phase.value for phase in PHASE_ORDER]), name="phase_code_valid"
+                condition=Q(code__in=[phase.value for phase in PHASE_ORDER]), name="phase_code_valid",
+                violation_error_message="Choose one of the programme's phases.",
             ),
         ]
+
+    unique_messages = {("clinic", "code"): "This clinic already has this phase."}
 
     def __str__(self):
         return self.name
@@ -47,7 +53,7 @@ def _thresholds_within_limits() -> Q:
     return condition
 
 
-class ExitCriterion(models.Model):
+class ExitCriterion(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (phase, measure) below.
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="exit_criteria", db_index=False)
     measure = models.CharField(max_length=40, choices=CRITERION_MEASURE_CHOICES)
@@ -66,29 +72,54 @@ class ExitCriterion(models.Model):
             models.CheckConstraint(
                 condition=Q(measure__in=list(CRITERION_MEASURES)),
                 name="criterion_measure_valid",
+                violation_error_message="Choose a measure from the list.",
             ),
             models.CheckConstraint(
                 condition=Q(comparator__in=Comparator.values),
                 name="criterion_comparator_valid",
+                violation_error_message="Choose how the result is compared: ≤, ≥ or =.",
             ),
             models.CheckConstraint(
                 condition=~Q(measure__in=[code for code, m in CRITERION_MEASURES.items() if m.is_bool])
                 | Q(comparator="==", threshold__lte=1),
                 name="criterion_boolean_is_yes_or_no",
+                violation_error_message="A yes/no measure is met by Yes or by No: choose one.",
             ),
             # A threshold no measurement can reach (or pass) is a typing slip.
             models.CheckConstraint(
                 condition=_thresholds_within_limits(), name="criterion_threshold_within_limits",
+                violation_error_message="The threshold is out of range for this measure.",
             ),
         ]
+
+    unique_messages = {
+        ("phase", "measure"): "A criterion for this measure already exists in this phase: change that one instead.",
+    }
 
     def __str__(self):
         if self.measure in MEASURES and MEASURES[self.measure].is_bool:
             return f"{self.get_measure_display()}: {'yes' if self.threshold else 'no'}"
         return f"{self.get_measure_display()} {self.get_comparator_display()} {self.threshold}"
 
+    @staticmethod
+    def threshold_error(measure: str, comparator: str, threshold) -> str:
+        """Why this target cannot be a criterion, in words ("" when it can)."""
+        row = CRITERION_MEASURES.get(measure)
+        if row is None or threshold is None:
+            return ""
+        if row.is_bool:
+            if comparator != Comparator.EQUALS or threshold not in (0, 1):
+                return f"{measure_name(measure)} is a yes/no measure: choose Yes or No."
+            return ""
+        return "" if row.contains(threshold) else out_of_range(measure, threshold)
 
-class Exercise(models.Model):
+    def clean(self):
+        error = self.threshold_error(self.measure, self.comparator, self.threshold)
+        if error:
+            raise ValidationError({"threshold": error})
+
+
+class Exercise(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (clinic, name) below.
     clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="exercises", db_index=False)
     name = models.CharField(max_length=120)
@@ -110,6 +141,11 @@ class Exercise(models.Model):
             models.UniqueConstraint(fields=["clinic", "name"], name="exercise_unique_name_per_clinic"),
         ]
 
+    unique_messages = {
+        ("clinic", "name"): "Your clinic's library already has an exercise with this name"
+        " (perhaps retired): choose another name, or edit that one.",
+    }
+
     def __str__(self):
         return self.name if self.is_active else f"{self.name} (retired)"
 
@@ -118,7 +154,7 @@ class Exercise(models.Model):
         return [line.strip() for line in self.instructions.splitlines() if line.strip()]
 
 
-class PhaseTemplateItem(models.Model):
+class PhaseTemplateItem(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (phase, exercise) below.
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="template_items", db_index=False)
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="template_items")
@@ -134,6 +170,8 @@ class PhaseTemplateItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["phase", "exercise"], name="template_unique_exercise"),
         ]
+
+    unique_messages = {("phase", "exercise"): "This exercise is already in this phase's template."}
 
     def __str__(self):
         return f"{self.phase}: {self.exercise.name}"
@@ -153,7 +191,7 @@ class ArticleSection(models.TextChoices):
     GENERAL = "general", "About your recovery"
 
 
-class EducationArticle(models.Model):
+class EducationArticle(ReadableUniqueMessages, models.Model):
     AUDIENCES = (("patient", "Patients"), ("clinician", "Clinicians"))
     Section = ArticleSection
 
@@ -179,12 +217,19 @@ class EducationArticle(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clinic", "slug"], name="article_unique_slug_per_clinic"),
             models.CheckConstraint(
-                condition=Q(audience__in=["patient", "clinician"]), name="article_audience_valid"
+                condition=Q(audience__in=["patient", "clinician"]), name="article_audience_valid",
+                violation_error_message="Choose who the article is for: patients or clinicians.",
             ),
             models.CheckConstraint(
-                condition=Q(section__in=ArticleSection.values), name="article_section_valid"
+                condition=Q(section__in=ArticleSection.values), name="article_section_valid",
+                violation_error_message="Choose where patients see the article.",
             ),
         ]
+
+    unique_messages = {
+        ("clinic", "slug"): "Another article of your clinic already has this slug (its short name in web"
+        " addresses): choose another.",
+    }
 
     def __str__(self):
         return self.title

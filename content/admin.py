@@ -27,7 +27,9 @@ class ClinicOwnedAdmin(ClinicScopedHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ExitCriterionInline(ClinicScopedInline, admin.TabularInline):
+class ExitCriterionInline(ClinicScopedInline, admin.StackedInline):
+    # Stacked, not a table: each field keeps its label and help in view, and
+    # a row fits a phone.
     model = ExitCriterion
     form = ExitCriterionForm
     formset = ReadableUniqueInlineFormSet
@@ -72,6 +74,9 @@ class ExerciseAdmin(ClinicOwnedAdmin):
     clinic_admin_can_delete = True
     delete_confirmation_template = "admin/content/exercise/delete_confirmation.html"
     delete_selected_confirmation_template = "admin/content/exercise/delete_selected_confirmation.html"
+
+    class Media:
+        css = {"all": ["css/admin-content.css"]}
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)

@@ -23,22 +23,22 @@ class ExitCriterionForm(forms.ModelForm):
     own validation runs."""
 
     comparator = forms.ChoiceField(
-        label="Compared",
+        label="Must be",
         choices=[("", "—"), *Comparator.choices],
         required=False,
-        help_text="For numbers: ≤ at most, ≥ at least. Leave it for yes/no measures.",
+        help_text="≤ at most, ≥ at least.",
     )
     threshold = forms.IntegerField(
         label="Number",
         required=False,
-        help_text="For measures counted in numbers: pain 0–10, minutes, seconds.",
+        help_text="Pain 0–10, or minutes, or seconds, as the measure says.",
         widget=forms.NumberInput(attrs={"class": "vIntegerField", "inputmode": "numeric"}),
     )
     answer = forms.ChoiceField(
-        label="Yes / No",
+        label="Or, for a yes/no measure",
         choices=[("", "—"), (YES, "Yes"), (NO, "No")],
         required=False,
-        help_text="For yes/no measures: the answer that meets the criterion.",
+        help_text="The answer that meets the criterion; “Must be” and “Number” stay empty.",
     )
 
     class Meta:
@@ -62,6 +62,9 @@ class ExitCriterionForm(forms.ModelForm):
             answer = cleaned.get("answer")
             if not answer:
                 self.add_error("answer", f"{name} is a yes/no measure: choose Yes or No.")
+                # The row keeps its stored target until an answer is chosen.
+                cleaned.pop("threshold", None)
+                cleaned.pop("comparator", None)
                 return cleaned
             cleaned.update(threshold=1 if answer == YES else 0, comparator=Comparator.EQUALS)
             return cleaned

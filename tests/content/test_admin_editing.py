@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
+from content.admin_forms import ExitCriterionForm
 from content.models import EducationArticle, Exercise, ExitCriterion, Phase
 from patients.models import User
 from tests.factories import ExerciseFactory
@@ -278,3 +279,14 @@ def test_a_criterion_saved_outside_the_admin_gets_the_same_message(integrate):
     with pytest.raises(Exception) as error:
         duplicate.full_clean()
     assert "A criterion for this measure already exists in this phase" in str(error.value)
+
+
+def test_the_criterion_form_works_on_its_own_as_well_as_inline(integrate):
+    integrate.exit_criteria.filter(measure="gait_symmetric_video").delete()
+    form = ExitCriterionForm({"measure": "gait_symmetric_video", "answer": "no"}, instance=ExitCriterion(phase=integrate))
+    assert form.is_valid(), form.errors
+    saved = form.save()
+    assert (saved.comparator, saved.threshold) == ("==", 0)
+    form = ExitCriterionForm({"measure": "rest_pain", "comparator": "<=", "threshold": "11"},
+                             instance=integrate.exit_criteria.get(measure="rest_pain"))
+    assert form.errors == {"threshold": ["Back/hip pain at rest is scored 0–10; 11 is out of range."]}

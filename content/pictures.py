@@ -36,7 +36,10 @@ ACCEPTED = "JPEG, PNG or WebP"
 def _open(file) -> Image.Image:
     file.seek(0)
     try:
-        image = Image.open(file)
+        image = Image.open(file)  # reads the header only
+        if image.width * image.height > MAX_PIXELS:
+            raise ValidationError("This picture is too large in pixels; save it at most 5,000 pixels wide and "
+                                  "upload it again.", code="picture_pixels")
         image.load()
     except Image.DecompressionBombError as error:
         raise ValidationError("This picture is too large in pixels; save it at most 5,000 pixels wide and "
@@ -66,9 +69,6 @@ def validate_exercise_picture(value) -> None:
     if image.format not in FORMATS:
         kind = image.format or "unknown"
         raise ValidationError(f"This is a {kind} picture. Upload a {ACCEPTED} picture.", code="picture_type")
-    if image.width * image.height > MAX_PIXELS:
-        raise ValidationError("This picture is too large in pixels; save it smaller and upload it again.",
-                              code="picture_pixels")
 
 
 def picture_prepare(file) -> ContentFile:

@@ -52,6 +52,15 @@ def test_a_picture_over_5_mb_is_refused_with_its_size_and_the_limit():
     ]
 
 
+def test_a_small_file_claiming_a_huge_canvas_is_refused_before_it_is_decoded():
+    buffer = io.BytesIO()
+    Image.new("1", (12_000, 11_000)).save(buffer, format="PNG")  # 132 megapixels, a few kB
+    assert len(buffer.getvalue()) < 100_000
+    with pytest.raises(ValidationError) as error:
+        validate_exercise_picture(SimpleUploadedFile("tiny.png", buffer.getvalue()))
+    assert "too large in pixels" in error.value.messages[0]
+
+
 def test_a_stored_picture_is_at_most_1200_px_and_keeps_its_shape_and_format(settings):
     exercise = ExerciseFactory(picture=picture_upload(size=(3000, 1500)), picture_alt="Bridge")
     image = stored_image(exercise)

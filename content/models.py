@@ -14,6 +14,7 @@ from content.codes import PHASE_ORDER, PROGRAMME_PHASE_CHOICES, Comparator
 from content.constraints import ReadableUniqueMessages
 from content.display import measure_name, out_of_range
 from content.measures import CRITERION_MEASURE_CHOICES, CRITERION_MEASURES, MEASURES
+from content.pictures import ExercisePictureField, exercise_picture_path, validate_exercise_picture
 
 
 class Phase(ReadableUniqueMessages, models.Model):
@@ -128,6 +129,16 @@ class Exercise(ReadableUniqueMessages, models.Model):
     dosage = models.CharField(max_length=160, help_text="Default dosage, e.g. “3 × 10, daily”.")
     cautions = models.TextField(blank=True)
     media_url = models.URLField(blank=True, help_text="Optional link to a video or picture.")
+    picture = ExercisePictureField(
+        upload_to=exercise_picture_path, blank=True, validators=[validate_exercise_picture],
+        help_text="Optional: a JPEG, PNG or WebP picture of at most 5 MB, shown to patients on their page and "
+                  "printout. It is made at most 1200 pixels across and stored without its metadata (camera, place).",
+    )
+    picture_alt = models.CharField(
+        "picture description", max_length=200, blank=True,
+        help_text="What the picture shows, for patients who cannot see it, e.g. “Lying on your back, "
+                  "knees bent, lifting the hips off the bed”.",
+    )
     is_active = models.BooleanField(
         default=True,
         help_text="Retired exercises stay in existing plans but are not offered for new ones.",
@@ -148,6 +159,12 @@ class Exercise(ReadableUniqueMessages, models.Model):
 
     def __str__(self):
         return self.name if self.is_active else f"{self.name} (retired)"
+
+    def clean(self):
+        super().clean()
+        if self.picture and not self.picture_alt.strip():
+            raise ValidationError({"picture_alt": "Describe the picture in a few words: patients who cannot see "
+                                                  "it (screen readers, a failed download) read this instead."})
 
     @property
     def instruction_steps(self):

@@ -3,22 +3,12 @@
 from content import codes
 from content.codes import SYMPTOMS
 from content.models import EducationArticle, Phase
-from content.text import article_blocks
 from patients.models import AssignedPlanItem, Patient
-from portal.wording import article_blocks_for_clinic, clinic_call
+from portal.wording import clinic_call
+from rehab.home_programme import patient_articles as portal_articles
 from rehab.plans import plan_items
 
 Section = EducationArticle.Section
-
-
-def portal_articles(clinic) -> dict[str, list[EducationArticle]]:
-    """Every shown patient article of the clinic, by section code, in the admin's order."""
-    sections = {code: [] for code in Section.values}
-    articles = EducationArticle.objects.filter(clinic=clinic, audience="patient", is_active=True)
-    for article in articles.order_by("order", "title", "pk"):
-        article.blocks = article_blocks_for_clinic(article_blocks(article.body), clinic)
-        sections[article.section].append(article)
-    return sections
 
 
 def plan_left_from(patient: Patient) -> Phase | None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<str:token>", views.portal_no_slash),
     path("<str:token>/", views.portal_home, name="portal"),
     path("<str:token>/report/", views.portal_report, name="portal_report"),
+    path("<str:token>/print/", views.portal_print, name="portal_print"),
     path("<str:token>/report/<uuid:entry_id>/", views.portal_report_result, name="portal_report_result"),
     path("<str:token>/<path:rest>", views.portal_unknown_path),
 ]

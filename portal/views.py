@@ -13,6 +13,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -29,7 +30,9 @@ from portal.self_reports import (
     unsaved_report_advice,
 )
 from portal.wording import advice_sections_for_clinic, clinic_call
+from rehab.home_programme import home_programme
 from rehab.portal_links import portal_link_resolve, portal_link_touch
+from rehab.qr import qr_svg
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +134,16 @@ def _advice_page(request, patient, token, advice, *, saved):
                    most_urgent=sections[0]["severity"] if sections else None,
                    emergency=any(a["severity"] == Severity.EMERGENCY for a in advice))
     return render(request, "portal/report_result.html", context)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD"])
+def portal_print(request, link, token):
+    """The printable programme, with the QR code of the link the patient is using."""
+    context = home_programme(link.patient)
+    url = request.build_absolute_uri(reverse("portal", args=[token]))
+    context.update(token=token, qr_svg=qr_svg(url, scale=4))
+    return render(request, "programme/print_portal.html", context)
 
 
 def portal_unknown_path(request, token, rest):

@@ -111,3 +111,18 @@ def policy_violations(page):
             else None)
     page.on("pageerror", lambda error: found.append(f"script error: {error}"))
     return found
+
+
+def accessibility_violations(page):
+    """axe-core's violations on the page as it is now (every rule axe runs by
+    default: WCAG 2.x A and AA and its best practices), as readable lines; []
+    when there are none."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [] if results.violations_count == 0 else [f"{page.url}: {results.generate_report()}"]
+
+
+def no_sideways_scroll(page):
+    """Nothing on the page is wider than the window (no horizontal scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

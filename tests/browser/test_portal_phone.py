@@ -44,6 +44,25 @@ def patient_url():
     return patient, f"/p/{token}/"
 
 
+# Everything a 70-year-old reads is at least 16 px, everything they tap at least 44 px each way.
+READABLE_AND_TAPPABLE = """() => {
+  const shown = (el) => {
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    return box.width > 1 && box.height > 1 && style.visibility !== "hidden" && style.display !== "none";
+  };
+  const describe = (el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 40)}`;
+  const small = [...document.querySelectorAll("main *, header *, footer *")].filter((el) => shown(el)
+    && [...el.childNodes].some((node) => node.nodeType === 3 && node.textContent.trim())
+    && parseFloat(getComputedStyle(el).fontSize) < 16).map(describe);
+  const tiny = [...document.querySelectorAll("a, button, summary, label, input, select, textarea")].filter((el) => {
+    if (!shown(el) || el.closest("label")) return false;  // a box inside a label: the label is what is tapped
+    const box = el.getBoundingClientRect();
+    return box.height < 44 || box.width < 44;
+  }).map(describe);
+  return {small, tiny};
+}"""
+
+
 def above_the_fold(page, locator):
     box = locator.bounding_box()
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
@@ -212,10 +231,13 @@ def _pages(phone, url, patient):
 def test_every_portal_page_passes_axe_and_fits_at_200_percent_zoom(new_page, patient_url):
     patient, url = patient_url
     phone = new_page(viewport=PHONE)
-    violations, too_wide, seen = [], [], []
+    violations, too_wide, seen, cramped = [], [], [], []
     for name, page in _pages(phone, url, patient):
         seen.append(name)
         violations += accessibility_violations(page)
+        found = page.evaluate(READABLE_AND_TAPPABLE)
+        cramped += [f"{name}: text under 16 px: {text}" for text in found["small"]]
+        cramped += [f"{name}: tap target under 44 px: {target}" for target in found["tiny"]]
         screenshot(page, f"portal-a11y-{name}-phone")
         page.set_viewport_size(ZOOM_200)
         if not no_sideways_scroll(page):
@@ -229,3 +251,4 @@ def test_every_portal_page_passes_axe_and_fits_at_200_percent_zoom(new_page, pat
     assert len(seen) == 13
     assert violations == [], "\n".join(violations)
     assert too_wide == []
+    assert cramped == [], "\n".join(cramped)

@@ -98,14 +98,19 @@ def portal_report_pain(request, link, token):
 @portal_view
 @require_http_methods(["GET", "HEAD", "POST"])
 def portal_report_signs(request, link, token):
-    """Step 3: any warning signs? Then the whole report is checked and sent."""
+    """Step 3: any warning signs? Then the whole report is checked and sent.
+
+    The page carries the scores it shows (hidden fields) and the POST is the
+    whole report: a second tap on Send, arriving after the first has sent
+    the report and dropped the draft, is the same report and reaches the
+    same result page (self_report_submit), never an empty step 1.
+    """
     draft = draft_load(request, link)
-    if draft.next_step() != "portal_report_signs":
+    if request.method != "POST" and draft.next_step() != "portal_report_signs":
         return redirect(draft.next_step(), token=token)
     nothing_filled_in = False
     if request.method == "POST":
-        form = SelfReportForm({**{name: str(score) for name, score in draft.pain.items()},
-                               "symptoms": request.POST.getlist("symptoms")})
+        form = SelfReportForm(request.POST)
         if form.is_valid() and (response := _send(request, link, token, form)):
             return response
         nothing_filled_in = form.has_error("__all__", NOTHING_FILLED_IN)
@@ -121,8 +126,8 @@ def portal_report_signs(request, link, token):
         "portal_report", "Back to “Where does it hurt?”")
     return _step(request, link, token, "portal/report_signs.html", form,
                  number=3 if draft.locations else 2, total=3 if draft.locations else 2, errors=errors,
-                 pain_summary=_pain_summary(draft), back_url=reverse(back[0], kwargs={"token": token}),
-                 back_text=back[1])
+                 pain_summary=_pain_summary(draft), pain_fields=sorted(draft.pain.items()),
+                 back_url=reverse(back[0], kwargs={"token": token}), back_text=back[1])
 
 
 def _one_page_report(post) -> bool:

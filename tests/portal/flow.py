@@ -1,5 +1,7 @@
 """Send a self-report the way the portal asks for it: three steps."""
 
+import re
+
 from content.codes import LOCATIONS
 
 
@@ -15,4 +17,12 @@ def report_steps(client, token, data):
     if places:
         how_much = client.post(f"/p/{token}/report/how-much/", pain)
         assert how_much.status_code == 302, how_much.content.decode()[:500]
-    return client.post(f"/p/{token}/report/warning-signs/", {"symptoms": data.get("symptoms", [])})
+    return send_signs(client, token, data.get("symptoms", []))
+
+
+def send_signs(client, token, symptoms):
+    """Step 3 as the browser sends it: the scores the page carries and the signs ticked."""
+    page = client.get(f"/p/{token}/report/warning-signs/")
+    carried = dict(re.findall(r'<input type="hidden" name="(pain_[a-z_]+)" value="([0-9]+)">',
+                              page.content.decode())) if page.status_code == 200 else {}
+    return client.post(f"/p/{token}/report/warning-signs/", {**carried, "symptoms": symptoms})

@@ -8,7 +8,7 @@ from content.codes import Symptom
 from patients.models import Entry, PainScore
 from rehab.portal_links import portal_link_issue
 from tests.factories import PatientFactory
-from tests.portal.flow import report_steps
+from tests.portal.flow import report_steps, send_signs
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,6 @@ def test_a_later_step_before_step_one_goes_back_to_step_one(client, portal_url, 
 def test_the_warning_signs_wait_until_each_place_has_a_score(client, portal_url):
     client.post(f"{portal_url}report/", {"locations": ["knee"]})
     assert client.get(f"{portal_url}report/warning-signs/")["Location"] == f"{portal_url}report/how-much/"
-    response = client.post(f"{portal_url}report/warning-signs/", {"symptoms": [Symptom.FEVER]})
-    assert response["Location"] == f"{portal_url}report/how-much/"
     assert not Entry.objects.exists()
 
 
@@ -80,10 +78,26 @@ def test_changing_the_places_keeps_the_scores_of_the_places_still_chosen(client,
     client.post(f"{portal_url}report/", {"locations": ["knee", "buttock_si"]})
     client.post(f"{portal_url}report/how-much/", {"pain_knee_activity": "3", "pain_buttock_si_rest": "5"})
     client.post(f"{portal_url}report/", {"locations": ["knee"]})
-    response = client.post(f"{portal_url}report/warning-signs/", {})
+    response = send_signs(client, portal_url.split("/")[2], [])
     assert response.status_code == 302
     assert set(PainScore.objects.filter(entry__patient=planned_patient)
                .values_list("location", "context", "score")) == {("knee", "activity", 3)}
+
+
+def test_a_second_tap_on_send_reaches_the_same_advice(client, portal_url, planned_patient):
+    token = portal_url.split("/")[2]
+    client.post(f"{portal_url}report/", {"locations": ["knee"]})
+    client.post(f"{portal_url}report/how-much/", {"pain_knee_activity": "3"})
+    page = client.get(f"{portal_url}report/warning-signs/").content.decode()
+    assert '<input type="hidden" name="pain_knee_activity" value="3">' in page
+    first = send_signs(client, token, [Symptom.SADDLE_NUMBNESS])
+    # The first tap sent the report and dropped the draft; the second posts the same page again.
+    second = client.post(f"{portal_url}report/warning-signs/",
+                         {"pain_knee_activity": "3", "symptoms": [Symptom.SADDLE_NUMBNESS]})
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Entry.objects.filter(patient=planned_patient).count() == 1
+    assert "Go to the emergency department now" in client.get(second["Location"]).content.decode()
 
 
 def test_a_sent_report_starts_the_next_one_afresh(client, portal_url):

@@ -10,7 +10,7 @@ from content.flag_kinds import FLAG_KINDS, FlagCode, Severity
 from patients.models import Entry, EntrySymptom, PainScore
 from portal.wording import in_clinic_words
 from rehab.models import Flag
-from tests.portal.flow import report_steps
+from tests.portal.flow import report_steps, send_signs
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_an_unknown_sign_is_explained_at_the_top_of_step_three(client, portal, p
     _, token = portal
     client.post(f"/p/{token}/report/", {"locations": ["knee"]})
     client.post(f"/p/{token}/report/how-much/", {"pain_knee_rest": "4"})
-    response = client.post(f"/p/{token}/report/warning-signs/", {"symptoms": ["saddle_numbness", "made_up"]})
+    response = send_signs(client, token, ["saddle_numbness", "made_up"])
     assert response.status_code == 200
     assert "Please tick only the statements shown." in error_summary(response.content.decode())
     assert nothing_written(planned_patient)
@@ -145,7 +145,7 @@ def test_nothing_is_written_until_the_last_step_is_sent(client, portal, planned_
     client.post(f"/p/{token}/report/", {"locations": ["knee"]})
     client.post(f"/p/{token}/report/how-much/", {"pain_knee_activity": "3"})
     assert nothing_written(planned_patient)
-    response = client.post(f"/p/{token}/report/warning-signs/", {})
+    response = send_signs(client, token, [])
     assert response.status_code == 302
     assert set(PainScore.objects.filter(entry__patient=planned_patient)
                .values_list("location", "context", "score")) == {("knee", "activity", 3)}

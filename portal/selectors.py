@@ -29,17 +29,24 @@ def plan_left_from(patient: Patient) -> Phase | None:
     return Phase.objects.filter(clinic_id=patient.clinic_id, code=last.from_phase).first()
 
 
-def portal_context(patient: Patient) -> dict:
-    """What the patient's own page shows, and nothing else about anyone."""
-    articles = portal_articles(patient.clinic)
-    physio = patient.physio
-    phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
+def portal_frame(patient: Patient) -> dict:
+    """What every portal page of the patient shows around its content."""
     return {
         "first_name": patient.given_name,
         "clinic_name": patient.clinic.name,
         # The clinic's contact details only: they are printed on every page.
         "clinic": patient.clinic,
         "clinic_call": clinic_call(patient.clinic),
+    }
+
+
+def portal_context(patient: Patient) -> dict:
+    """What the patient's own page shows, and nothing else about anyone."""
+    articles = portal_articles(patient.clinic)
+    physio = patient.physio
+    phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
+    return {
+        **portal_frame(patient),
         "physio_first_name": physio.first_name if physio else "",
         "phase": phase,
         "phase_description": [p.strip() for p in phase.description.split("\n\n") if p.strip()] if phase else [],

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from portal import views
+from portal import report_views, views
 
 urlpatterns = [
     path("<str:token>", views.portal_no_slash),
     path("<str:token>/", views.portal_home, name="portal"),
-    path("<str:token>/report/", views.portal_report, name="portal_report"),
+    path("<str:token>/report/", report_views.portal_report, name="portal_report"),
+    path("<str:token>/report/how-much/", report_views.portal_report_pain, name="portal_report_pain"),
+    path("<str:token>/report/warning-signs/", report_views.portal_report_signs, name="portal_report_signs"),
     path("<str:token>/print/", views.portal_print, name="portal_print"),
     path("<str:token>/report/<uuid:entry_id>/", views.portal_report_result, name="portal_report_result"),
     path("<str:token>/<path:rest>", views.portal_unknown_path),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0005_article_section_and_shown'),
+        ('content', '0006_constraint_messages'),
     ]
 
     operations = [

@@ -16,7 +16,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from content.codes import PAIN_MAX, PAIN_MIN, AdherenceStatus, Context, EntryKind, Location, Phase, Side, Symptom
+from content.codes import (
+    PAIN_MAX,
+    PAIN_MIN,
+    AdherenceStatus,
+    Context,
+    EntryKind,
+    Location,
+    Phase,
+    Side,
+    Symptom,
+)
 from content.measures import ENTRY_MEASURES, Measure
 
 MEASURE_FIELDS = tuple(ENTRY_MEASURES)

@@ -24,9 +24,9 @@ from content.measures import MEASURES
 from content.models import Phase
 from patients.models import Clinic, Entry, PainScore, Patient, User
 from rehab.adherence import adherence_by_patient
-from rehab.rules.adherence import Adherence
 from rehab.models import Flag, PhaseTransition
 from rehab.record import criteria_evaluate, entries_by_patient, exit_criteria_by_phase, phase_start_by_patient
+from rehab.rules.adherence import Adherence
 
 CASELOAD_PAGE_SIZE = 25
 # Patients with no flag needing attention sort after every flagged one.

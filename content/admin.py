@@ -44,9 +44,15 @@ class PhaseAdmin(ClinicOwnedAdmin):
 
 @admin.register(Exercise)
 class ExerciseAdmin(ClinicOwnedAdmin):
-    list_display = ["name", "dosage", "is_active"]
+    list_display = ["name", "code", "dosage", "is_active"]
     list_filter = ["is_active", "template_items__phase__code"]
-    search_fields = ["name", "purpose", "instructions"]
+    search_fields = ["name", "code", "purpose", "instructions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is made from the name when the exercise is created and
+        # never changes after: caseload files name the exercise by it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "code"] if obj is not None else readonly
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -120,3 +120,14 @@ def test_figures_for_many_patients_cost_one_query(clinic, physio):
         assert len(found) == size
         assert {f.last_7.days_done for f in found.values()} == {3}
     assert counts == [1, 1]
+
+
+def test_the_statuses_are_written_once_and_the_model_and_import_read_them():
+    from content.codes import MARK_STATUSES
+    from interchange.specs import _mark_status
+
+    assert [code for code, _ in AdherenceMark._meta.get_field("status").choices] == list(MARK_STATUSES)
+    assert {code: row.concern for code, row in MARK_STATUSES.items()} == {
+        "done": False, "too_hard": True, "hurt": True}
+    for code in MARK_STATUSES:
+        assert _mark_status(code) == code

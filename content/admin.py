@@ -64,9 +64,9 @@ class PhaseAdmin(ClinicOwnedAdmin):
 
 @admin.register(Exercise)
 class ExerciseAdmin(ClinicOwnedAdmin):
-    list_display = ["name", "dosage", "is_active"]
+    list_display = ["name", "code", "dosage", "is_active"]
     list_filter = ["is_active", "template_items__phase__code"]
-    search_fields = ["name", "purpose", "instructions"]
+    search_fields = ["name", "code", "purpose", "instructions"]
     actions = ["retire", "bring_back"]
     # An exercise no template or plan holds (a typing slip, a duplicate) may
     # be deleted; one in use is protected, and the delete page offers to
@@ -109,6 +109,12 @@ class ExerciseAdmin(ClinicOwnedAdmin):
             self.log_change(request, exercise, exercise._change_reason)
             changed.append(exercise.name)
         return ", ".join(f"“{name}”" for name in changed) or "no exercise (they already were)"
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is made from the name when the exercise is created and
+        # never changes after: caseload files name the exercise by it.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "code"] if obj is not None else readonly
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -6,8 +6,10 @@ A clinic gets the default programme when it is created (see
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from content.codes import PHASE_ORDER, PROGRAMME_PHASE_CHOICES, Comparator
@@ -120,10 +122,36 @@ class ExitCriterion(ReadableUniqueMessages, models.Model):
             raise ValidationError({"threshold": error})
 
 
+# An exercise code: lower-case words joined by hyphens, e.g. "heel-slides".
+EXERCISE_CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def exercise_code_from(name: str, taken) -> str:
+    """A new exercise's code: its name as a slug, made unique among `taken`
+    (the clinic's codes) with a number ("heel-slides-2")."""
+    max_length = Exercise._meta.get_field("code").max_length
+    base = slugify(name)[: max_length - 4].strip("-") or "exercise"
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
 class Exercise(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (clinic, name) below.
     clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="exercises", db_index=False)
     name = models.CharField(max_length=120)
+    # The exercise's stable code in the clinic: adherence marks name their
+    # exercise by it in imports and exports (INTERCHANGE.md section 2), so it
+    # never follows a rename. Given from the name when the exercise is
+    # created; the admin shows it read-only.
+    code = models.SlugField(
+        max_length=120, editable=False, db_index=False,
+        validators=[RegexValidator(EXERCISE_CODE_PATTERN, "Use lower-case letters, digits and hyphens.")],
+        help_text="The exercise's fixed code, used in caseload files (imports and exports). "
+                  "Made from the name when the exercise is created; it does not change when the name does.",
+    )
     purpose = models.CharField(max_length=300, blank=True)
     instructions = models.TextField(help_text="One step per line.")
     dosage = models.CharField(max_length=160, help_text="Default dosage, e.g. “3 × 10, daily”.")
@@ -150,6 +178,8 @@ class Exercise(ReadableUniqueMessages, models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["clinic", "name"], name="exercise_unique_name_per_clinic"),
+            models.UniqueConstraint(fields=["clinic", "code"], name="exercise_unique_code_per_clinic"),
+            models.CheckConstraint(condition=Q(code__regex=EXERCISE_CODE_PATTERN), name="exercise_code_valid"),
         ]
 
     unique_messages = {
@@ -159,6 +189,12 @@ class Exercise(ReadableUniqueMessages, models.Model):
 
     def __str__(self):
         return self.name if self.is_active else f"{self.name} (retired)"
+
+    def save(self, *args, **kwargs):
+        if not self.code and self.clinic_id:
+            taken = set(Exercise.objects.filter(clinic_id=self.clinic_id).values_list("code", flat=True))
+            self.code = exercise_code_from(self.name, taken)
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -16,7 +16,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from content.codes import PAIN_MAX, PAIN_MIN, Context, EntryKind, Location, Phase, Side, Symptom
+from content.codes import (
+    PAIN_MAX,
+    PAIN_MIN,
+    AdherenceStatus,
+    Context,
+    EntryKind,
+    Location,
+    Phase,
+    Side,
+    Symptom,
+)
 from content.constraints import ReadableUniqueMessages
 from content.measures import ENTRY_MEASURES, Measure
 
@@ -482,3 +492,33 @@ class PortalLink(models.Model):
     def is_usable(self, now=None):
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class AdherenceMark(models.Model):
+    """An exercise of the plan the patient marked on the portal for a day:
+    done, too hard or it hurt (DESIGN 9). One mark per exercise per day:
+    marking again changes the day's mark; undoing deletes it (its history stays).
+    """
+
+    # Indexed by the unique (patient, date, exercise) below, which also serves
+    # a patient's marks over a range of days.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="adherence_marks", db_index=False)
+    exercise = models.ForeignKey("content.Exercise", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(help_text="The day in the clinic's time zone.")
+    status = models.CharField(max_length=10, choices=AdherenceStatus.choices, default=AdherenceStatus.DONE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "exercise_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "date", "exercise"], name="adherence_one_mark_per_exercise_per_day"
+            ),
+            models.CheckConstraint(condition=_valid("status", AdherenceStatus), name="adherence_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_status_display()}"

@@ -4,9 +4,9 @@ from content import codes
 from content.codes import SYMPTOMS
 from content.models import EducationArticle, Phase
 from patients.models import AssignedPlanItem, Patient
+from portal.today import plan_today
 from portal.wording import clinic_call
 from rehab.home_programme import patient_articles as portal_articles
-from rehab.plans import plan_items
 
 Section = EducationArticle.Section
 
@@ -51,7 +51,7 @@ def portal_context(patient: Patient) -> dict:
         "phase": phase,
         "phase_description": [p.strip() for p in phase.description.split("\n\n") if p.strip()] if phase else [],
         "discharged": patient.phase == codes.Phase.DISCHARGED,
-        "plan": plan_items(patient),
+        **plan_today(patient),
         "plan_from_phase": plan_left_from(patient),
         "dos": articles[Section.DOS],
         "donts": articles[Section.DONTS],

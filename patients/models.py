@@ -494,7 +494,7 @@ class PortalLink(models.Model):
         return self.revoked_at is None and self.expires_at > now
 
 
-class AdherenceMark(models.Model):
+class AdherenceMark(ReadableUniqueMessages, models.Model):
     """An exercise of the plan the patient marked on the portal for a day:
     done, too hard or it hurt (DESIGN 9). One mark per exercise per day:
     marking again changes the day's mark; undoing deletes it (its history stays).
@@ -517,8 +517,15 @@ class AdherenceMark(models.Model):
             models.UniqueConstraint(
                 fields=["patient", "date", "exercise"], name="adherence_one_mark_per_exercise_per_day"
             ),
-            models.CheckConstraint(condition=_valid("status", AdherenceStatus), name="adherence_status_valid"),
+            models.CheckConstraint(
+                condition=_valid("status", AdherenceStatus), name="adherence_status_valid",
+                violation_error_message="Choose done, too hard or it hurt.",
+            ),
         ]
+
+    unique_messages = {
+        ("patient", "date", "exercise"): "This exercise already has a mark on this day.",
+    }
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_status_display()}"

@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.db import router
-from django.utils.text import capfirst
 
 from content.admin_forms import ExitCriterionForm, ReadableUniqueInlineFormSet, clinic_owned_form
 from content.admin_scoping import ClinicScopedHistoryAdmin, ClinicScopedInline
@@ -84,9 +83,13 @@ class ExerciseAdmin(ClinicOwnedAdmin):
             protected = exercise_uses(objs)
         return deleted, model_count, perms_needed, protected
 
-    @admin.action(description="Retire the selected exercises (they stay in existing plans)")
+    @admin.action(description="Retire the selected exercises (they stay in existing plans)",
+                  permissions=["change"])
     def retire(self, request, queryset):
         names = self._set_active(request, queryset, active=False)
+        if not names:
+            self.message_user(request, "The selected exercises were already retired.", messages.INFO)
+            return
         self.message_user(
             request,
             f"Retired {names}: they stay in the plans and templates that hold them, and are no longer"
@@ -94,12 +97,16 @@ class ExerciseAdmin(ClinicOwnedAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description="Bring the selected exercises back into use")
+    @admin.action(description="Bring the selected exercises back into use", permissions=["change"])
     def bring_back(self, request, queryset):
         names = self._set_active(request, queryset, active=True)
-        self.message_user(request, f"{capfirst(names)} can be added to plans and templates again.", messages.SUCCESS)
+        if not names:
+            self.message_user(request, "The selected exercises were already in use.", messages.INFO)
+            return
+        self.message_user(request, f"{names} can be added to plans and templates again.", messages.SUCCESS)
 
-    def _set_active(self, request, queryset, *, active):
+    def _set_active(self, request, queryset, *, active) -> str:
+        """The names of the exercises changed, quoted: “Clamshells”, “Heel slides”."""
         # One save per exercise, so each change is in its history with who made it.
         changed = []
         for exercise in queryset.filter(is_active=not active):
@@ -108,7 +115,7 @@ class ExerciseAdmin(ClinicOwnedAdmin):
             exercise.save(update_fields=["is_active"])
             self.log_change(request, exercise, exercise._change_reason)
             changed.append(exercise.name)
-        return ", ".join(f"“{name}”" for name in changed) or "no exercise (they already were)"
+        return ", ".join(f"“{name}”" for name in changed)
 
     def get_readonly_fields(self, request, obj=None):
         # The code is made from the name when the exercise is created and

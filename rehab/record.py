@@ -31,14 +31,15 @@ def entries_by_patient(patient_ids, *, with_text=False) -> dict:
 def _entries_read(entries, *, with_text=False) -> dict:
     """The entries of `entries` (a queryset) with their pain scores and
     symptoms, grouped by patient, oldest first (same-day entries in the order
-    they were recorded). The pain scores and symptoms are looked up by the ids
-    of the entries read, so each is an index scan of just those rows."""
+    they were recorded). The pain scores and symptoms are looked up through
+    the ids of those entries (`entry_id IN (SELECT id ...)`), not by joining
+    the entries back, so the pain-score index serves them."""
     text_columns = TEXT_COLUMNS if with_text else ()
     rows = list(
         entries.order_by("patient_id", "date", "created_at", "id")
         .values_list("id", "patient_id", "kind", "date", *MEASURE_FIELDS, *text_columns)
     )
-    entry_ids = [row[0] for row in rows]
+    entry_ids = entries.values("id")
     pain = defaultdict(list)
     for pain_id, entry_id, location, context, score in (
         PainScore.objects.filter(entry_id__in=entry_ids)
@@ -162,14 +163,25 @@ in_phase AS (
     SELECT v.id, v.date, max(v.date) OVER (PARTITION BY v.patient_id) AS latest
     FROM visit v JOIN patient p ON p.id = v.patient_id
     WHERE v.date >= p.phase_start
+),
+chosen AS (
+    SELECT id FROM programme WHERE n = 1 OR from_end = 1
+    UNION (SELECT DISTINCT ON (patient_id) id FROM programme WHERE from_end > 1
+           ORDER BY patient_id, activity_pain, n)
+    UNION (SELECT DISTINCT ON (patient_id) id FROM programme WHERE date <= acknowledged_on
+           ORDER BY patient_id, n DESC)
+    UNION SELECT id FROM in_phase
+          WHERE date = latest OR (%(as_of)s::date - latest <= %(max_age)s AND date >= latest - %(fallback)s)
 )
-SELECT id FROM programme WHERE n = 1 OR from_end = 1
-UNION (SELECT DISTINCT ON (patient_id) id FROM programme WHERE from_end > 1
-       ORDER BY patient_id, activity_pain, n)
-UNION (SELECT DISTINCT ON (patient_id) id FROM programme WHERE date <= acknowledged_on
-       ORDER BY patient_id, n DESC)
-UNION SELECT id FROM in_phase
-      WHERE date = latest OR (%(as_of)s::date - latest <= %(max_age)s AND date >= latest - %(fallback)s)
+SELECT e.id, e.patient_id, e.date,
+       array_agg(s.location ORDER BY s.location, s.context) FILTER (WHERE s.id IS NOT NULL),
+       array_agg(s.context ORDER BY s.location, s.context) FILTER (WHERE s.id IS NOT NULL),
+       array_agg(s.score ORDER BY s.location, s.context) FILTER (WHERE s.id IS NOT NULL),
+       array_agg(s.id ORDER BY s.location, s.context) FILTER (WHERE s.id IS NOT NULL),
+       {measures}
+FROM chosen c JOIN {entry} e ON e.id = c.id LEFT JOIN {pain} s ON s.entry_id = e.id
+GROUP BY e.id
+ORDER BY e.patient_id, e.date, e.created_at, e.id
 """
 
 
@@ -182,7 +194,11 @@ def progress_entries_by_patient(patients, *, as_of, phase_starts, acknowledged_o
     patients = list(patients)
     if not patients:
         return {}
-    sql = PROGRESS_VISITS_SQL.format(entry=Entry._meta.db_table, pain=PainScore._meta.db_table)
+    measure_columns = [Entry._meta.get_field(name).column for name in MEASURE_FIELDS]
+    sql = PROGRESS_VISITS_SQL.format(
+        entry=Entry._meta.db_table, pain=PainScore._meta.db_table,
+        measures=", ".join(f"e.{column}" for column in measure_columns),
+    )
     params = {
         "ids": [p.id for p in patients],
         "programme_starts": [p.programme_start for p in patients],
@@ -191,7 +207,14 @@ def progress_entries_by_patient(patients, *, as_of, phase_starts, acknowledged_o
         "activity": Context.ACTIVITY, "back_hip": sorted(BACK_HIP_LOCATIONS), "visit": EntryKind.VISIT,
         "as_of": as_of, "max_age": EVIDENCE_MAX_AGE_DAYS, "fallback": FALLBACK_DAYS,
     }
+    grouped = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        entry_ids = [row[0] for row in cursor.fetchall()]
-    return _entries_read(Entry.objects.filter(id__in=entry_ids))
+        for entry_id, patient_id, date, locations, contexts, scores, pain_ids, *values in cursor.fetchall():
+            pain = [rules.PainScore(*score) for score in zip(locations or (), contexts or (), scores or (),
+                                                             pain_ids or (), strict=True)]
+            measures = {name: value for name, value in zip(MEASURE_FIELDS, values, strict=True) if value is not None}
+            grouped[patient_id].append(
+                rules.Entry(id=entry_id, kind=EntryKind.VISIT, date=date, pain=pain, measures=measures)
+            )
+    return grouped

@@ -33,6 +33,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from content.codes import EntryKind, Phase
+from content.flag_kinds import FlagCode
 from content.models import ExitCriterion
 from content.models import Phase as ProgrammePhase
 from patients.models import Clinic, Entry, Patient
@@ -55,6 +56,12 @@ BATCH_SIZE = 500
 # carries a time earlier than the sweep's start, yet the sweep could not see
 # it: the next sweep looks back this much further.
 CHANGE_MARGIN = dt.timedelta(minutes=10)
+
+# After a sweep that checked this many patients' entries in full (a first
+# sweep, a large import), the planner's statistics still count those entries
+# as unchecked until autovacuum's next analyze, and the next sweep would read
+# every entry instead of the few the index `entry_flags_unchecked` holds.
+STATISTICS_REFRESH_AFTER = 2000
 
 FULL = "full"
 PROGRESS = "progress"
@@ -94,8 +101,13 @@ SELECT p.id, false FROM {patient} p
 UNION
 SELECT e.patient_id, false FROM {entry} e JOIN {patient} p ON p.id = e.patient_id
  WHERE e.kind = %(visit)s AND p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s
-   AND ((e.date > %(last)s::date - %(too_old)s AND e.date <= %(as_of)s::date - %(too_old)s)
-        OR (e.date > %(last)s::date AND e.date <= %(as_of)s::date))
+   AND e.date > %(last)s::date AND e.date <= %(as_of)s::date
+UNION
+SELECT e.patient_id, false FROM {entry} e JOIN {patient} p ON p.id = e.patient_id
+ WHERE e.kind = %(visit)s AND p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s
+   AND e.date > %(last)s::date - %(too_old)s AND e.date <= %(as_of)s::date - %(too_old)s
+   AND EXISTS (SELECT 1 FROM {flag} f WHERE f.patient_id = e.patient_id AND f.closed_at IS NULL
+                                       AND f.code = %(ready)s)
 UNION
 SELECT t.patient_id, false FROM {transition} t JOIN {patient} p ON p.id = t.patient_id
  WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND t.date > %(last)s::date AND t.date <= %(as_of)s::date
@@ -107,8 +119,9 @@ SELECT h.patient_id, false FROM {flag_history} h JOIN {patient} p ON p.id = h.pa
 """Who can have changed since the last sweep, in one query: (patient id,
 whether the record itself changed). The date boundaries are those the rules
 read `as_of` through: day 84 of the programme (plateau), a visit leaving the
-28-day evidence window (readiness), the programme start and phase entry dates
-(the first day a visit counts as evidence), and visits dated since. Flag
+28-day evidence window (readiness: it can only end, so only for patients with
+an open ready_to_progress), the programme start and phase entry dates (the
+first day a visit counts as evidence), and visits dated since. Flag
 changes count when a person made them (an acknowledgement): the engine's own
 writes are already what the rules said. With no earlier sweep, `everyone`."""
 
@@ -141,13 +154,13 @@ def sweep_plan(clinic: Clinic, *, as_of: dt.date, mark: ClinicSweep | None) -> S
         entry=Entry._meta.db_table, patient=Patient._meta.db_table,
         entry_history=Entry.history.model._meta.db_table, flag_history=Flag.history.model._meta.db_table,
         criterion_history=ExitCriterion.history.model._meta.db_table, phase=ProgrammePhase._meta.db_table,
-        transition=PhaseTransition._meta.db_table,
+        transition=PhaseTransition._meta.db_table, flag=Flag._meta.db_table,
     )
     params = {
         "clinic": clinic.pk, "discharged": Phase.DISCHARGED, "visit": EntryKind.VISIT, "everyone": first,
         "as_of": as_of, "last": None if first else mark.swept_on,
         "since": None if first else mark.started_at - CHANGE_MARGIN,
-        "plateau_days": PLATEAU_MIN_DAYS,
+        "plateau_days": PLATEAU_MIN_DAYS, "ready": FlagCode.READY_TO_PROGRESS,
         # A visit more than EVIDENCE_MAX_AGE_DAYS before as_of no longer counts.
         "too_old": EVIDENCE_MAX_AGE_DAYS + 1,
     }
@@ -218,6 +231,8 @@ def clinic_sweep(clinic: Clinic, *, as_of=None, dry_run=False, batch_size=None) 
             summary.merge(sweep_batch(kind, ids, as_of=day))
         _mark_complete(mark, swept_on=day, started_at=started_at)
     summary.written = True
+    if len(plan.full) >= STATISTICS_REFRESH_AFTER:
+        _statistics_refresh()
     return summary
 
 
@@ -237,6 +252,12 @@ class _clinic_claimed:
 
     def __exit__(self, *exc):
         return self.atomic.__exit__(*exc)
+
+
+def _statistics_refresh() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Entry._meta.db_table}")
 
 
 def _mark_complete(mark: ClinicSweep, *, swept_on, started_at) -> None:

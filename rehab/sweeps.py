@@ -93,9 +93,12 @@ SELECT h.patient_id, true FROM {entry_history} h JOIN {patient} p ON p.id = h.pa
 UNION
 SELECT p.id, false FROM {patient} p
  WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND (
+       (p.programme_start > %(last)s::date - %(plateau_days)s AND p.programme_start <= %(as_of)s::date - %(plateau_days)s)
+    OR (p.programme_start > %(last)s::date AND p.programme_start <= %(as_of)s::date))
+UNION
+SELECT p.id, false FROM {patient} p
+ WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND (
        %(everyone)s
-    OR (p.programme_start > %(last)s::date - %(plateau_days)s AND p.programme_start <= %(as_of)s::date - %(plateau_days)s)
-    OR (p.programme_start > %(last)s::date AND p.programme_start <= %(as_of)s::date)
     OR EXISTS (SELECT 1 FROM {criterion_history} c JOIN {phase} ph ON ph.id = c.phase_id
                 WHERE ph.clinic_id = %(clinic)s AND c.history_date > %(since)s))
 UNION

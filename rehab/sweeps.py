@@ -224,7 +224,7 @@ def clinic_sweep(clinic: Clinic, *, as_of=None, dry_run=False, batch_size=None) 
         for kind, ids in plan.batches(size):
             summary.merge(sweep_batch(kind, ids, as_of=day, dry_run=True))
         return summary
-    with _clinic_claimed(clinic) as mark:
+    with _ClinicClaim(clinic) as mark:
         if mark is None:
             log.info("Sweep of clinic %s skipped: another sweep of it is running", clinic.pk)
             return summary
@@ -239,7 +239,7 @@ def clinic_sweep(clinic: Clinic, *, as_of=None, dry_run=False, batch_size=None) 
     return summary
 
 
-class _clinic_claimed:
+class _ClinicClaim:
     """A transaction holding the clinic's ClinicSweep row (created on first
     use), or None when another sweep of the clinic holds it: two beats, or
     a beat racing the command, never sweep one clinic at once."""
@@ -282,7 +282,7 @@ def clinic_sweep_dispatch(clinic: Clinic, *, batch_size=None) -> list:
     from rehab.tasks import sweep_batch_task
 
     size = batch_size or batch_size_default()
-    with _clinic_claimed(clinic) as mark:
+    with _ClinicClaim(clinic) as mark:
         if mark is None:
             return []
         day, started_at = clinic.today(), timezone.now()

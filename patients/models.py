@@ -223,6 +223,10 @@ class Patient(ReadableUniqueMessages, models.Model):
         indexes = [
             models.Index(fields=["clinic", "phase"]),
             models.Index(fields=["clinic", "id"], name="patient_clinic_id_paging"),
+            # The incremental sweep: patients edited since the last sweep, and
+            # programmes crossing a date boundary (day 84, the start).
+            models.Index(fields=["clinic", "updated_at"], name="patient_clinic_updated"),
+            models.Index(fields=["clinic", "programme_start"], name="patient_clinic_start"),
         ]
 
     unique_messages = {("clinic", "ref"): "Another patient of this clinic already has this reference."}
@@ -344,7 +348,17 @@ class Entry(EntryMeasures):
                 " with this reference.",
             ),
         ]
-        indexes = [models.Index(fields=["patient", "kind", "date"])]
+        indexes = [
+            models.Index(fields=["patient", "kind", "date"]),
+            # The sweep's two ways into the entries without reading them all:
+            # those changed since their flags were checked (a handful), and the
+            # visits whose date crosses the 28-day evidence window edge today.
+            models.Index(
+                fields=["patient"], name="entry_flags_unchecked",
+                condition=Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at")),
+            ),
+            models.Index(fields=["date", "patient"], name="entry_visit_date", condition=Q(kind=EntryKind.VISIT)),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"

@@ -18,12 +18,17 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from content.codes import Phase
-from content.flag_kinds import SWEEP_FLAG_CODES, FlagCode
+from content.flag_kinds import FLAG_KINDS, SWEEP_FLAG_CODES, FlagCode
 from patients.models import Clinic, Entry, Patient
 from rehab import rules
 from rehab.alerts import flags_notify_later, flags_notify_pending
 from rehab.models import Flag
-from rehab.record import entries_by_patient, exit_criteria_by_phase, phase_start_by_patient
+from rehab.record import (
+    entries_by_patient,
+    exit_criteria_by_phase,
+    phase_start_by_patient,
+    progress_entries_by_patient,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +65,28 @@ def patient_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_s
     findings = []
     for entry in entries:
         findings += rules.entry_findings(entry, surgery_date=patient.surgery_date, history=entries)
+    return findings + progress_findings(
+        patient, entries, criteria, as_of=as_of, phase_start=phase_start, red_flags=findings,
+        acknowledged=acknowledged, regression_acknowledged_on=regression_acknowledged_on,
+    )
+
+
+def progress_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_start, red_flags,
+                      acknowledged=frozenset(), regression_acknowledged_on=None) -> list[rules.Finding]:
+    """Plateau, regression and readiness at `as_of` (DESIGN 4.1, 4.3).
+
+    `red_flags` are the patient's entry findings at `as_of`: readiness waits
+    for the unacknowledged ones. `entries` may be the whole record or only
+    the visits these rules read (record.progress_entries_by_patient).
+    """
+    entries = [entry for entry in entries if entry.date <= as_of]
     progress = dict(programme_start=patient.programme_start, is_active=patient.is_active, as_of=as_of)
-    findings += [
+    findings = [
         rules.plateau_finding(entries, **progress),
         rules.regression_finding(entries, acknowledged_on=regression_acknowledged_on, **progress),
     ]
     if patient.is_active:
-        unacknowledged = [f.severity for f in findings
+        unacknowledged = [f.severity for f in (*red_flags, *findings)
                           if f is not None and (f.code, f.entry_id) not in acknowledged]
         results = rules.evaluate_criteria(criteria, entries, as_of=as_of, phase_start=phase_start)
         findings.append(rules.readiness_finding(patient.phase, results, unacknowledged=unacknowledged))
@@ -102,28 +122,90 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
     entries = entries_by_patient(ids)
     criteria = exit_criteria_by_phase({p.clinic_id for p in patients})
     phase_starts = phase_start_by_patient(patients)
-    existing = list(
-        Flag.objects.filter(patient_id__in=ids)
+    existing = _flags_existing(ids)
+    acknowledged = _acknowledged_by_patient(existing)
+    regression_acknowledged_on = _regression_acknowledgement_dates(patients, existing)
+    found = {
+        patient.id: patient_findings(
+            patient, entries.get(patient.id, []), criteria.get((patient.clinic_id, patient.phase), []),
+            as_of=as_of_for(patient.clinic_id), phase_start=phase_starts[patient.id],
+            acknowledged=acknowledged[patient.id],
+            regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
+        )
+        for patient in patients
+    }
+    return _flags_apply(patients, found, existing, started_at=started_at, dry_run=dry_run)
+
+
+def patients_reconcile_progress(patients: list[PatientFacts], *, as_of, dry_run=False) -> ReconcileSummary:
+    """The sweep's reconciliation of active patients whose record has not
+    changed since their flags were last checked (only the programme's clock,
+    their flags or their phase did): plateau, regression and readiness only.
+
+    Their entry flags already match their entries (every change of the record
+    is evaluated, at the save or by the sweep's full path), so they are kept
+    as they are and stand in for the entry findings readiness waits for. The
+    rules read only the visits they need, chosen in the database
+    (record.progress_entries_by_patient). A fixed number of queries per batch.
+    """
+    started_at = timezone.now()
+    ids = [p.id for p in patients]
+    criteria = exit_criteria_by_phase({p.clinic_id for p in patients})
+    phase_starts = phase_start_by_patient(patients)
+    existing = _flags_existing(ids)
+    acknowledged = _acknowledged_by_patient(existing)
+    regression_acknowledged_on = _regression_acknowledgement_dates(patients, existing)
+    entries = progress_entries_by_patient(
+        patients, as_of=as_of, phase_starts=phase_starts, acknowledged_on=regression_acknowledged_on,
+    )
+    red_flags = defaultdict(list)
+    for f in existing:
+        if f["entry_id"] is not None and f["closed_at"] is None:
+            kind = FLAG_KINDS[f["code"]]
+            red_flags[f["patient_id"]].append(rules.Finding(
+                code=f["code"], severity=kind.severity, message="", advice="", entry_id=f["entry_id"],
+            ))
+    found = {
+        patient.id: progress_findings(
+            patient, entries.get(patient.id, []), criteria.get((patient.clinic_id, patient.phase), []),
+            as_of=as_of, phase_start=phase_starts[patient.id], red_flags=red_flags[patient.id],
+            acknowledged=acknowledged[patient.id],
+            regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
+        )
+        for patient in patients
+    }
+    return _flags_apply(patients, found, existing, started_at=started_at, dry_run=dry_run, entry_flags_kept=True)
+
+
+def _flags_existing(patient_ids) -> list[dict]:
+    """The patients' entry flags (open or closed) and open progress flags."""
+    return list(
+        Flag.objects.filter(patient_id__in=patient_ids)
         .filter(Q(entry__isnull=False) | Q(closed_at__isnull=True))
         .values("id", "patient_id", "code", "entry_id", "closed_at", "closed_reason", "acknowledged_at")
     )
-    by_key = {(f["patient_id"], f["code"], f["entry_id"]): f for f in existing}
+
+
+def _acknowledged_by_patient(existing) -> dict:
+    """{patient id: {(code, entry id) of each open, acknowledged flag}}."""
     acknowledged = defaultdict(set)
     for f in existing:
         if f["closed_at"] is None and f["acknowledged_at"] is not None:
             acknowledged[f["patient_id"]].add((f["code"], f["entry_id"]))
-    regression_acknowledged_on = _regression_acknowledgement_dates(patients, existing)
+    return acknowledged
 
+
+def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_flags_kept=False) -> ReconcileSummary:
+    """Raise, reopen, renew and close so that the open flags are those
+    `found` ({patient id: [Finding]}). With `entry_flags_kept` only progress
+    flags change, and the entries are not marked as checked."""
+    ids = [p.id for p in patients]
+    by_key = {(f["patient_id"], f["code"], f["entry_id"]): f for f in existing}
     to_create, to_reopen, to_renew, wanted = [], {}, [], set()
+    if entry_flags_kept:
+        wanted = {key for key, f in by_key.items() if f["entry_id"] is not None}
     for patient in patients:
-        phase_criteria = criteria.get((patient.clinic_id, patient.phase), [])
-        as_of = as_of_for(patient.clinic_id)
-        found = patient_findings(
-            patient, entries.get(patient.id, []), phase_criteria, as_of=as_of,
-            phase_start=phase_starts[patient.id], acknowledged=acknowledged[patient.id],
-            regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
-        )
-        for finding in found:
+        for finding in found[patient.id]:
             key = (patient.id, finding.code, finding.entry_id)
             wanted.add(key)
             current = by_key.get(key)
@@ -166,9 +248,10 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
             patient_ids=ids, at=started_at, raised=bool(to_create),
             changed=[*to_reopen, *stale_entry, *stale_progress, *to_renew],
         )
-        Entry.objects.filter(patient_id__in=ids, updated_at__lte=started_at).filter(
-            Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
-        ).update(flags_checked_at=started_at)
+        if not entry_flags_kept:
+            Entry.objects.filter(patient_id__in=ids, updated_at__lte=started_at).filter(
+                Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
+            ).update(flags_checked_at=started_at)
 
     raised = {}
     for flag in created:

@@ -143,3 +143,26 @@ class PhaseTransition(models.Model):
 
     def __str__(self):
         return f"{self.from_phase} → {self.to_phase} ({self.date})"
+
+
+class ClinicSweep(models.Model):
+    """Where the periodic sweep of a clinic has got to (DESIGN 5): the next
+    sweep re-evaluates only the patients whose record, flags or programme
+    clock changed since. Only a sweep at the clinic's today writes it.
+
+    A sweep split into batch tasks records itself as `run_*` first; the last
+    batch to finish moves `swept_on`/`started_at` forward, so a lost batch
+    leaves the mark where it was and the next sweep does its work again.
+    """
+
+    clinic = models.OneToOneField("patients.Clinic", on_delete=models.CASCADE, related_name="sweep")
+    swept_on = models.DateField(null=True, blank=True, help_text="The clinic date of the last complete sweep.")
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last complete sweep began reading the record."
+    )
+    run_swept_on = models.DateField(null=True, blank=True)
+    run_started_at = models.DateTimeField(null=True, blank=True)
+    run_batches_left = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"{self.clinic_id} swept on {self.swept_on}"

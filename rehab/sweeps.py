@@ -1,16 +1,41 @@
-"""The periodic sweep: the same code the Celery beat schedule and
-`manage.py run_sweeps` run.
+"""The periodic sweep (DESIGN 4.3, 4.4, 5): the code the Celery beat
+schedule and `manage.py run_sweeps` run.
 
-It walks patients in batches (keyset pagination on the primary key) and
-reconciles each batch with `patients_reconcile`, so the number of queries
-grows with the number of batches, never with the number of patients.
+Incremental and set-based. One query picks the patients of a clinic whose
+flags can have changed since the clinic's last sweep (`ClinicSweep`):
+
+- *full*: the record changed (an entry not evaluated since it was saved, an
+  entry deleted, the patient edited or moved phase). These go through
+  `patients_reconcile`, the same path as a saved entry: every rule over the
+  whole record.
+- *progress*: only the programme's clock or the flags moved (day 84 of the
+  programme, a visit leaving the 28-day evidence window, a phase entry date,
+  an acknowledgement, the clinic's exit criteria edited). Their entry flags
+  already match their entries, so only plateau, regression and readiness
+  are worked out, from the few visits those rules read, chosen in the
+  database (`patients_reconcile_progress`).
+
+Everyone else is left alone: an unchanged caseload costs one query per
+clinic. A clinic's first sweep evaluates every active patient.
+
+Only the sweep at the clinic's today writes (and moves the mark). At any
+other `as_of` every patient the sweep covers is evaluated in full, read-only.
 """
 
 import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 
-from content.codes import Phase
+from content.codes import EntryKind, Phase
+from content.flag_kinds import FlagCode
+from content.models import ExitCriterion
+from content.models import Phase as ProgrammePhase
 from patients.models import Clinic, Entry, Patient
 from rehab.alerts import flags_notify_pending
 from rehab.flags import (
@@ -18,24 +43,152 @@ from rehab.flags import (
     PatientFacts,
     ReconcileSummary,
     patients_reconcile,
+    patients_reconcile_progress,
 )
-from rehab.record import keyset_chunks
+from rehab.models import ClinicSweep, Flag, PhaseTransition
+from rehab.rules.criteria import EVIDENCE_MAX_AGE_DAYS
+from rehab.rules.progress import PLATEAU_MIN_DAYS
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# A change saved by a transaction that began before a sweep read the record
+# carries a time earlier than the sweep's start, yet the sweep could not see
+# it: the next sweep looks back this much further.
+CHANGE_MARGIN = dt.timedelta(minutes=10)
+
+# After a sweep that checked this many patients' entries in full (a first
+# sweep, a large import), the planner's statistics still count those entries
+# as unchecked until autovacuum's next analyze, and the next sweep would read
+# every entry instead of the few the index `entry_flags_unchecked` holds.
+STATISTICS_REFRESH_AFTER = 2000
+
+FULL = "full"
+PROGRESS = "progress"
+
+
+def batch_size_default() -> int:
+    return getattr(settings, "SWEEP_BATCH_SIZE", BATCH_SIZE)
 
 
 def sweep_patients(clinic: Clinic):
-    """Active patients, and anyone with an entry changed since its flags were
-    last checked (a task lost while Redis was down)."""
+    """Everyone a sweep covers: active patients, and anyone with an entry
+    changed since its flags were last checked (a task lost while Redis was down)."""
     unchecked = Entry.objects.filter(patient=OuterRef("pk")).filter(
         Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
     )
     return Patient.objects.filter(clinic=clinic).filter(~Q(phase=Phase.DISCHARGED) | Exists(unchecked))
 
 
+CHANGED_SQL = """
+SELECT e.patient_id, true FROM {entry} e JOIN {patient} p ON p.id = e.patient_id
+ WHERE p.clinic_id = %(clinic)s AND (e.flags_checked_at IS NULL OR e.flags_checked_at < e.updated_at)
+UNION
+SELECT p.id, true FROM {patient} p
+ WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND p.updated_at > %(since)s
+UNION
+SELECT h.patient_id, true FROM {entry_history} h JOIN {patient} p ON p.id = h.patient_id
+ WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND h.history_type = '-'
+   AND h.history_date > %(since)s
+UNION
+SELECT p.id, false FROM {patient} p
+ WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND (
+       (p.programme_start > %(last)s::date - %(plateau_days)s AND p.programme_start <= %(as_of)s::date - %(plateau_days)s)
+    OR (p.programme_start > %(last)s::date AND p.programme_start <= %(as_of)s::date))
+UNION
+SELECT p.id, false FROM {patient} p
+ WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND (
+       %(everyone)s
+    OR EXISTS (SELECT 1 FROM {criterion_history} c JOIN {phase} ph ON ph.id = c.phase_id
+                WHERE ph.clinic_id = %(clinic)s AND c.history_date > %(since)s))
+UNION
+SELECT e.patient_id, false FROM {entry} e JOIN {patient} p ON p.id = e.patient_id
+ WHERE e.kind = %(visit)s AND p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s
+   AND e.date > %(last)s::date AND e.date <= %(as_of)s::date
+UNION
+SELECT e.patient_id, false FROM {entry} e JOIN {patient} p ON p.id = e.patient_id
+ WHERE e.kind = %(visit)s AND p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s
+   AND e.date > %(last)s::date - %(too_old)s AND e.date <= %(as_of)s::date - %(too_old)s
+   AND EXISTS (SELECT 1 FROM {flag} f WHERE f.patient_id = e.patient_id AND f.closed_at IS NULL
+                                       AND f.code = %(ready)s)
+UNION
+SELECT t.patient_id, false FROM {transition} t JOIN {patient} p ON p.id = t.patient_id
+ WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND t.date > %(last)s::date AND t.date <= %(as_of)s::date
+UNION
+SELECT h.patient_id, false FROM {flag_history} h JOIN {patient} p ON p.id = h.patient_id
+ WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND h.history_date > %(since)s
+   AND h.history_user_id IS NOT NULL
+"""
+"""Who can have changed since the last sweep, in one query: (patient id,
+whether the record itself changed). The date boundaries are those the rules
+read `as_of` through: day 84 of the programme (plateau), a visit leaving the
+28-day evidence window (readiness: it can only end, so only for patients with
+an open ready_to_progress), the programme start and phase entry dates (the
+first day a visit counts as evidence), and visits dated since. Flag
+changes count when a person made them (an acknowledgement): the engine's own
+writes are already what the rules said. With no earlier sweep, `everyone`."""
+
+
+@dataclass
+class SweepPlan:
+    """The patients a sweep evaluates, by path; batches of at most `size`."""
+
+    full: list = field(default_factory=list)
+    progress: list = field(default_factory=list)
+
+    def batches(self, size: int):
+        for kind, ids in ((FULL, self.full), (PROGRESS, self.progress)):
+            for start in range(0, len(ids), size):
+                yield kind, ids[start:start + size]
+
+    def __len__(self):
+        return len(self.full) + len(self.progress)
+
+
+def sweep_plan(clinic: Clinic, *, as_of: dt.date, mark: ClinicSweep | None) -> SweepPlan:
+    """The patients of `clinic` whose flags can have changed since `mark`
+    (the clinic's last sweep), as of `as_of`; everyone active when there is
+    no usable mark. On databases other than PostgreSQL (the quick-start's
+    SQLite), everyone the sweep covers, in full."""
+    if connection.vendor != "postgresql":
+        return SweepPlan(full=sorted(sweep_patients(clinic).values_list("id", flat=True), key=str))
+    first = mark is None or mark.swept_on is None or mark.started_at is None or mark.swept_on > as_of
+    sql = CHANGED_SQL.format(
+        entry=Entry._meta.db_table, patient=Patient._meta.db_table,
+        entry_history=Entry.history.model._meta.db_table, flag_history=Flag.history.model._meta.db_table,
+        criterion_history=ExitCriterion.history.model._meta.db_table, phase=ProgrammePhase._meta.db_table,
+        transition=PhaseTransition._meta.db_table, flag=Flag._meta.db_table,
+    )
+    params = {
+        "clinic": clinic.pk, "discharged": Phase.DISCHARGED, "visit": EntryKind.VISIT, "everyone": first,
+        "as_of": as_of, "last": None if first else mark.swept_on,
+        "since": None if first else mark.started_at - CHANGE_MARGIN,
+        "plateau_days": PLATEAU_MIN_DAYS, "ready": FlagCode.READY_TO_PROGRESS,
+        # A visit more than EVIDENCE_MAX_AGE_DAYS before as_of no longer counts.
+        "too_old": EVIDENCE_MAX_AGE_DAYS + 1,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    full = {patient_id for patient_id, record_changed in rows if record_changed}
+    progress = {patient_id for patient_id, _ in rows} - full
+    return SweepPlan(full=sorted(full, key=str), progress=sorted(progress, key=str))
+
+
+def sweep_batch(kind: str, patient_ids, *, as_of: dt.date, dry_run=False) -> ReconcileSummary:
+    """Reconcile one batch of a plan at `as_of`."""
+    patients = [PatientFacts(**row) for row in
+                Patient.objects.filter(pk__in=list(patient_ids)).order_by("pk").values(*PATIENT_FIELDS)]
+    if kind == PROGRESS:
+        # A patient discharged since the plan was made is left to the next sweep.
+        patients = [p for p in patients if p.is_active]
+        return patients_reconcile_progress(patients, as_of=as_of, dry_run=dry_run)
+    return patients_reconcile(patients, as_of_for=lambda _clinic_id: as_of, dry_run=dry_run)
+
+
 def sweep_run(*, clinic: Clinic | None = None, as_of: dt.date | None = None, dry_run=False,
-              batch_size=BATCH_SIZE) -> ReconcileSummary:
-    """Reconcile every swept patient of `clinic` (default: every clinic).
+              batch_size=None) -> ReconcileSummary:
+    """Sweep `clinic` (default: every clinic), in this process.
 
     Only a sweep at the clinic's today writes (DESIGN 4.4): at any other
     `as_of`, or with `dry_run`, it works out what it would raise and close and
@@ -45,13 +198,150 @@ def sweep_run(*, clinic: Clinic | None = None, as_of: dt.date | None = None, dry
     clinics = [clinic] if clinic else list(Clinic.objects.order_by("pk"))
     summary = ReconcileSummary(raised={}, written=False)
     for each in clinics:
-        day = as_of or each.today()
-        read_only = dry_run or day != each.today()
-        rows = sweep_patients(each).values(*PATIENT_FIELDS)
-        for chunk in keyset_chunks(rows, key="id", size=batch_size):
-            batch = [PatientFacts(**row) for row in chunk]
-            summary.merge(patients_reconcile(batch, as_of_for=lambda _clinic_id, day=day: day, dry_run=read_only))
-        summary.written = summary.written or not read_only
+        swept = clinic_sweep(each, as_of=as_of, dry_run=dry_run, batch_size=batch_size)
+        summary.merge(swept)
+        summary.written = summary.written or swept.written
     if summary.written:
         summary.notified = flags_notify_pending()
     return summary
+
+
+def clinic_sweep(clinic: Clinic, *, as_of=None, dry_run=False, batch_size=None) -> ReconcileSummary:
+    """Sweep one clinic in this process: the command's path, and a Celery
+    clinic task's when its plan fits in one batch."""
+    size = batch_size or batch_size_default()
+    today = clinic.today()
+    day = as_of or today
+    summary = ReconcileSummary(raised={}, written=False)
+    if day != today:
+        # A past (or future) evaluation: everyone, in full, read-only.
+        plan = SweepPlan(full=sorted(sweep_patients(clinic).values_list("id", flat=True), key=str))
+        for kind, ids in plan.batches(size):
+            summary.merge(sweep_batch(kind, ids, as_of=day, dry_run=True))
+        return summary
+    if dry_run:
+        plan = sweep_plan(clinic, as_of=day, mark=ClinicSweep.objects.filter(clinic=clinic).first())
+        for kind, ids in plan.batches(size):
+            summary.merge(sweep_batch(kind, ids, as_of=day, dry_run=True))
+        return summary
+    with _ClinicClaim(clinic) as mark:
+        if mark is None:
+            log.info("Sweep of clinic %s skipped: another sweep of it is running", clinic.pk)
+            return summary
+        started_at = timezone.now()
+        plan = sweep_plan(clinic, as_of=day, mark=mark)
+        for kind, ids in plan.batches(size):
+            summary.merge(sweep_batch(kind, ids, as_of=day))
+        _mark_complete(mark, swept_on=day, started_at=started_at)
+    summary.written = True
+    if len(plan.full) >= STATISTICS_REFRESH_AFTER:
+        _statistics_refresh()
+    return summary
+
+
+class _ClinicClaim:
+    """A transaction holding the clinic's ClinicSweep row (created on first
+    use), or None when another sweep of the clinic holds it: two beats, or
+    a beat racing the command, never sweep one clinic at once."""
+
+    def __init__(self, clinic):
+        self.clinic = clinic
+        self.atomic = transaction.atomic()
+
+    def __enter__(self):
+        ClinicSweep.objects.bulk_create([ClinicSweep(clinic=self.clinic)], ignore_conflicts=True)
+        self.atomic.__enter__()
+        return ClinicSweep.objects.select_for_update(skip_locked=True).filter(clinic=self.clinic).first()
+
+    def __exit__(self, *exc):
+        return self.atomic.__exit__(*exc)
+
+
+def _statistics_refresh() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Entry._meta.db_table}")
+
+
+def _mark_complete(mark: ClinicSweep, *, swept_on, started_at) -> None:
+    mark.swept_on, mark.started_at = swept_on, started_at
+    mark.run_swept_on, mark.run_started_at, mark.run_batches_left = None, None, []
+    mark.save()
+
+
+# Parallel sweeps (Celery): the beat's task queues one task per clinic; a
+# clinic whose plan is larger than one batch queues one task per batch, so
+# more workers finish sooner.
+
+def clinic_sweep_dispatch(clinic: Clinic, *, batch_size=None) -> list:
+    """Plan today's sweep of `clinic` and either run it here (one batch or
+    fewer) or queue its batches; returns the batches queued. Safe to run
+    twice: a second dispatch while the first plans finds the clinic claimed;
+    one after it plans again from the last complete mark (the batches are
+    idempotent)."""
+    from rehab.tasks import sweep_batch_task
+
+    size = batch_size or batch_size_default()
+    with _ClinicClaim(clinic) as mark:
+        if mark is None:
+            return []
+        day, started_at = clinic.today(), timezone.now()
+        plan = sweep_plan(clinic, as_of=day, mark=mark)
+        batches = list(plan.batches(size))
+        if len(batches) <= 1:
+            for kind, ids in batches:
+                sweep_batch(kind, ids, as_of=day)
+            _mark_complete(mark, swept_on=day, started_at=started_at)
+            transaction.on_commit(lambda: flags_notify_pending(patient_ids=plan.full + plan.progress))
+            return []
+        mark.run_swept_on, mark.run_started_at = day, started_at
+        mark.run_batches_left = list(range(len(batches)))
+        mark.save()
+        queued = [
+            dict(clinic_id=clinic.pk, kind=kind, patient_ids=[str(i) for i in ids], as_of=day.isoformat(),
+                 run_started_at=started_at.isoformat(), number=number)
+            for number, (kind, ids) in enumerate(batches)
+        ]
+        transaction.on_commit(lambda: [sweep_batch_task.delay(**kwargs) for kwargs in queued])
+    return queued
+
+
+def sweep_batch_run(*, clinic_id, kind, patient_ids, as_of: dt.date, run_started_at: dt.datetime, number: int):
+    """One queued batch of a clinic's sweep. A copy of the same batch already
+    running elsewhere (a redelivery) makes this one a no-op; a batch run
+    again after it finished changes nothing (the flag writes are
+    idempotent). The last batch of the run to finish moves the clinic's mark."""
+    clinic = Clinic.objects.get(pk=clinic_id)
+    if clinic.today() != as_of:
+        # The clinic's day has turned: only a sweep at its today writes. The
+        # mark stays, so the next sweep covers these patients again.
+        return ReconcileSummary(raised={}, written=False)
+    with transaction.atomic():
+        if not _batch_claimed(clinic_id, run_started_at, number):
+            return ReconcileSummary(raised={}, written=False)
+        summary = sweep_batch(kind, patient_ids, as_of=as_of)
+        mark = ClinicSweep.objects.select_for_update().get(clinic_id=clinic_id)
+        if mark.run_started_at == run_started_at and number in mark.run_batches_left:
+            mark.run_batches_left = [n for n in mark.run_batches_left if n != number]
+            if mark.run_batches_left:
+                mark.save(update_fields=["run_batches_left"])
+            else:
+                _mark_complete(mark, swept_on=mark.run_swept_on, started_at=run_started_at)
+    flags_notify_pending(patient_ids=list(patient_ids))
+    return summary
+
+
+def _batch_claimed(clinic_id, run_started_at, number) -> bool:
+    """A transaction-scoped advisory lock on this batch of this run."""
+    if connection.vendor != "postgresql":
+        return True
+    digest = hashlib.blake2b(f"sweep:{clinic_id}:{run_started_at.isoformat()}:{number}".encode(), digest_size=8)
+    key = int.from_bytes(digest.digest(), "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        return cursor.fetchone()[0]
+
+
+def run_all_sweeps(as_of: dt.date | None = None) -> ReconcileSummary:
+    """Every clinic, in this process (the benchmark's entry point)."""
+    return sweep_run(as_of=as_of)

@@ -2,6 +2,7 @@
 retry policy. All are idempotent (the database's unique constraints), so
 `acks_late` redelivery after a worker dies is safe."""
 
+import datetime as dt
 import logging
 
 from celery import shared_task
@@ -39,6 +40,28 @@ def notify_flags_task(patient_ids):
 
 @shared_task(**RETRY)
 def run_sweeps_task(clinic_slug=None):
-    clinic = Clinic.objects.get(slug=clinic_slug) if clinic_slug else None
-    summary = sweeps.sweep_run(clinic=clinic)
-    log.info("Sweep: raised %s, closed %s", summary.raised, summary.closed)
+    """Beat's task: one sweep task per clinic (a given clinic is swept here)."""
+    if clinic_slug:
+        summary = sweeps.sweep_run(clinic=Clinic.objects.get(slug=clinic_slug))
+        log.info("Sweep: raised %s, closed %s", summary.raised, summary.closed)
+        return
+    for clinic_id in Clinic.objects.order_by("pk").values_list("pk", flat=True):
+        sweep_clinic_task.delay(clinic_id)
+
+
+@shared_task(**RETRY)
+def sweep_clinic_task(clinic_id):
+    """Today's sweep of one clinic: run here, or split into batch tasks."""
+    queued = sweeps.clinic_sweep_dispatch(Clinic.objects.get(pk=clinic_id))
+    if queued:
+        log.info("Sweep of clinic %s: %s batches queued", clinic_id, len(queued))
+
+
+@shared_task(**RETRY)
+def sweep_batch_task(*, clinic_id, kind, patient_ids, as_of, run_started_at, number):
+    summary = sweeps.sweep_batch_run(
+        clinic_id=clinic_id, kind=kind, patient_ids=patient_ids, as_of=dt.date.fromisoformat(as_of),
+        run_started_at=dt.datetime.fromisoformat(run_started_at), number=number,
+    )
+    if summary.raised:
+        log.info("Sweep batch %s of clinic %s: raised %s", number, clinic_id, summary.raised)

@@ -1,5 +1,6 @@
 """The engine against a real Celery worker and a real (or unreachable) Redis."""
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -15,12 +16,13 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
 
-from patients.models import Entry, EntrySymptom
+from patients.models import Entry, EntrySymptom, PainScore
 from rehab import celery_app
 from rehab.entries import entry_create
-from rehab.models import Flag
+from rehab.models import ClinicSweep, Flag
 from rehab.sweeps import sweep_run
-from tests.factories import PatientFactory
+from rehab.tasks import run_sweeps_task
+from tests.factories import ClinicFactory, PatientFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -184,3 +186,43 @@ def _waiting_on_a_lock(connection):
         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
     ).fetchone()
     return row[0] > 0
+
+
+def _stalled_patients(clinic, count):
+    """Patients on day 84+ with pain stuck at 6/10, saved in bulk (no hook
+    fires, no task is queued): only a sweep raises their plateau."""
+    patients = [PatientFactory(clinic=clinic) for _ in range(count)]
+    entries = Entry.objects.bulk_create(
+        Entry(patient=patient, kind="visit", date=patient.programme_start + dt.timedelta(days=days))
+        for patient in patients for days in (0, 40)
+    )
+    PainScore.objects.bulk_create(
+        PainScore(entry=entry, location="lumbar_bilateral", context="activity", score=6) for entry in entries
+    )
+    return patients
+
+
+def test_beat_sweeps_each_clinic_in_its_own_task_and_large_ones_in_batches_on_a_real_worker(start_worker):
+    big, small = ClinicFactory(), ClinicFactory()
+    _stalled_patients(big, 5)
+    _stalled_patients(small, 1)
+    _, log = start_worker("sweeper", SWEEP_BATCH_SIZE="2")
+
+    run_sweeps_task.delay()  # what beat queues
+    _wait_for(lambda: Flag.objects.filter(code="plateau_12w").count() == 6, timeout=60,
+              what="the sweep tasks to raise six plateaus", log=log)
+    _wait_for(lambda: ClinicSweep.objects.filter(clinic=big, run_batches_left=[]).exclude(swept_on=None).exists(),
+              timeout=30, what="the last batch to move the clinic's mark", log=log)
+    text = log.read_text()
+    assert text.count("rehab.tasks.sweep_clinic_task[") >= 2 * 2  # received and succeeded, per clinic
+    assert f"Sweep of clinic {big.pk}: 3 batches queued" in text
+    assert text.count("rehab.tasks.sweep_batch_task[") >= 2 * 3
+    assert ClinicSweep.objects.get(clinic=small).swept_on == small.today()
+
+    # Beat twice more (a retried or doubled beat): nothing new, nothing doubled.
+    run_sweeps_task.delay()
+    run_sweeps_task.delay()
+    _wait_for(lambda: log.read_text().count("rehab.tasks.sweep_clinic_task[") >= 2 * 6, timeout=60,
+              what="the repeated sweeps to finish", log=log)
+    assert Flag.objects.filter(code="plateau_12w").count() == 6
+    assert Flag.objects.count() == 6

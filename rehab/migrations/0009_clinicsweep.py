@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0010_sweep_indexes'),
+        ('patients', '0013_sweep_indexes'),
         ('rehab', '0008_transition_plan_replaced'),
     ]
 

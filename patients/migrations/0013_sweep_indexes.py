@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0009_clinic_contact_details'),
+        ('patients', '0012_adherence_constraint_messages'),
     ]
 
     operations = [

@@ -64,3 +64,6 @@ class EducationArticleAdmin(ClinicOwnedAdmin):
     list_filter = ["audience", "section", "is_active"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+
+from content import admin_instruments  # noqa: E402, F401  (outcome questionnaires, DESIGN 9)

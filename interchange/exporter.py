@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from content.codes import EntryKind
+from content.measures import json_value
 from interchange.schema import FORMAT
 from patients.models import AssignedPlanItem, Clinic, Patient
 from rehab import rules
@@ -86,7 +87,7 @@ def entry_document(entry: rules.Entry) -> dict:
         for p in entry.pain
     ]
     if entry.kind == EntryKind.VISIT:
-        doc["measures"] = dict(entry.measures)
+        doc["measures"] = {code: json_value(value) for code, value in entry.measures.items()}
     doc["symptoms"] = sorted(entry.symptoms)
     if entry.kind == EntryKind.VISIT and entry.notes:
         doc["notes"] = entry.notes
@@ -126,7 +127,7 @@ def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
         "weeks_in_programme": patient.weeks_since(patient.programme_start, as_of),
         "criteria": [
             {"measure": r.measure, "comparator": r.comparator, "threshold": r.threshold,
-             "value": r.value, "met": r.met}
+             "value": json_value(r.value), "met": r.met}
             for r in results
         ],
         "ready_to_progress": ready,

@@ -106,8 +106,10 @@ class Criterion:
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
             raise TypeError(f"threshold must be an int, not {self.threshold!r}")
 
-    def is_met_by(self, value: int | bool) -> bool:
-        value = int(value)
+    def is_met_by(self, value) -> bool:
+        # Yes/no as 1/0; a decimal (Timed Up and Go, a questionnaire score)
+        # is compared as it is, never truncated.
+        value = int(value) if isinstance(value, bool) else value
         if self.comparator == Comparator.AT_MOST:
             return value <= self.threshold
         if self.comparator == Comparator.AT_LEAST:

@@ -35,12 +35,12 @@ class ConversionRowInline(ClinicScopedInline, admin.TabularInline):
 
 @admin.register(Instrument)
 class InstrumentAdmin(ClinicOwnedAdmin):
-    list_display = ["name", "code", "scoring", "meaningful_change", "is_active"]
+    list_display = ["name", "code", "scoring", "meaningful_change", "is_active", "scheduled"]
     list_filter = ["scoring", "is_active"]
     search_fields = ["name", "code"]
     inlines = [InstrumentItemInline, AnswerOptionInline, ConversionRowInline]
     fieldsets = (
-        (None, {"fields": ("clinic", "code", "name", "instructions", "order", "is_active")}),
+        (None, {"fields": ("clinic", "code", "name", "instructions", "order", "is_active", "scheduled")}),
         ("Scoring", {"fields": (
             "scoring", "higher_is_better", "conversion_source", "meaningful_change", "meaningful_change_source",
         )}),

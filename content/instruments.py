@@ -102,6 +102,11 @@ class Instrument(models.Model):
     is_active = models.BooleanField(
         "in use", default=True, help_text="Untick to stop offering it; past administrations stay.",
     )
+    scheduled = models.BooleanField(
+        "asked on the schedule", default=True,
+        help_text="Due for every patient at baseline, every 28 days and at discharge. Untick to keep it for "
+                  "occasional use only (staff can still enter it from paper).",
+    )
 
     history = HistoricalRecords()
 

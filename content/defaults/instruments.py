@@ -52,6 +52,7 @@ INSTRUMENTS = [
         "loinc_panel": "",
         "loinc_score": "",
         "order": 1,
+        "scheduled": True,
         "options": [(0, "Unable to perform the activity")] + [(n, "") for n in range(1, 10)]
         + [(10, "Able to perform it at the level before the problem")],
         "items": [],
@@ -74,6 +75,7 @@ INSTRUMENTS = [
         "loinc_panel": "82324-5",
         "loinc_score": "",
         "order": 2,
+        "scheduled": True,
         "options": _SEVERITY,
         # LOINC item codes in the panel's order, which follows the form's.
         "items": [
@@ -104,6 +106,9 @@ INSTRUMENTS = [
         "loinc_panel": "82316-1",
         "loinc_score": "",
         "order": 3,
+        # Kinetic follows knee replacements: the hip form is there for the
+        # clinic that wants it, not asked of every patient.
+        "scheduled": False,
         "options": _SEVERITY,
         "items": [
             (_HIP_PAIN, "Going up or down stairs", "82317-9"),

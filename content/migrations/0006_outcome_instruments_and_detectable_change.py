@@ -97,6 +97,7 @@ class Migration(migrations.Migration):
                 ('loinc_score', models.CharField(blank=True, help_text='The LOINC code of the score as this instrument reports it.', max_length=10, validators=[content.instruments.validate_loinc], verbose_name='LOINC score')),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first.')),
                 ('is_active', models.BooleanField(default=True, help_text='Untick to stop offering it; past administrations stay.', verbose_name='in use')),
+                ('scheduled', models.BooleanField(default=True, help_text='Due for every patient at baseline, every 28 days and at discharge. Untick to keep it for occasional use only (staff can still enter it from paper).', verbose_name='asked on the schedule')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),
@@ -170,6 +171,7 @@ class Migration(migrations.Migration):
                 ('loinc_score', models.CharField(blank=True, help_text='The LOINC code of the score as this instrument reports it.', max_length=10, validators=[content.instruments.validate_loinc], verbose_name='LOINC score')),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first.')),
                 ('is_active', models.BooleanField(default=True, help_text='Untick to stop offering it; past administrations stay.', verbose_name='in use')),
+                ('scheduled', models.BooleanField(default=True, help_text='Due for every patient at baseline, every 28 days and at discharge. Untick to keep it for occasional use only (staff can still enter it from paper).', verbose_name='asked on the schedule')),
             ],
             options={
                 'ordering': ['clinic', 'order', 'name'],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -115,6 +116,16 @@ class Criterion:
         if self.comparator == Comparator.AT_LEAST:
             return value >= self.threshold
         return value == self.threshold
+
+
+@dataclass(frozen=True)
+class OutcomeScore:
+    """A questionnaire's score on a date (DESIGN 9): the evidence for an exit
+    criterion on that instrument's code (content.measures OUTCOME rows)."""
+
+    date: dt.date
+    instrument: str
+    score: Decimal
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,8 @@ class Activity:
 
 class ScoringError(ValueError):
     """What is wrong with the answers: `problems` is [(where, message)], where
-    `where` is the 0-based item or activity index, or None for the whole."""
+    `where` is the 0-based answer index (int), (activity index, "activity" or
+    "score") for a named activity, or None for the whole administration."""
 
     def __init__(self, problems: Sequence[tuple[int | None, str]]):
         self.problems = list(problems)
@@ -142,14 +143,14 @@ def _named_activity_scores(spec: InstrumentSpec, activities: Sequence) -> list[i
     problems, seen = [], set()
     for index, (name, value) in enumerate(rows):
         if not name:
-            problems.append((index, f"Activity {index + 1} needs a name."))
+            problems.append(((index, "activity"), f"Activity {index + 1} needs a name."))
         elif name.casefold() in seen:
-            problems.append((index, f"“{name}” is listed twice."))
+            problems.append(((index, "activity"), f"“{name}” is listed twice."))
         seen.add(name.casefold())
         if value is None:
-            problems.append((index, f"Rate activity {index + 1} from {spec.options_text}."))
+            problems.append(((index, "score"), f"Rate activity {index + 1} from {spec.options_text}."))
         elif not _is_whole(value) or value not in spec.options:
-            problems.append((index, f"Activity {index + 1} is rated {spec.options_text}, not {value!r}."))
+            problems.append(((index, "score"), f"Activity {index + 1} is rated {spec.options_text}, not {value!r}."))
     if problems:
         raise ScoringError(problems)
     return [value for _, value in rows]

@@ -24,7 +24,9 @@ from patients.models import AnsweredBy, Entry, OutcomeAdministration, Patient, U
 
 class OutcomeError(ValueError):
     """Why an administration cannot be recorded: `problems` is [(where, message)]
-    where `where` is "date", "instrument", an answer/activity index (int) or None."""
+    where `where` is "date", "instrument", "by", "activities" (not the same as
+    the first time), an answer index (int), (activity index, "activity" or
+    "score"), or None (content.scoring.ScoringError)."""
 
     def __init__(self, problems):
         self.problems = list(problems)
@@ -68,7 +70,7 @@ def record_outcome(*, patient: Patient, instrument: Instrument, date, by: str,
         named = [{"activity": str(row["activity"]).strip(), "score": row["score"]} for row in _rows(activities)]
         before = baseline_activities(patient, instrument)
         if before and [a.casefold() for a in before] != [r["activity"].casefold() for r in named]:
-            raise OutcomeError([(None, (
+            raise OutcomeError([("activities", (
                 "Re-rate the same activities as the first time, in the same order: " + "; ".join(before) + "."
             ))])
     if OutcomeAdministration.objects.filter(patient=patient, instrument=instrument, date=date).exists():

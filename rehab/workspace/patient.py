@@ -11,6 +11,7 @@ from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
 from rehab.workspace.charts.pain import Reading, pain_chart
 from rehab.workspace.forms import AcknowledgeForm
+from rehab.workspace.outcomes import outcome_panel_context
 from rehab.workspace.plan import plan_panel_context
 from rehab.workspace.roles import can_act, require_physio
 
@@ -53,6 +54,7 @@ def patient_detail(request, patient_id):
         "can_act": can_act(request.user),
         "ack_form": AcknowledgeForm(),
         **plan_panel_context(patient, request.user),
+        **outcome_panel_context(patient, record),
     })
 
 

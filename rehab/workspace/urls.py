@@ -3,7 +3,7 @@ physio does from it, and the programme library."""
 
 from django.urls import include, path
 
-from rehab.workspace import caseload, history, patient, phase, plan, registration, visits
+from rehab.workspace import caseload, history, outcomes, patient, phase, plan, registration, visits
 
 patient_pages = [
     path("", patient.patient_detail, name="patient_detail"),
@@ -15,6 +15,7 @@ patient_pages = [
     path("flags/<int:flag_id>/acknowledge/", patient.flag_acknowledge_view, name="flag_acknowledge"),
     path("phase/", phase.phase_move, name="phase_move"),
     path("history/", history.patient_history, name="patient_history"),
+    path("outcomes/<slug:code>/new/", outcomes.outcome_create, name="outcome_create"),
     path("plan/add/", plan.plan_item_add, name="plan_item_add"),
     path("plan/replace/", plan.plan_replace_with_template, name="plan_replace_with_template"),
     path("plan/<int:item_id>/remove/", plan.plan_item_remove, name="plan_item_remove"),

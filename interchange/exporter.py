@@ -12,14 +12,14 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from content.codes import EntryKind
 from content.measures import json_value
 from interchange.schema import FORMAT
-from patients.models import AssignedPlanItem, Clinic, Patient
+from patients.models import AssignedPlanItem, Clinic, OutcomeAdministration, Patient
 from rehab import rules
 from rehab.models import Flag, PhaseTransition
 from rehab.record import (
@@ -41,6 +41,7 @@ class PatientRecord:
     open_flags: list
     plan_items: list
     phase_start: dt.date  # the day the patient entered the current phase
+    outcomes: list = field(default_factory=list)  # OutcomeAdministration, oldest first, with instrument
 
 
 def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) -> Iterator[PatientRecord]:
@@ -55,6 +56,10 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
         )
         open_flags = _grouped(Flag.objects.open().filter(patient_id__in=ids).order_by("raised_at", "id"))
         phase_starts = phase_start_by_patient(patients)
+        outcomes = _grouped(
+            OutcomeAdministration.objects.filter(patient_id__in=ids).select_related("instrument")
+            .order_by("date", "created_at", "id")
+        )
         plans = (
             _grouped(AssignedPlanItem.objects.filter(patient_id__in=ids).select_related("exercise")
                      .order_by("order", "id"))
@@ -68,6 +73,7 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
                 open_flags=open_flags.get(patient.pk, []),
                 plan_items=plans.get(patient.pk, []),
                 phase_start=phase_starts[patient.pk],
+                outcomes=outcomes.get(patient.pk, []),
             )
 
 
@@ -113,7 +119,18 @@ def patient_document(record: PatientRecord) -> dict:
         ],
         "visits": [entry_document(e) for e in record.entries if e.kind == EntryKind.VISIT],
         "self_reports": [entry_document(e) for e in record.entries if e.kind == EntryKind.SELF_REPORT],
+        "outcomes": [outcome_document(o) for o in record.outcomes],
     }
+
+
+def outcome_document(outcome: OutcomeAdministration) -> dict:
+    """One questionnaire administration (INTERCHANGE.md "OUTCOME")."""
+    doc = {"date": outcome.date.isoformat(), "instrument": outcome.instrument.code, "by": outcome.by}
+    if outcome.activities:
+        doc["activities"] = [{"activity": row["activity"], "score": row["score"]} for row in outcome.activities]
+    else:
+        doc["answers"] = list(outcome.answers)
+    return doc
 
 
 def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
@@ -131,6 +148,10 @@ def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
             for r in results
         ],
         "ready_to_progress": ready,
+        "outcome_scores": [
+            {"date": o.date.isoformat(), "instrument": o.instrument.code, "raw": o.raw, "score": json_value(o.score)}
+            for o in record.outcomes
+        ],
         "flags": [
             {"code": f.code, "severity": f.severity, "raised_on": clinic.local_date(f.raised_at).isoformat(),
              "entry_date": f.entry_date.isoformat() if f.entry_date else None,

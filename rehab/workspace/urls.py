@@ -3,7 +3,17 @@ physio does from it, and the programme library."""
 
 from django.urls import include, path
 
-from rehab.workspace import caseload, history, outcomes, patient, phase, plan, registration, visits
+from rehab.workspace import (
+    caseload,
+    clinic_outcomes,
+    history,
+    outcomes,
+    patient,
+    phase,
+    plan,
+    registration,
+    visits,
+)
 
 patient_pages = [
     path("", patient.patient_detail, name="patient_detail"),
@@ -28,6 +38,7 @@ patient_pages = [
 urlpatterns = [
     path("", caseload.caseload, name="caseload"),
     path("library/", plan.library, name="library"),
+    path("outcomes/", clinic_outcomes.clinic_outcomes_view, name="clinic_outcomes"),
     path("patients/new/", registration.patient_create, name="patient_create"),
     path("patients/<uuid:patient_id>/", include(patient_pages)),
 ]

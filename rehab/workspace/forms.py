@@ -184,7 +184,11 @@ class VisitForm(forms.Form):
         ]
 
     def measure_fields(self):
-        return [self[name] for name in NUMBER_MEASURES]
+        return [self[name] for name in NUMBER_MEASURES if not ENTRY_MEASURES[name].is_performance_test]
+
+    def performance_fields(self):
+        """The performance tests (DESIGN 9), shown apart from the functional measures."""
+        return [self[name] for name in NUMBER_MEASURES if ENTRY_MEASURES[name].is_performance_test]
 
     def boolean_fields(self):
         return [self[name] for name in BOOLEAN_MEASURES]

@@ -5,6 +5,7 @@ with its readings, baseline, change band and schedule status.
     outcome_scores_by_patient(patient_ids)  -> {patient_id: [rules.OutcomeScore]}
     patient_outcome_tracks(patient, entries, as_of=...) -> [OutcomeTrack]
     discharge_outcomes_missing(patient, entries, discharge_on=...) -> [OutcomeTrack]
+    questionnaires_due(patient, as_of=...) -> [(Instrument, ScheduleStatus)]
 
 A fixed number of queries: the clinic's instruments, its detectable
 changes, and the patient's administrations.
@@ -17,9 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from content.codes import EntryKind
 from content.instruments import Instrument, MinimalDetectableChange
 from content.measures import PERFORMANCE_TESTS
-from patients.models import OutcomeAdministration
+from patients.models import Entry, OutcomeAdministration
 from rehab.rules import OutcomeScore
 from rehab.rules.outcomes import (
     ScheduleStatus,
@@ -139,3 +141,29 @@ def discharge_outcomes_missing(patient, entries, *, discharge_on: dt.date) -> li
     missing = set(missing_at_discharge({t.code: [d for d, _ in t.readings] for t in tracks},
                                        discharge_on=discharge_on))
     return [t for t in tracks if t.code in missing]
+
+
+def questionnaires_due(patient, *, as_of: dt.date) -> list[tuple[Instrument, ScheduleStatus]]:
+    """The scheduled questionnaires due or overdue for the patient on
+    ``as_of``, with their status: what the portal asks the patient to fill in.
+    Three queries, however long the record (the first visit's date, the
+    clinic's scheduled instruments, the patient's administration dates)."""
+    if not patient.is_active:
+        return []
+    first_visit = (
+        Entry.objects.filter(patient=patient, kind=EntryKind.VISIT).order_by("date").values_list("date", flat=True)
+        .first()
+    )
+    anchor = schedule_anchor(first_visit=first_visit, programme_start=patient.programme_start)
+    instruments = list(Instrument.objects.filter(clinic_id=patient.clinic_id, is_active=True, scheduled=True))
+    taken = defaultdict(list)
+    for instrument_id, date in OutcomeAdministration.objects.filter(patient=patient).values_list(
+        "instrument_id", "date"
+    ):
+        taken[instrument_id].append(date)
+    due = []
+    for instrument in instruments:
+        status = outcome_status(taken[instrument.pk], anchor=anchor, as_of=as_of)
+        if status.is_due:
+            due.append((instrument, status))
+    return due

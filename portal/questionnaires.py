@@ -78,7 +78,7 @@ class ActivitiesForm(forms.Form):
                     widget=forms.TextInput(attrs={"autocomplete": "off"}),
                 )
             self.fields[f"score{n}"] = forms.TypedChoiceField(
-                label=f"How well can you do it now?", choices=choices, coerce=int, widget=forms.RadioSelect,
+                label="How well can you do it now?", choices=choices, coerce=int, widget=forms.RadioSelect,
                 required=False,
             )
 

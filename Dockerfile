@@ -15,6 +15,9 @@ RUN SECRET_KEY=build-only-collectstatic-reads-settings-but-never-signs-anything 
     REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --no-input
 # The code stays root's and read-only for the app user.
 RUN useradd --system --uid 1000 --no-create-home kinetic
+# Uploaded pictures (MEDIA_ROOT): the one directory the app writes; the
+# compose `media` volume mounted here starts with this owner.
+RUN mkdir -p /app/media && chown kinetic /app/media
 USER kinetic
 EXPOSE 8000
 # Settings (bind 0.0.0.0:$PORT, workers, JSON access log) are in gunicorn.conf.py.

@@ -177,3 +177,25 @@ class Comparator(models.TextChoices):
     AT_MOST = "<=", "≤"
     AT_LEAST = ">=", "≥"
     EQUALS = "==", "="
+
+# Adherence -----------------------------------------------------------------
+# What a patient marks on the portal for an exercise of their plan on a day
+# (DESIGN 9). Every mark says the exercise was done, or at least tried, that
+# day; "too hard" and "it hurt" say how it went, and the physio sees them
+# highlighted.
+
+
+@dataclass(frozen=True)
+class MarkStatus:
+    code: str
+    label: str  # the physio's words (patient page, export)
+    patient_label: str  # the portal's button
+    concern: bool  # highlighted for the physio
+
+
+MARK_STATUSES = table((
+    MarkStatus("done", "Done", "Done", concern=False),
+    MarkStatus("too_hard", "Too hard", "Too hard", concern=True),
+    MarkStatus("hurt", "It hurt", "It hurt", concern=True),
+))
+AdherenceStatus = choices_from("AdherenceStatus", MARK_STATUSES)

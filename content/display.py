@@ -5,7 +5,7 @@ the patient page and the admin."""
 from decimal import Decimal
 
 from content.codes import Comparator
-from content.measures import MEASURES
+from content.measures import MEASURES, MeasureKind
 
 
 def label_of(choices, code: str) -> str:
@@ -45,3 +45,25 @@ def criterion_target(measure: str, comparator: str, threshold: int) -> str:
     if MEASURES[measure].is_bool:
         return format_measure(measure, bool(threshold))
     return f"{Comparator(comparator).label} {format_measure(measure, threshold)}"
+
+
+def measure_name(measure: str) -> str:
+    """A measure's label without its unit in brackets: “Back/hip pain on
+    activity”, for sentences that give the unit themselves."""
+    label = MEASURES[measure].label
+    return label.rsplit(" (", 1)[0] if label.endswith(")") else label
+
+
+def measure_range(measure: str) -> str:
+    """“is scored 0–10”, “is 0–1440 minutes”: the limits of measures.py in words."""
+    row = MEASURES[measure]
+    if row.kind == MeasureKind.SCORE:
+        return f"is scored {row.min}–{row.max}"
+    if row.kind in (MeasureKind.MINUTES, MeasureKind.SECONDS):
+        return f"is {row.min}–{row.max} {row.kind.label}"
+    return f"goes from {row.min} to {row.max}"
+
+
+def out_of_range(measure: str, value) -> str:
+    """“Back/hip pain on activity is scored 0–10; 12 is out of range.”"""
+    return f"{measure_name(measure)} {measure_range(measure)}; {value} is out of range."

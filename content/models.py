@@ -5,15 +5,21 @@ A clinic gets the default programme when it is created (see
 `content.services.clinic_programme_seed`); its clinic admins adjust it from there.
 """
 
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from content.codes import PHASE_ORDER, PROGRAMME_PHASE_CHOICES, Comparator
+from content.constraints import ReadableUniqueMessages
+from content.display import measure_name, out_of_range
 from content.measures import CRITERION_MEASURE_CHOICES, CRITERION_MEASURES, MEASURES
+from content.pictures import ExercisePictureField, exercise_picture_path, validate_exercise_picture
 
 
-class Phase(models.Model):
+class Phase(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (clinic, code) below.
     clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="phases", db_index=False)
     code = models.CharField(max_length=16, choices=PROGRAMME_PHASE_CHOICES)
@@ -30,9 +36,12 @@ class Phase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clinic", "code"], name="phase_unique_code_per_clinic"),
             models.CheckConstraint(
-                condition=Q(code__in=[phase.value for phase in PHASE_ORDER]), name="phase_code_valid"
+                condition=Q(code__in=[phase.value for phase in PHASE_ORDER]), name="phase_code_valid",
+                violation_error_message="Choose one of the programme's phases.",
             ),
         ]
+
+    unique_messages = {("clinic", "code"): "This clinic already has this phase."}
 
     def __str__(self):
         return self.name
@@ -47,7 +56,7 @@ def _thresholds_within_limits() -> Q:
     return condition
 
 
-class ExitCriterion(models.Model):
+class ExitCriterion(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (phase, measure) below.
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="exit_criteria", db_index=False)
     measure = models.CharField(max_length=40, choices=CRITERION_MEASURE_CHOICES)
@@ -66,37 +75,98 @@ class ExitCriterion(models.Model):
             models.CheckConstraint(
                 condition=Q(measure__in=list(CRITERION_MEASURES)),
                 name="criterion_measure_valid",
+                violation_error_message="Choose a measure from the list.",
             ),
             models.CheckConstraint(
                 condition=Q(comparator__in=Comparator.values),
                 name="criterion_comparator_valid",
+                violation_error_message="Choose how the result is compared: ≤, ≥ or =.",
             ),
             models.CheckConstraint(
                 condition=~Q(measure__in=[code for code, m in CRITERION_MEASURES.items() if m.is_bool])
                 | Q(comparator="==", threshold__lte=1),
                 name="criterion_boolean_is_yes_or_no",
+                violation_error_message="A yes/no measure is met by Yes or by No: choose one.",
             ),
             # A threshold no measurement can reach (or pass) is a typing slip.
             models.CheckConstraint(
                 condition=_thresholds_within_limits(), name="criterion_threshold_within_limits",
+                violation_error_message="The threshold is out of range for this measure.",
             ),
         ]
+
+    unique_messages = {
+        ("phase", "measure"): "A criterion for this measure already exists in this phase: change that one instead.",
+    }
 
     def __str__(self):
         if self.measure in MEASURES and MEASURES[self.measure].is_bool:
             return f"{self.get_measure_display()}: {'yes' if self.threshold else 'no'}"
         return f"{self.get_measure_display()} {self.get_comparator_display()} {self.threshold}"
 
+    @staticmethod
+    def threshold_error(measure: str, comparator: str, threshold) -> str:
+        """Why this target cannot be a criterion, in words ("" when it can)."""
+        row = CRITERION_MEASURES.get(measure)
+        if row is None or threshold is None:
+            return ""
+        if row.is_bool:
+            if comparator != Comparator.EQUALS or threshold not in (0, 1):
+                return f"{measure_name(measure)} is a yes/no measure: choose Yes or No."
+            return ""
+        return "" if row.contains(threshold) else out_of_range(measure, threshold)
 
-class Exercise(models.Model):
+    def clean(self):
+        error = self.threshold_error(self.measure, self.comparator, self.threshold)
+        if error:
+            raise ValidationError({"threshold": error})
+
+
+# An exercise code: lower-case words joined by hyphens, e.g. "heel-slides".
+EXERCISE_CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def exercise_code_from(name: str, taken) -> str:
+    """A new exercise's code: its name as a slug, made unique among `taken`
+    (the clinic's codes) with a number ("heel-slides-2")."""
+    max_length = Exercise._meta.get_field("code").max_length
+    base = slugify(name)[: max_length - 4].strip("-") or "exercise"
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+class Exercise(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (clinic, name) below.
     clinic = models.ForeignKey("patients.Clinic", on_delete=models.CASCADE, related_name="exercises", db_index=False)
     name = models.CharField(max_length=120)
+    # The exercise's stable code in the clinic: adherence marks name their
+    # exercise by it in imports and exports (INTERCHANGE.md section 2), so it
+    # never follows a rename. Given from the name when the exercise is
+    # created; the admin shows it read-only.
+    code = models.SlugField(
+        max_length=120, editable=False, db_index=False,
+        validators=[RegexValidator(EXERCISE_CODE_PATTERN, "Use lower-case letters, digits and hyphens.")],
+        help_text="The exercise's fixed code, used in caseload files (imports and exports). "
+                  "Made from the name when the exercise is created; it does not change when the name does.",
+    )
     purpose = models.CharField(max_length=300, blank=True)
     instructions = models.TextField(help_text="One step per line.")
     dosage = models.CharField(max_length=160, help_text="Default dosage, e.g. “3 × 10, daily”.")
     cautions = models.TextField(blank=True)
     media_url = models.URLField(blank=True, help_text="Optional link to a video or picture.")
+    picture = ExercisePictureField(
+        upload_to=exercise_picture_path, blank=True, validators=[validate_exercise_picture],
+        help_text="Optional: a JPEG, PNG or WebP picture of at most 5 MB, shown to patients on their page and "
+                  "printout. It is made at most 1200 pixels across and stored without its metadata (camera, place).",
+    )
+    picture_alt = models.CharField(
+        "picture description", max_length=200, blank=True,
+        help_text="What the picture shows, for patients who cannot see it, e.g. “Lying on your back, "
+                  "knees bent, lifting the hips off the bed”.",
+    )
     is_active = models.BooleanField(
         default=True,
         help_text="Retired exercises stay in existing plans but are not offered for new ones.",
@@ -108,17 +178,36 @@ class Exercise(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["clinic", "name"], name="exercise_unique_name_per_clinic"),
+            models.UniqueConstraint(fields=["clinic", "code"], name="exercise_unique_code_per_clinic"),
+            models.CheckConstraint(condition=Q(code__regex=EXERCISE_CODE_PATTERN), name="exercise_code_valid"),
         ]
+
+    unique_messages = {
+        ("clinic", "name"): "Your clinic's library already has an exercise with this name"
+        " (perhaps retired): choose another name, or edit that one.",
+    }
 
     def __str__(self):
         return self.name if self.is_active else f"{self.name} (retired)"
+
+    def save(self, *args, **kwargs):
+        if not self.code and self.clinic_id:
+            taken = set(Exercise.objects.filter(clinic_id=self.clinic_id).values_list("code", flat=True))
+            self.code = exercise_code_from(self.name, taken)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.picture and not self.picture_alt.strip():
+            raise ValidationError({"picture_alt": "Describe the picture in a few words: patients who cannot see "
+                                                  "it (screen readers, a failed download) read this instead."})
 
     @property
     def instruction_steps(self):
         return [line.strip() for line in self.instructions.splitlines() if line.strip()]
 
 
-class PhaseTemplateItem(models.Model):
+class PhaseTemplateItem(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (phase, exercise) below.
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="template_items", db_index=False)
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="template_items")
@@ -134,6 +223,8 @@ class PhaseTemplateItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["phase", "exercise"], name="template_unique_exercise"),
         ]
+
+    unique_messages = {("phase", "exercise"): "This exercise is already in this phase's template."}
 
     def __str__(self):
         return f"{self.phase}: {self.exercise.name}"
@@ -153,7 +244,7 @@ class ArticleSection(models.TextChoices):
     GENERAL = "general", "About your recovery"
 
 
-class EducationArticle(models.Model):
+class EducationArticle(ReadableUniqueMessages, models.Model):
     AUDIENCES = (("patient", "Patients"), ("clinician", "Clinicians"))
     Section = ArticleSection
 
@@ -179,12 +270,19 @@ class EducationArticle(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clinic", "slug"], name="article_unique_slug_per_clinic"),
             models.CheckConstraint(
-                condition=Q(audience__in=["patient", "clinician"]), name="article_audience_valid"
+                condition=Q(audience__in=["patient", "clinician"]), name="article_audience_valid",
+                violation_error_message="Choose who the article is for: patients or clinicians.",
             ),
             models.CheckConstraint(
-                condition=Q(section__in=ArticleSection.values), name="article_section_valid"
+                condition=Q(section__in=ArticleSection.values), name="article_section_valid",
+                violation_error_message="Choose where patients see the article.",
             ),
         ]
+
+    unique_messages = {
+        ("clinic", "slug"): "Another article of your clinic already has this slug (its short name in web"
+        " addresses): choose another.",
+    }
 
     def __str__(self):
         return self.title

@@ -21,6 +21,7 @@ def clinic_programme_seed(*, clinic) -> None:
             clinic=clinic,
             name=spec["name"],
             defaults={
+                "code": spec["code"],
                 "purpose": spec["purpose"],
                 "instructions": "\n".join(spec["instructions"]),
                 "dosage": spec["dosage"],

@@ -19,8 +19,9 @@ from django.utils import timezone
 from content.codes import EntryKind
 from content.measures import json_value
 from interchange.schema import FORMAT
-from patients.models import AssignedPlanItem, Clinic, OutcomeAdministration, Patient
+from patients.models import AdherenceMark, AssignedPlanItem, Clinic, OutcomeAdministration, Patient
 from rehab import rules
+from rehab.adherence import PatientAdherence, adherence_by_patient, flag_advice
 from rehab.models import Flag, PhaseTransition
 from rehab.record import (
     criteria_evaluate,
@@ -42,10 +43,14 @@ class PatientRecord:
     plan_items: list
     phase_start: dt.date  # the day the patient entered the current phase
     outcomes: list = field(default_factory=list)  # OutcomeAdministration, oldest first, with instrument
+    adherence_marks: list = field(default_factory=list)  # AdherenceMarks, oldest first
+    adherence: PatientAdherence | None = None  # when read with adherence_as_of
 
 
-def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) -> Iterator[PatientRecord]:
-    """Every patient of the clinic with their record, by ref, one chunk in memory at a time."""
+def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False,
+                    adherence_as_of: dt.date | None = None) -> Iterator[PatientRecord]:
+    """Every patient of the clinic with their record, by ref, one chunk in memory at a time;
+    with `adherence_as_of`, also the adherence figures at that date."""
     queryset = Patient.objects.filter(clinic=clinic).select_related("physio")
     for patients in keyset_chunks(queryset, key="ref", size=chunk_size):
         ids = [p.pk for p in patients]
@@ -65,6 +70,10 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
                      .order_by("order", "id"))
             if with_plans else {}
         )
+        marks = _grouped(
+            AdherenceMark.objects.filter(patient_id__in=ids).select_related("exercise").order_by("date", "exercise__code")
+        )
+        adherence = adherence_by_patient(clinic, patients, as_of=adherence_as_of) if adherence_as_of else {}
         for patient in patients:
             yield PatientRecord(
                 patient=patient,
@@ -74,6 +83,8 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False) 
                 plan_items=plans.get(patient.pk, []),
                 phase_start=phase_starts[patient.pk],
                 outcomes=outcomes.get(patient.pk, []),
+                adherence_marks=marks.get(patient.pk, []),
+                adherence=adherence.get(patient.pk),
             )
 
 
@@ -120,6 +131,10 @@ def patient_document(record: PatientRecord) -> dict:
         "visits": [entry_document(e) for e in record.entries if e.kind == EntryKind.VISIT],
         "self_reports": [entry_document(e) for e in record.entries if e.kind == EntryKind.SELF_REPORT],
         "outcomes": [outcome_document(o) for o in record.outcomes],
+        "adherence": [
+            {"date": m.date.isoformat(), "exercise": m.exercise.code, "status": m.status}
+            for m in record.adherence_marks
+        ],
     }
 
 
@@ -152,13 +167,20 @@ def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
             {"date": o.date.isoformat(), "instrument": o.instrument.code, "raw": o.raw, "score": json_value(o.score)}
             for o in record.outcomes
         ],
+        # Days with exercises done ÷ days, over the last 28 (or since the plan started).
+        "adherence_28d": round(last_28.rate, 2) if (last_28 := _last_28(record)) else None,
         "flags": [
             {"code": f.code, "severity": f.severity, "raised_on": clinic.local_date(f.raised_at).isoformat(),
              "entry_date": f.entry_date.isoformat() if f.entry_date else None,
-             "acknowledged": f.acknowledged_at is not None, "message": f.message, "advice": f.advice}
+             "acknowledged": f.acknowledged_at is not None, "message": f.message,
+             "advice": flag_advice(f, record.adherence)}
             for f in record.open_flags
         ],
     }
+
+
+def _last_28(record: PatientRecord):
+    return record.adherence.last_28 if record.adherence else None
 
 
 def iter_caseload_json(clinic: Clinic, *, as_of: dt.date | None = None, chunk_size=CHUNK_SIZE) -> Iterator[str]:
@@ -169,7 +191,7 @@ def iter_caseload_json(clinic: Clinic, *, as_of: dt.date | None = None, chunk_si
             "as_of": as_of.isoformat()}
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "patients": ['
     separator = "\n  "
-    for record in patient_records(clinic, chunk_size=chunk_size):
+    for record in patient_records(clinic, chunk_size=chunk_size, adherence_as_of=as_of):
         record.patient.clinic = clinic
         doc = patient_document(record)
         doc.update(computed_fields(record, criteria.get((clinic.pk, record.patient.phase), []), as_of=as_of))

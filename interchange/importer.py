@@ -20,7 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from content.models import Exercise
 from interchange import schema
+from interchange.adherence_import import AdherenceImport
 from interchange.decoding import printable, text_problem
 from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient, User
 from rehab import flags, plans
@@ -49,6 +51,8 @@ class ImportResult:
     entries_created: int = 0
     entries_existing: int = 0
     transitions_created: int = 0
+    marks_created: int = 0
+    marks_existing: int = 0
 
     @property
     def ok(self):
@@ -67,6 +71,8 @@ class ImportResult:
             "entries_created": self.entries_created,
             "entries_existing": self.entries_existing,
             "transitions_created": self.transitions_created,
+            "marks_created": self.marks_created,
+            "marks_existing": self.marks_existing,
         }
 
     def summary(self):
@@ -75,7 +81,8 @@ class ImportResult:
             f"{self.patients_total} patients: {self.patients_created} {verb} created, "
             f"{self.patients_updated} {verb} updated, {self.patients_unchanged} unchanged; "
             f"{self.entries_created} entries {verb} added ({self.entries_existing} already present); "
-            f"{self.transitions_created} phase moves {verb} added."
+            f"{self.transitions_created} phase moves {verb} added; "
+            f"{self.marks_created} adherence marks {verb} added ({self.marks_existing} already present)."
         )
 
 
@@ -93,6 +100,7 @@ def validation_context(slug: str | None) -> tuple[Clinic | None, schema.Context]
         physios=frozenset(name for name, role in staff.items() if role == User.PHYSIO),
         staff=frozenset(staff),
         today=clinic.today(),
+        exercise_codes=frozenset(Exercise.objects.filter(clinic=clinic).values_list("code", flat=True)),
     )
 
 
@@ -157,6 +165,7 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
 
     new_patients, updated_patients, new_entries, new_moves = [], [], [], []
     touched, phase_changed = [], []
+    marks = AdherenceImport(clinic, existing_ids)
     for data in batch:
         patient = existing.get(data.ref)
         fields = dict(
@@ -198,6 +207,7 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
                 known_moves.add(key)
                 new_moves.append((patient, move))
                 result.transitions_created += 1
+        result.marks_created += marks.add(patient, data.adherence)
         if is_new:
             result.patients_created += 1
         elif is_changed:
@@ -207,9 +217,11 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
         if is_changed or added:
             touched.append(patient.pk)
 
+    result.marks_existing += marks.existing
     if dry_run:
         return [], []
     _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff, by)
+    marks.write(history=dict(default_user=by, default_change_reason=CHANGE_REASON))
     return touched, phase_changed
 
 

@@ -61,6 +61,7 @@ class Context:
     physios: frozenset[str]  # usernames of the clinic's physiotherapists
     staff: frozenset[str]  # usernames of all the clinic's staff (for `phase_history.by`)
     today: dt.date
+    exercise_codes: frozenset[str] = frozenset()  # codes of the clinic's exercises (adherence marks)
 
 
 @dataclass
@@ -147,7 +148,8 @@ def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | N
         if "" not in reported:
             errors.append(Error(label, "", f"a patient must be an object, not {kind_of(raw)}"))
         return None, errors, ref
-    facts = Facts(physios=context.physios, staff=context.staff, today=context.today)
+    facts = Facts(physios=context.physios, staff=context.staff, today=context.today,
+                  exercise_codes=context.exercise_codes)
     try:
         return PatientSpec.model_validate(_readable_keys(raw), context=facts), errors, ref
     except ValidationError as invalid:

@@ -29,6 +29,7 @@ class Facts:
     date_of_birth: dt.date | None = None
     surgery_date: dt.date | None = None
     visit_dates: list[dt.date] | None = None  # of the valid visits
+    exercise_codes: frozenset[str] = frozenset()  # the clinic's exercise library
 
 
 # How values are quoted in messages --------------------------------------------

@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from content.codes import Context, EntryKind, Location, Phase, Side, Symptom
+from content.codes import AdherenceStatus, Context, EntryKind, Location, Phase, Side, Symptom
 from content.measures import ENTRY_MEASURES, Measure
 from interchange.spec_types import (
     Facts,
@@ -49,7 +49,7 @@ from patients.models import Entry, Patient
 
 PROCEDURES = ("TKR",)
 # Written by export (INTERCHANGE.md section 4), ignored on import.
-COMPUTED_FIELDS = frozenset({"weeks_in_programme", "criteria", "ready_to_progress", "flags"})
+COMPUTED_FIELDS = frozenset({"weeks_in_programme", "criteria", "ready_to_progress", "flags", "adherence_28d"})
 
 
 def _max_length(model, name) -> int:
@@ -178,6 +178,44 @@ def _same_refs(spec: type[EntrySpec]):
     return check
 
 
+def _exercise_code(value, info: ValidationInfo):
+    if value is None:
+        raise problem("missing")
+    if not isinstance(value, str) or value not in info.context.exercise_codes:
+        raise problem(f"{shown(value)} is not the code of an exercise in this clinic's library")
+    return value
+
+
+def _mark_status(value):
+    if value is None:
+        raise problem("missing")
+    if not isinstance(value, str) or value not in AdherenceStatus.values:
+        raise problem(f"{shown(value)} is not a known status ({', '.join(AdherenceStatus.values)})")
+    return AdherenceStatus(value)
+
+
+class AdherenceSpec(Spec):
+    """One adherence mark (INTERCHANGE.md section 2): an exercise of the
+    clinic's library, by its code, marked on a day."""
+
+    what = "an adherence mark"
+    date: ProgrammeDate
+    exercise: Annotated[str, PlainValidator(_exercise_code)]
+    status: Annotated[str, PlainValidator(_mark_status)]
+
+
+def _one_mark_per_day(items, invalid) -> list[tuple[tuple, str]]:
+    """One mark per exercise per day, as the database keeps it."""
+    seen, found = set(), []
+    for i, item in enumerate(items):
+        if i not in invalid and isinstance(item, dict):
+            key = (item["date"], item["exercise"])
+            if key in seen:
+                found.append(((i,), f"a second mark for {shown(key[1])} on {key[0]}"))
+            seen.add(key)
+    return found
+
+
 def _procedure(value):
     if value not in PROCEDURES:
         where = "missing" if value is None else f"{shown(value)} is not a known procedure"
@@ -278,6 +316,7 @@ class PatientSpec(Spec):
     self_reports: listed(SelfReportSpec, _same_refs(SelfReportSpec))
     programme_start: Annotated[dt.date | None, PlainValidator(_programme_start), Field(validate_default=True)] = None
     phase_history: listed(TransitionSpec)
+    adherence: listed(AdherenceSpec, _one_mark_per_day)
 
     @property
     def operated_side(self) -> str:
@@ -293,5 +332,5 @@ class PatientSpec(Spec):
 
 
 SPECS = {spec.__name__: spec for spec in (
-    MeasuresSpec, PainSpec, VisitSpec, SelfReportSpec, SurgerySpec, TransitionSpec, PatientSpec,
+    MeasuresSpec, PainSpec, VisitSpec, SelfReportSpec, SurgerySpec, TransitionSpec, AdherenceSpec, PatientSpec,
 )}

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from content.admin_forms import clinic_owned_form
 from content.admin_scoping import ClinicScopedHistoryAdmin, ClinicScopedInline
 from patients import accounts
 from patients.models import AssignedPlanItem, Clinic, Entry, EntrySymptom, PainScore, Patient, User
@@ -67,6 +68,11 @@ class StaffAdmin(ClinicScopedHistoryAdmin, UserAdmin):
         if not request.user.is_superuser:
             fields += ["clinic", "is_staff"]
         return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # A clinic admin's form has no clinic field: its staff are of their clinic.
+        return form if request.user.is_superuser else clinic_owned_form(form, request.user.clinic_id)
 
     def get_queryset(self, request):
         confirmed_app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)

@@ -16,7 +16,18 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from content.codes import PAIN_MAX, PAIN_MIN, Context, EntryKind, Location, Phase, Side, Symptom
+from content.codes import (
+    PAIN_MAX,
+    PAIN_MIN,
+    AdherenceStatus,
+    Context,
+    EntryKind,
+    Location,
+    Phase,
+    Side,
+    Symptom,
+)
+from content.constraints import ReadableUniqueMessages
 from content.measures import ENTRY_MEASURES, Measure
 
 MEASURE_FIELDS = tuple(ENTRY_MEASURES)
@@ -137,6 +148,7 @@ class User(AbstractUser):
                 condition=Q(clinic__isnull=True, role="")
                 | Q(clinic__isnull=False, role__in=["physio", "clinic_admin"]),
                 name="user_clinic_staff_have_role",
+                violation_error_message="Choose the person's role: physiotherapist or clinic admin.",
             ),
         ]
 
@@ -153,7 +165,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class Patient(models.Model):
+class Patient(ReadableUniqueMessages, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # No index of its own: every index below starts with clinic_id.
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients", db_index=False)
@@ -183,17 +195,28 @@ class Patient(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(fields=["clinic", "ref"], name="patient_unique_ref_per_clinic"),
-            models.CheckConstraint(condition=_valid("phase", Phase), name="patient_phase_valid"),
-            models.CheckConstraint(condition=_valid("operated_side", Side), name="patient_side_valid"),
+            models.CheckConstraint(
+                condition=_valid("phase", Phase), name="patient_phase_valid",
+                violation_error_message="Choose one of the programme's phases.",
+            ),
+            models.CheckConstraint(
+                condition=_valid("operated_side", Side), name="patient_side_valid",
+                violation_error_message="Choose the operated side.",
+            ),
             models.CheckConstraint(
                 condition=Q(programme_start__gte=F("surgery_date")),
                 name="patient_programme_starts_after_surgery",
+                violation_error_message="The programme cannot start before the surgery date.",
             ),
             models.CheckConstraint(
                 condition=Q(surgery_date__gt=F("date_of_birth")),
                 name="patient_surgery_after_birth",
+                violation_error_message="The surgery date must be after the date of birth.",
             ),
-            models.CheckConstraint(condition=~Q(ref=""), name="patient_ref_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(ref=""), name="patient_ref_not_blank",
+                violation_error_message="Enter the clinic's reference for this patient.",
+            ),
         ]
         # physio_id has the foreign key's own index. (clinic, id) lets the
         # sweep page through one clinic's patients by id (keyset_chunks).
@@ -201,6 +224,8 @@ class Patient(models.Model):
             models.Index(fields=["clinic", "phase"]),
             models.Index(fields=["clinic", "id"], name="patient_clinic_id_paging"),
         ]
+
+    unique_messages = {("clinic", "ref"): "Another patient of this clinic already has this reference."}
 
     def __str__(self):
         return f"{self.full_name} ({self.ref})"
@@ -303,17 +328,26 @@ class Entry(EntryMeasures):
         ordering = ["-date", "-created_at"]
         verbose_name_plural = "entries"
         constraints = [
-            models.CheckConstraint(condition=_valid("kind", EntryKind), name="entry_kind_valid"),
+            models.CheckConstraint(
+                condition=_valid("kind", EntryKind), name="entry_kind_valid",
+                violation_error_message="Choose whether this is a visit or a self-report.",
+            ),
             models.CheckConstraint(
                 condition=Q(kind=EntryKind.VISIT) | Q(**{f"{name}__isnull": True for name in MEASURE_FIELDS}),
                 name="entry_self_report_has_no_measures",
+                violation_error_message="A self-report holds no visit measurements.",
             ),
             # The limits of content.measures, whatever path writes the row.
-            models.CheckConstraint(condition=_measures_within_limits(), name="entry_measures_plausible"),
+            models.CheckConstraint(
+                condition=_measures_within_limits(), name="entry_measures_plausible",
+                violation_error_message="A measurement is out of range for its measure.",
+            ),
             models.UniqueConstraint(
                 fields=["patient", "kind", "date", "ref"],
                 condition=~Q(ref=""),
                 name="entry_unique_ref",
+                violation_error_message="This patient already has an entry of this kind on this date"
+                " with this reference.",
             ),
         ]
         indexes = [models.Index(fields=["patient", "kind", "date"])]
@@ -343,7 +377,7 @@ class Entry(EntryMeasures):
         return {name: getattr(self, name) for name in MEASURE_FIELDS if getattr(self, name) is not None}
 
 
-class PainScore(models.Model):
+class PainScore(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (entry, location, context) below.
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="pain_scores", db_index=False)
     location = models.CharField(max_length=20, choices=Location.choices)
@@ -355,19 +389,32 @@ class PainScore(models.Model):
     class Meta:
         ordering = ["entry", "location", "context"]
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=PAIN_MIN, score__lte=PAIN_MAX), name="pain_score_0_10"),
-            models.CheckConstraint(condition=_valid("location", Location), name="pain_location_valid"),
-            models.CheckConstraint(condition=_valid("context", Context), name="pain_context_valid"),
+            models.CheckConstraint(
+                condition=Q(score__gte=PAIN_MIN, score__lte=PAIN_MAX), name="pain_score_0_10",
+                violation_error_message=f"Pain is scored {PAIN_MIN} to {PAIN_MAX}.",
+            ),
+            models.CheckConstraint(
+                condition=_valid("location", Location), name="pain_location_valid",
+                violation_error_message="Choose where it hurts from the list.",
+            ),
+            models.CheckConstraint(
+                condition=_valid("context", Context), name="pain_context_valid",
+                violation_error_message="Choose whether the pain is at rest or on activity.",
+            ),
             models.UniqueConstraint(
                 fields=["entry", "location", "context"], name="pain_one_score_per_location_context"
             ),
         ]
 
+    unique_messages = {
+        ("entry", "location", "context"): "This place already has a score for this context in this entry.",
+    }
+
     def __str__(self):
         return f"{self.location}/{self.context}: {self.score}"
 
 
-class EntrySymptom(models.Model):
+class EntrySymptom(ReadableUniqueMessages, models.Model):
     """One ticked item of the red-flag checklist."""
 
     # Indexed by the unique (entry, code) below.
@@ -379,15 +426,20 @@ class EntrySymptom(models.Model):
     class Meta:
         ordering = ["entry", "code"]
         constraints = [
-            models.CheckConstraint(condition=_valid("code", Symptom), name="symptom_code_valid"),
+            models.CheckConstraint(
+                condition=_valid("code", Symptom), name="symptom_code_valid",
+                violation_error_message="Choose a warning sign from the list.",
+            ),
             models.UniqueConstraint(fields=["entry", "code"], name="symptom_once_per_entry"),
         ]
+
+    unique_messages = {("entry", "code"): "This warning sign is already recorded in this entry."}
 
     def __str__(self):
         return self.get_code_display()
 
 
-class AssignedPlanItem(models.Model):
+class AssignedPlanItem(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (patient, exercise) below.
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="plan_items", db_index=False)
     exercise = models.ForeignKey("content.Exercise", on_delete=models.PROTECT, related_name="+")
@@ -402,6 +454,8 @@ class AssignedPlanItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["patient", "exercise"], name="plan_exercise_once"),
         ]
+
+    unique_messages = {("patient", "exercise"): "This exercise is already in the patient's plan."}
 
     def __str__(self):
         return self.exercise.name
@@ -429,10 +483,12 @@ class PortalLink(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_at__gt=F("created_at")), name="portal_link_expires_after_issue"
+                condition=Q(expires_at__gt=F("created_at")), name="portal_link_expires_after_issue",
+                violation_error_message="A portal link must expire after it is issued.",
             ),
             models.UniqueConstraint(
-                fields=["patient"], condition=Q(revoked_at__isnull=True), name="portal_one_live_link"
+                fields=["patient"], condition=Q(revoked_at__isnull=True), name="portal_one_live_link",
+                violation_error_message="This patient already has a live portal link: revoke it first.",
             ),
         ]
 
@@ -499,3 +555,33 @@ class OutcomeAdministration(models.Model):
                 errors["date"] = message
         if errors:
             raise ValidationError(errors)
+
+
+class AdherenceMark(models.Model):
+    """An exercise of the plan the patient marked on the portal for a day:
+    done, too hard or it hurt (DESIGN 9). One mark per exercise per day:
+    marking again changes the day's mark; undoing deletes it (its history stays).
+    """
+
+    # Indexed by the unique (patient, date, exercise) below, which also serves
+    # a patient's marks over a range of days.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="adherence_marks", db_index=False)
+    exercise = models.ForeignKey("content.Exercise", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(help_text="The day in the clinic's time zone.")
+    status = models.CharField(max_length=10, choices=AdherenceStatus.choices, default=AdherenceStatus.DONE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "exercise_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "date", "exercise"], name="adherence_one_mark_per_exercise_per_day"
+            ),
+            models.CheckConstraint(condition=_valid("status", AdherenceStatus), name="adherence_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_status_display()}"

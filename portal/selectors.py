@@ -3,22 +3,12 @@
 from content import codes
 from content.codes import SYMPTOMS
 from content.models import EducationArticle, Phase
-from content.text import article_blocks
 from patients.models import AssignedPlanItem, Patient
-from portal.wording import article_blocks_for_clinic, clinic_call
-from rehab.plans import plan_items
+from portal.today import plan_today
+from portal.wording import clinic_call
+from rehab.home_programme import patient_articles as portal_articles
 
 Section = EducationArticle.Section
-
-
-def portal_articles(clinic) -> dict[str, list[EducationArticle]]:
-    """Every shown patient article of the clinic, by section code, in the admin's order."""
-    sections = {code: [] for code in Section.values}
-    articles = EducationArticle.objects.filter(clinic=clinic, audience="patient", is_active=True)
-    for article in articles.order_by("order", "title", "pk"):
-        article.blocks = article_blocks_for_clinic(article_blocks(article.body), clinic)
-        sections[article.section].append(article)
-    return sections
 
 
 def plan_left_from(patient: Patient) -> Phase | None:
@@ -39,22 +29,29 @@ def plan_left_from(patient: Patient) -> Phase | None:
     return Phase.objects.filter(clinic_id=patient.clinic_id, code=last.from_phase).first()
 
 
-def portal_context(patient: Patient) -> dict:
-    """What the patient's own page shows, and nothing else about anyone."""
-    articles = portal_articles(patient.clinic)
-    physio = patient.physio
-    phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
+def portal_frame(patient: Patient) -> dict:
+    """What every portal page of the patient shows around its content."""
     return {
         "first_name": patient.given_name,
         "clinic_name": patient.clinic.name,
         # The clinic's contact details only: they are printed on every page.
         "clinic": patient.clinic,
         "clinic_call": clinic_call(patient.clinic),
+    }
+
+
+def portal_context(patient: Patient) -> dict:
+    """What the patient's own page shows, and nothing else about anyone."""
+    articles = portal_articles(patient.clinic)
+    physio = patient.physio
+    phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
+    return {
+        **portal_frame(patient),
         "physio_first_name": physio.first_name if physio else "",
         "phase": phase,
         "phase_description": [p.strip() for p in phase.description.split("\n\n") if p.strip()] if phase else [],
         "discharged": patient.phase == codes.Phase.DISCHARGED,
-        "plan": plan_items(patient),
+        **plan_today(patient),
         "plan_from_phase": plan_left_from(patient),
         "dos": articles[Section.DOS],
         "donts": articles[Section.DONTS],

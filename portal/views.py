@@ -9,29 +9,20 @@ PortalLink id only.
 """
 
 import functools
-import logging
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.csrf import csrf_exempt
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from content.flag_kinds import Severity
 from portal import ratelimit
-from portal.forms import SelfReportForm
+from portal.report_draft import draft_load
 from portal.selectors import portal_context
-from portal.self_reports import (
-    DAILY_LIMIT,
-    DailyLimitReached,
-    advice_sections,
-    saved_report_advice,
-    self_report_submit,
-    unsaved_report_advice,
-)
-from portal.wording import advice_sections_for_clinic, clinic_call
+from portal.self_reports import DAILY_LIMIT, advice_sections, saved_report_advice
+from portal.wording import advice_sections_for_clinic
+from rehab.home_programme import home_programme
 from rehab.portal_links import portal_link_resolve, portal_link_touch
-
-log = logging.getLogger(__name__)
+from rehab.qr import qr_svg
 
 PORTAL_HEADERS = {
     "Referrer-Policy": "no-referrer",
@@ -73,43 +64,15 @@ def portal_view(view):
     return wrapper
 
 
-def _page(request, link, token, form, status=200):
-    context = portal_context(link.patient)
-    context.update(form=form, token=token)
-    return render(request, "portal/home.html", context, status=status)
-
-
 @portal_view
 @require_http_methods(["GET", "HEAD"])
 def portal_home(request, link, token):
-    return _page(request, link, token, SelfReportForm())
-
-
-# The unguessable token in the URL already does what a CSRF token would: a
-# third-party site cannot build a request to a URL it does not know.
-@csrf_exempt
-@portal_view
-def portal_report(request, link, token):
-    if request.method != "POST":
-        return redirect("portal", token=token)
-    form = SelfReportForm(request.POST)
-    if form.is_valid():
-        patient = link.patient
-        pain, symptoms = form.pain(), form.cleaned_data["symptoms"]
-        try:
-            submission = self_report_submit(link=link, pain=pain, symptoms=symptoms)
-        except DailyLimitReached:
-            log.warning("Self-report not saved: daily limit reached on portal link %s", link.pk)
-            # The report is not saved, but what it says still gets its advice.
-            advice = unsaved_report_advice(patient=patient, pain=pain, symptoms=symptoms)
-            return _advice_page(request, patient, token, advice, saved=False)
-        except ValidationError:
-            form.add_error(None, f"Your report could not be saved today. Please {clinic_call(link.patient.clinic)}.")
-        else:
-            if submission.created:
-                log.info("Self-report saved from portal link %s", link.pk)
-            return redirect("portal_report_result", token=token, entry_id=submission.entry.pk)
-    return _page(request, link, token, form)
+    context = portal_context(link.patient)
+    # A report part-way through carries on at the step it reached.
+    draft = draft_load(request, link)
+    context.update(token=token, report_started=draft.started(),
+                   report_url=reverse(draft.next_step(), kwargs={"token": token}))
+    return render(request, "portal/home.html", context)
 
 
 @portal_view
@@ -119,10 +82,10 @@ def portal_report_result(request, link, token, entry_id):
     advice = saved_report_advice(patient=patient, entry_id=entry_id)
     if advice is None:
         return not_found(request)
-    return _advice_page(request, patient, token, advice, saved=True)
+    return advice_page(request, patient, token, advice, saved=True)
 
 
-def _advice_page(request, patient, token, advice, *, saved):
+def advice_page(request, patient, token, advice, *, saved):
     # A full page (200) even when nothing was saved: the advice must reach the
     # patient, and a proxy may replace the body of an error response.
     context = portal_context(patient)
@@ -131,6 +94,16 @@ def _advice_page(request, patient, token, advice, *, saved):
                    most_urgent=sections[0]["severity"] if sections else None,
                    emergency=any(a["severity"] == Severity.EMERGENCY for a in advice))
     return render(request, "portal/report_result.html", context)
+
+
+@portal_view
+@require_http_methods(["GET", "HEAD"])
+def portal_print(request, link, token):
+    """The printable programme, with the QR code of the link the patient is using."""
+    context = home_programme(link.patient)
+    url = request.build_absolute_uri(reverse("portal", args=[token]))
+    context.update(token=token, qr_svg=qr_svg(url, scale=4))
+    return render(request, "programme/print_portal.html", context)
 
 
 def portal_unknown_path(request, token, rest):

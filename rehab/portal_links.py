@@ -42,7 +42,7 @@ ANY_LINK = object()
 
 
 def portal_link_issue(
-    *, patient: Patient, issued_by, replaces=ANY_LINK, days: int | None = None
+    *, patient: Patient, issued_by, replaces=ANY_LINK, days: int | None = None, reason: str = "Issued"
 ) -> tuple[PortalLink, str]:
     """Issue a new link, revoking the patient's live one. Returns (link, token):
     the token exists only in this return value.
@@ -72,7 +72,7 @@ def portal_link_issue(
             created_at=now,
             expires_at=now + dt.timedelta(days=days),
         )
-        link._change_reason = "Issued"
+        link._change_reason = reason
         link.save()
     return link, token
 

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from rehab.health import healthz
 
@@ -19,3 +21,9 @@ urlpatterns = [
     path("", include("interchange.urls")),
     path("", include("rehab.workspace.urls")),
 ]
+
+if settings.SERVE_MEDIA:
+    # The quick start and tests; production's proxy serves the media volume.
+    urlpatterns.insert(0, re_path(
+        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT},
+    ))

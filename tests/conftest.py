@@ -1,8 +1,20 @@
+import shutil
+
 import pytest
+from django.conf import settings
 
 from rehab.plans import plan_assign_from_template
 from rehab.portal_links import portal_link_issue
 from tests.factories import ClinicAdminFactory, ClinicFactory, PatientFactory, PhysioFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _throwaway_media():
+    """Pictures the tests upload go to the test settings' temporary MEDIA_ROOT,
+    removed when the run ends."""
+    yield
+    if "kinetic-test-media" in str(settings.MEDIA_ROOT):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture

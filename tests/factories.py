@@ -18,6 +18,7 @@ from content.models import (
     PhaseTemplateItem,
 )
 from patients.models import (
+    AdherenceMark,
     AssignedPlanItem,
     Clinic,
     Entry,
@@ -188,6 +189,16 @@ class AssignedPlanItemFactory(factory.django.DjangoModelFactory):
     patient = factory.SubFactory(PatientFactory)
     exercise = factory.LazyAttribute(lambda item: ExerciseFactory(clinic=item.patient.clinic))
     order = 1
+
+
+class AdherenceMarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdherenceMark
+
+    patient = factory.SubFactory(PatientFactory)
+    exercise = factory.LazyAttribute(lambda mark: ExerciseFactory(clinic=mark.patient.clinic))
+    date = factory.LazyAttribute(lambda mark: mark.patient.programme_start)
+    status = "done"
 
 
 class PortalLinkFactory(factory.django.DjangoModelFactory):

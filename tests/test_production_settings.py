@@ -147,3 +147,40 @@ def test_production_database_connection_settings_come_from_the_environment(tmp_p
 def test_the_quick_start_opens_a_connection_per_request(tmp_path):
     assert database_settings("rehab.settings.local", tmp_path, DATABASE_URL=None,
                              CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=None) == [0, False]
+
+
+def _production_value(tmp_path, expression, **overrides):
+    script = f"import django, json; django.setup(); from django.conf import settings; print(json.dumps({expression}))"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rehab.settings.production", "SECRET_KEY": GOOD_KEY,
+           "ALLOWED_HOSTS": "kinetic.example.org", "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+           "REDIS_URL": "redis://127.0.0.1:1/0", **overrides}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    return result
+
+
+def test_production_stores_pictures_in_the_media_volume_by_default(tmp_path):
+    result = _production_value(tmp_path, "[settings.STORAGES['default']['BACKEND'], str(settings.MEDIA_ROOT), "
+                                         "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']]")
+    assert json.loads(result.stdout) == ["django.core.files.storage.FileSystemStorage", "/app/media",
+                                         ["'self'", "data:"]], result.stderr
+
+
+def test_production_stores_pictures_in_an_s3_compatible_bucket_and_lets_pages_show_them(tmp_path):
+    script = ("[settings.STORAGES['default'], settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'], "
+              "__import__('django.core.files.storage', fromlist=['x']).default_storage.url('exercises/a.jpg')]")
+    result = _production_value(tmp_path, script, MEDIA_S3_BUCKET="kinetic-pictures",
+                               MEDIA_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud", MEDIA_S3_REGION="fr-par",
+                               MEDIA_S3_ACCESS_KEY_ID="AKEXAMPLE", MEDIA_S3_SECRET_ACCESS_KEY="example-secret")
+    storage, img_src, url = json.loads(result.stdout)
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "kinetic-pictures"
+    assert img_src == ["'self'", "data:", "https://s3.fr-par.scw.cloud"]
+    assert url.startswith("https://s3.fr-par.scw.cloud/kinetic-pictures/media/exercises/a.jpg?"), url
+    assert "Signature" in url, "a private bucket: signed URLs"
+
+
+def test_production_refuses_an_s3_bucket_without_a_region_or_endpoint(tmp_path):
+    result = _production_value(tmp_path, "1", MEDIA_S3_BUCKET="kinetic-pictures")
+    assert result.returncode != 0
+    assert "set MEDIA_S3_REGION" in result.stderr

@@ -10,7 +10,8 @@ adult reading on a phone: plain words, short sentences, UK English.
 Contents:
     PHASES          the three phases in order, with exit criteria and the
                     exercise template (names match EXERCISES exactly)
-    EXERCISES       the fifteen key exercises
+    EXERCISES       the fifteen key exercises, each with its fixed code (the
+                    key caseload files name it by; never change one)
     EDUCATION       education articles (patient and clinician)
     LOCATION_GUIDE  pain location code -> likely source, aggravators
 

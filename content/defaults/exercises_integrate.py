@@ -3,6 +3,7 @@
 INTEGRATE_EXERCISES = (
     {
         "name": "Single-leg glute bridge",
+        "code": "single-leg-glute-bridge",
         "purpose": (
             "Builds strength in each buttock on its own, the way you need it "
             "for climbing stairs and walking uphill."
@@ -30,6 +31,7 @@ INTEGRATE_EXERCISES = (
     },
     {
         "name": "Lateral band walks",
+        "code": "lateral-band-walks",
         "purpose": (
             "Strengthens the side hip muscles while you move, to keep the "
             "pelvis level and the knees in line when walking and on stairs."
@@ -57,6 +59,7 @@ INTEGRATE_EXERCISES = (
     },
     {
         "name": "Controlled hip hinge",
+        "code": "controlled-hip-hinge",
         "purpose": (
             "Teaches you to bend forwards from the hips rather than the lower "
             "back, for picking things up, gardening and household tasks."
@@ -86,6 +89,7 @@ INTEGRATE_EXERCISES = (
     },
     {
         "name": "Stair negotiation",
+        "code": "stair-negotiation",
         "purpose": (
             "Builds confidence and control on stairs, moving from one step at "
             "a time towards a normal, alternating pattern."
@@ -113,6 +117,7 @@ INTEGRATE_EXERCISES = (
     },
     {
         "name": "Varied terrain walking",
+        "code": "varied-terrain-walking",
         "purpose": (
             "Builds the stamina and balance you need for walks outside: "
             "grass, gentle slopes, kerbs and uneven paths."

@@ -3,6 +3,7 @@
 NORMALISE_EXERCISES = (
     {
         "name": "Supine hip flexor stretch",
+        "code": "supine-hip-flexor-stretch",
         "purpose": (
             "Lengthens the tight muscles at the front of the hip so that your "
             "leg can swing behind you without your lower back arching."
@@ -35,6 +36,7 @@ NORMALISE_EXERCISES = (
     },
     {
         "name": "Heel slides",
+        "code": "heel-slides",
         "purpose": (
             "Keeps the new knee and the hip moving smoothly together and "
             "gently warms up the leg before the other exercises."
@@ -59,6 +61,7 @@ NORMALISE_EXERCISES = (
     },
     {
         "name": "Short arc quads",
+        "code": "short-arc-quads",
         "purpose": (
             "Wakes up the thigh muscle (quadriceps) that swelling switches "
             "off, so your hips and back do not have to carry its load."
@@ -85,6 +88,7 @@ NORMALISE_EXERCISES = (
     },
     {
         "name": "Standing hip extension (wall support)",
+        "code": "standing-hip-extension-wall-support",
         "purpose": (
             "Teaches your hip to move behind you using the buttock muscles, "
             "instead of arching your lower back."
@@ -111,6 +115,7 @@ NORMALISE_EXERCISES = (
     },
     {
         "name": "Heel-to-toe walking",
+        "code": "heel-to-toe-walking",
         "purpose": (
             "Retrains an even walking pattern, landing on the heel and "
             "pushing off through the toes, so that the limp fades and the hip "

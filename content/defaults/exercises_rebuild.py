@@ -3,6 +3,7 @@
 REBUILD_EXERCISES = (
     {
         "name": "Double-leg glute bridge",
+        "code": "double-leg-glute-bridge",
         "purpose": (
             "Strengthens the buttock muscles through the new hip range so "
             "they, not your lower back, power you upright."
@@ -33,6 +34,7 @@ REBUILD_EXERCISES = (
     },
     {
         "name": "Side-lying hip abduction",
+        "code": "side-lying-hip-abduction",
         "purpose": (
             "Strengthens the muscle on the side of the hip (gluteus medius) "
             "that keeps your pelvis level when you walk."
@@ -61,6 +63,7 @@ REBUILD_EXERCISES = (
     },
     {
         "name": "Clamshells",
+        "code": "clamshells",
         "purpose": (
             "Strengthens the deep buttock muscles that turn the hip outwards "
             "and steady the pelvis and knee."
@@ -87,6 +90,7 @@ REBUILD_EXERCISES = (
     },
     {
         "name": "Supported single-leg stance",
+        "code": "supported-single-leg-stance",
         "purpose": (
             "Builds the balance and hip control needed to stand on one leg "
             "during each step without the hip dropping or the body leaning."
@@ -111,6 +115,7 @@ REBUILD_EXERCISES = (
     },
     {
         "name": "Step-ups",
+        "code": "step-ups",
         "purpose": (
             "Strengthens the buttock and thigh of the operated leg together "
             "so that stairs, kerbs and rising from a chair get easier."

@@ -185,6 +185,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded files (exercise pictures) go through the "default" storage: this
+# directory unless production settings switch to S3-compatible storage.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Django itself serves MEDIA_ROOT under MEDIA_URL (the quick start, tests);
+# in production the TLS proxy serves the media volume (deploy/Caddyfile).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

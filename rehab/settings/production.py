@@ -69,6 +69,28 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container health check probes over plain HTTP
 
+# Exercise pictures: by default files in MEDIA_ROOT (the `media` volume, which
+# the proxy serves under /media/); with MEDIA_S3_BUCKET set, an S3-compatible
+# bucket through django-storages (README: "Exercise pictures on S3").
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default="/app/media"))
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    from rehab.media_storage import s3_media_settings
+
+    _storage, _origin = s3_media_settings(
+        bucket=MEDIA_S3_BUCKET,
+        endpoint_url=env("MEDIA_S3_ENDPOINT_URL", default=""),
+        region=env("MEDIA_S3_REGION", default=""),
+        access_key=env("MEDIA_S3_ACCESS_KEY_ID", default=""),
+        secret_key=env("MEDIA_S3_SECRET_ACCESS_KEY", default=""),
+        custom_domain=env("MEDIA_S3_CUSTOM_DOMAIN", default=""),
+    )
+    STORAGES = {**STORAGES, "default": _storage}  # noqa: F405
+    # The pages may show pictures from the bucket, and from nowhere else new.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [  # noqa: F405
+        *CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], _origin,  # noqa: F405
+    ]
+
 # Errors to Sentry (or a Sentry-compatible service such as GlitchTip) when
 # SENTRY_DSN is set; nothing is sent otherwise.
 SENTRY_DSN = env("SENTRY_DSN", default="")

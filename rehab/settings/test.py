@@ -1,5 +1,9 @@
 """The test suite: real PostgreSQL and Redis (DATABASE_URL / REDIS_URL)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env, redis_cache
 
@@ -12,6 +16,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each test run's pictures in a throwaway directory, served by the live server.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"kinetic-test-media-{os.getpid()}"
+SERVE_MEDIA = True
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/kinetic"),
 }

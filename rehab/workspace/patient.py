@@ -6,9 +6,11 @@ from django.views.decorators.http import require_POST
 
 from content.codes import Context
 from content.measures import MeasureCode
+from rehab.adherence import patient_adherence
 from rehab.flags import flag_acknowledge
 from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.adherence import adherence_panel_context, flags_with_advice
 from rehab.workspace.charts.pain import Reading, pain_chart
 from rehab.workspace.forms import AcknowledgeForm
 from rehab.workspace.outcomes import outcome_panel_context
@@ -42,6 +44,8 @@ def patient_detail(request, patient_id):
     record = selectors.patient_record(patient)
     transitions = selectors.patient_transitions(patient)
     attention, acknowledged, closed = selectors.patient_flags(patient)
+    adherence = patient_adherence(patient, as_of=record.as_of)
+    flags_with_advice([*attention, *acknowledged, *closed], adherence)
     return render(request, "rehab/patient_detail.html", {
         "patient": patient,
         "record": record,
@@ -55,6 +59,7 @@ def patient_detail(request, patient_id):
         "ack_form": AcknowledgeForm(),
         **plan_panel_context(patient, request.user),
         **outcome_panel_context(patient, record),
+        **adherence_panel_context(patient, adherence, as_of=record.as_of),
     })
 
 

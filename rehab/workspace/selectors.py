@@ -3,7 +3,7 @@
 The caseload issues a fixed number of queries whatever the number of patients:
 one count, one page of patients (urgency, last visit and the latest self-report
 since that visit as subqueries), one for
-the page's flags and one for the page's pain. Nothing here writes.
+the page's flags, one for the page's pain and one for its adherence. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from content.flag_kinds import Severity, severity_rank
 from content.measures import MEASURES
 from content.models import Phase
 from patients.models import Clinic, Entry, PainScore, Patient, User
+from rehab.adherence import adherence_by_patient
 from rehab.models import Flag, PhaseTransition
 from rehab.record import criteria_evaluate, entries_by_patient, exit_criteria_by_phase, phase_start_by_patient
+from rehab.rules.adherence import Adherence
 
 CASELOAD_PAGE_SIZE = 25
 # Patients with no flag needing attention sort after every flagged one.
@@ -78,6 +80,7 @@ class CaseloadRow:
     flags: list = field(default_factory=list)
     activity_pain: PainReading = field(default_factory=PainReading)
     rest_pain: PainReading = field(default_factory=PainReading)
+    adherence_28d: Adherence | None = None  # None before the plan starts
 
 
 def _severity_rank_expression():
@@ -155,6 +158,7 @@ def caseload_rows(clinic: Clinic, physio: User | None, filters: CaseloadFilters,
     flags = _open_flags_by_patient(ids)
     pain = _latest_pain_by_patient(ids)
     as_of = clinic.today()
+    adherence = adherence_by_patient(clinic, patients, as_of=as_of)
     page_obj.object_list = [
         CaseloadRow(
             patient=p,
@@ -166,6 +170,7 @@ def caseload_rows(clinic: Clinic, physio: User | None, filters: CaseloadFilters,
             flags=flags.get(p.pk, []),
             activity_pain=pain[p.pk][Context.ACTIVITY],
             rest_pain=pain[p.pk][Context.REST],
+            adherence_28d=adherence[p.pk].last_28,
         )
         for p in patients
     ]

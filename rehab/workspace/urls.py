@@ -11,6 +11,7 @@ from rehab.workspace import (
     patient,
     phase,
     plan,
+    programme,
     registration,
     visits,
 )
@@ -33,6 +34,9 @@ patient_pages = [
     path("plan/<int:item_id>/update/", plan.plan_item_update, name="plan_item_update"),
     path("portal-link/", plan.portal_link_issue, name="portal_link_issue"),
     path("portal-link/revoke/", plan.portal_link_revoke, name="portal_link_revoke"),
+    path("portal-link/email/", programme.portal_link_send_email, name="portal_link_send_email"),
+    path("programme/print/", programme.programme_print, name="programme_print"),
+    path("programme/print/new-link/", programme.programme_print_with_link, name="programme_print_with_link"),
 ]
 
 urlpatterns = [

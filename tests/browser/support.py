@@ -111,3 +111,36 @@ def policy_violations(page):
             else None)
     page.on("pageerror", lambda error: found.append(f"script error: {error}"))
     return found
+
+
+def accessibility_violations(page):
+    """axe-core's violations on the page as it is now (every rule axe runs by
+    default: WCAG 2.x A and AA and its best practices), as readable lines; []
+    when there are none."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [] if results.violations_count == 0 else [f"{page.url}: {results.generate_report()}"]
+
+
+def no_sideways_scroll(page):
+    """Nothing on the page is wider than the window (no horizontal scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def report_on_portal(page, places=None, signs=()):
+    """From the patient's portal page, send a self-report through its steps,
+    tapping what the patient taps: `places` {"Knee": {"Moving": 3}} (None for
+    "Nowhere"), `signs` the start of each warning sign to tick."""
+    page.get_by_role("link", name="Tell your physiotherapist how you are").click()
+    for place in places or ["Nowhere: nothing hurts today"]:
+        page.get_by_label(place, exact=True).check()
+    page.get_by_role("button", name="Next").click()
+    for place, scores in (places or {}).items():
+        for context, score in scores.items():
+            page.get_by_role("group", name=f"{place}: {context}").get_by_text(str(score), exact=True).click()
+    if places:
+        page.get_by_role("button", name="Next").click()
+    for sign in signs:
+        page.get_by_label(sign, exact=False).check()
+    page.get_by_role("button", name="Send to my physiotherapist").click()

@@ -13,7 +13,7 @@ from patients.models import PortalLink, User
 from portal import ratelimit
 from portal.self_reports import DAILY_LIMIT
 from rehab.plans import plan_assign_from_template
-from tests.browser.support import PHONE, login, policy_violations, screenshot
+from tests.browser.support import PHONE, login, policy_violations, report_on_portal, screenshot
 from tests.factories import (
     ClinicAdminFactory,
     ClinicFactory,
@@ -82,8 +82,7 @@ def test_the_workspace_and_the_portal_run_without_a_policy_violation(new_page, c
     portal_violations = policy_violations(phone)
     phone.goto(link)
     assert phone.get_by_role("heading", name="Hello Margaret").is_visible()
-    phone.get_by_label("Swelling in the calf of your operated leg").check()
-    phone.get_by_role("button", name="Send to my physiotherapist").click()
+    report_on_portal(phone, signs=["Swelling in the calf of your operated leg"])
     phone.wait_for_url("**/report/*/")
     # Calf swelling is same-day advice: its heading says today (DESIGN 4.2).
     assert phone.get_by_role("heading", name="Get checked today").is_visible()
@@ -94,8 +93,7 @@ def test_the_workspace_and_the_portal_run_without_a_policy_violation(new_page, c
     for _ in range(DAILY_LIMIT - 1):
         SelfReportFactory(patient=patient, date=patient.clinic.today(), portal_link=portal_link)
     phone.goto(link)
-    phone.get_by_label("Numbness around your bottom, genitals or inner thighs", exact=False).check()
-    phone.get_by_role("button", name="Send to my physiotherapist").click()
+    report_on_portal(phone, signs=["Numbness around your bottom, genitals or inner thighs"])
     assert phone.get_by_role("heading", name="Go to the emergency department now").is_visible()
     assert phone.get_by_text("Your report was not saved").is_visible()
     screenshot(phone, "csp-portal-not-saved-phone")

@@ -13,7 +13,7 @@ from portal import ratelimit
 from rehab.models import Flag, PhaseTransition
 from rehab.plans import plan_assign_from_template
 from rehab.portal_links import portal_link_issue
-from tests.browser.support import PHONE, login, policy_violations, screenshot
+from tests.browser.support import PHONE, login, policy_violations, report_on_portal, screenshot
 from tests.factories import ClinicFactory, EntryFactory, PainScoreFactory, PatientFactory, PhysioFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -124,8 +124,7 @@ def test_a_phone_self_report_reaches_the_caseload_with_its_marker(new_page, clin
 
     phone = new_page(viewport=PHONE)
     phone.goto(f"/p/{token}/")
-    phone.get_by_label("Lower back, across both sides: Moving").select_option("8")
-    phone.get_by_role("button", name="Send to my physiotherapist").click()
+    report_on_portal(phone, places={"Lower back, across both sides": {"Moving": 8}})
     phone.wait_for_url("**/report/*/")
     screenshot(phone, "day-portal-sent-phone")
     report = Entry.objects.get(patient=patient, kind=Entry.SELF_REPORT)

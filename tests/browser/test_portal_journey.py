@@ -11,7 +11,7 @@ from portal import ratelimit
 from rehab.models import Flag
 from rehab.plans import plan_assign_from_template
 from rehab.portal_links import portal_link_issue
-from tests.browser.support import ARTIFACTS, PHONE, login, screenshot
+from tests.browser.support import ARTIFACTS, PHONE, login, report_on_portal, screenshot
 from tests.factories import ClinicAdminFactory, ClinicFactory, PatientFactory, PhysioFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,8 +44,11 @@ def test_a_patient_reports_saddle_numbness_from_a_phone_and_sees_emergency_advic
 
     page.set_viewport_size({"width": 733, "height": 1062})  # A4 less 8 mm margins, at 96 dpi
     page.emulate_media(media="print")
-    assert not page.get_by_role("button", name="Send to my physiotherapist").is_visible()
+    assert not page.get_by_role("link", name="Tell your physiotherapist how you are").is_visible()
     assert page.get_by_text("Supine hip flexor stretch").is_visible()
+    # Steps folded away on screen ("How to do it") are printed.
+    first_step = patient.plan_items.order_by("order", "id").first().exercise.instruction_steps[0]
+    assert page.get_by_text(first_step).first.is_visible()
     screenshot(page, "portal-print")
     pdf = page.pdf(format="A4", print_background=True)
     (ARTIFACTS / "portal-print.pdf").write_bytes(pdf)
@@ -53,9 +56,8 @@ def test_a_patient_reports_saddle_numbness_from_a_phone_and_sees_emergency_advic
     page.emulate_media(media="screen")
     page.set_viewport_size(PHONE)
 
-    page.get_by_label("Front of the hip / groin: Moving").select_option("4")
-    page.get_by_label("Numbness around your bottom, genitals or inner thighs", exact=False).check()
-    page.get_by_role("button", name="Send to my physiotherapist").click()
+    report_on_portal(page, places={"Front of the hip / groin": {"Moving": 4}},
+                     signs=["Numbness around your bottom, genitals or inner thighs"])
     page.wait_for_url("**/report/*/")
     assert page.get_by_role("heading", name="Go to the emergency department now").is_visible()
     screenshot(page, "portal-emergency-phone")
@@ -82,7 +84,9 @@ def test_a_clinic_admin_edits_instructions_and_the_portal_shows_them(new_page, p
 
     phone = new_page(viewport=PHONE)
     phone.goto(url)
-    assert phone.get_by_text("Let the free leg hang down slowly.").is_visible()
+    card = phone.locator(".portal-exercise").filter(has=phone.get_by_role("heading", name=exercise.name, exact=True))
+    card.get_by_text("How to do it").click()  # the steps open on a tap
+    assert card.get_by_text("Let the free leg hang down slowly.").is_visible()
 
 
 def test_a_clinic_admin_edits_an_article_and_the_patients_phone_shows_it(new_page, portal_patient):
@@ -114,7 +118,7 @@ def test_a_clinic_admin_edits_an_article_and_the_patients_phone_shows_it(new_pag
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(phone, "portal-articles-phone")
     # The full page is long: the parts a person checks, one by one.
-    phone.locator(".portal-about").screenshot(path=str(ARTIFACTS / "portal-articles-phone-about.png"))
+    phone.locator(".portal-more").screenshot(path=str(ARTIFACTS / "portal-articles-phone-about.png"))
     phone.locator(".portal-footer").screenshot(path=str(ARTIFACTS / "portal-articles-phone-contact.png"))
 
     desktop = new_page()

@@ -236,3 +236,34 @@ def test_the_caddyfile_proxies_the_site_to_web_with_automatic_https():
     assert proxy["upstreams"] == [{"dial": "web:8000"}]
     body = next(handler for handler in handlers if handler["handler"] == "request_body")
     assert body["max_size"] > 20 * 1000 * 1000, "above IMPORT_MAX_UPLOAD_MB"
+
+
+# --- Exercise pictures (media) ------------------------------------------------------
+
+def test_pictures_live_in_a_media_volume_that_web_writes_and_the_proxy_only_reads():
+    services = compose()["services"]
+    assert "media:/app/media" in services["web"]["volumes"], "MEDIA_ROOT in production settings is /app/media"
+    assert "media:/srv/media:ro" in services["proxy"]["volumes"]
+    assert "media" in compose_raw()["volumes"]
+    runs = [item["value"] for item in dockerfile().structure if item["instruction"] == "RUN"]
+    assert any("chown kinetic /app/media" in run for run in runs), "the app user can write new pictures"
+
+
+def test_the_caddyfile_serves_media_itself_with_safe_headers_and_proxies_the_rest():
+    caddy = _caddy()
+    result = subprocess.run(
+        [caddy, "adapt", "--config", str(ROOT / "deploy" / "Caddyfile"), "--adapter", "caddyfile"],
+        env={**os.environ, "KINETIC_HOST": "kinetic.example.org"}, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    server = next(iter(json.loads(result.stdout)["apps"]["http"]["servers"].values()))
+    routes = server["routes"][0]["handle"][0]["routes"]
+    media = next(route for route in routes if route.get("match") == [{"path": ["/media/*"]}])
+    handlers = [handler for sub in media["handle"] for inner in sub["routes"] for handler in inner["handle"]]
+    kinds = [handler["handler"] for handler in handlers]
+    assert kinds[-1] == "file_server" and "reverse_proxy" not in kinds
+    assert {"handler": "vars", "root": "/srv"} in handlers
+    headers = next(handler for handler in handlers if handler["handler"] == "headers")["response"]["set"]
+    assert headers["X-Content-Type-Options"] == ["nosniff"]
+    assert "default-src 'none'" in headers["Content-Security-Policy"][0]
+    assert routes.index(media) < next(i for i, r in enumerate(routes) if r["handle"][0]["handler"] == "reverse_proxy")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from content.codes import Symptom
 from patients.models import Clinic
 from portal.wording import in_clinic_words
+from tests.portal.flow import report_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_the_portal_shows_the_phone_as_a_tap_to_call_link(client, portal_url, co
 
 def test_the_result_page_shows_the_phone_too(client, portal, contact):
     _, token = portal
-    response = client.post(f"/p/{token}/report/", {"symptoms": [Symptom.FOOT_DROP]})
+    response = report_steps(client, token, {"symptoms": [Symptom.FOOT_DROP]})
     page = client.get(response["Location"]).content.decode()
     assert 'href="tel:02079460000">Call Riverside Physio on 020 7946 0000.</a>' in page
 
@@ -64,7 +65,7 @@ def test_advice_uses_the_clinics_emergency_number(client, portal, contact):
     contact.emergency_number = "112"
     contact.save()
     _, token = portal
-    response = client.post(f"/p/{token}/report/", {"symptoms": [Symptom.BREATHLESSNESS]})
+    response = report_steps(client, token, {"symptoms": [Symptom.BREATHLESSNESS]})
     page = client.get(response["Location"]).content.decode()
     assert "Call 112 now. Sudden shortness of breath" in page
     assert "emergency services" not in page.split('id="advice-title"')[1].split("</section>")[0]

@@ -11,6 +11,7 @@ from portal import ratelimit
 from rehab.plans import plan_assign_from_template
 from rehab.portal_links import portal_link_issue, portal_link_revoke
 from tests.factories import PatientFactory
+from tests.portal.flow import report_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_a_valid_token_is_not_logged_when_reporting(client, portal, caplog):
     _, token = portal
     with caplog.at_level(logging.DEBUG):
         client.get(f"/p/{token}/")
-        client.post(f"/p/{token}/report/", {"pain_knee_rest": "2"})
+        report_steps(client, token, {"pain_knee_rest": "2"})
         client.get(f"/p/{token}/report/")
         client.get(f"/p/{token}/nowhere/")
     assert token not in caplog.text

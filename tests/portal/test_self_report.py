@@ -10,6 +10,7 @@ from content.flag_kinds import FLAG_KINDS, FlagCode, Severity
 from patients.models import Entry, EntrySymptom, PainScore
 from portal.wording import in_clinic_words
 from rehab.models import Flag
+from tests.portal.flow import report_steps, send_signs
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_saddle_numbness_raises_cauda_equina_emails_the_physio_and_shows_emergen
 ):
     _, token = portal
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/p/{token}/report/", {"symptoms": [Symptom.SADDLE_NUMBNESS]})
+        response = report_steps(client, token, {"symptoms": [Symptom.SADDLE_NUMBNESS]})
     entry = Entry.objects.get(patient=planned_patient)
     assert entry.kind == Entry.SELF_REPORT
     assert entry.date == dt.date(2026, 7, 15)
@@ -55,7 +56,7 @@ def test_advice_is_listed_most_urgent_first(client, portal):
 
 def test_pain_scores_are_saved_by_location_and_context(client, portal, planned_patient):
     _, token = portal
-    response = client.post(f"/p/{token}/report/", {"pain_anterior_hip_activity": "6", "pain_knee_rest": "0",
+    response = report_steps(client, token, {"pain_anterior_hip_activity": "6", "pain_knee_rest": "0",
                                                    "pain_lumbar_bilateral_night": ""})
     assert response.status_code == 302
     scores = set(PainScore.objects.filter(entry__patient=planned_patient)
@@ -67,29 +68,87 @@ def test_pain_scores_are_saved_by_location_and_context(client, portal, planned_p
 
 def test_refreshing_the_result_page_does_not_resubmit(client, portal, planned_patient):
     _, token = portal
-    response = client.post(f"/p/{token}/report/", {"pain_knee_rest": "3"})
+    response = report_steps(client, token, {"pain_knee_rest": "3"})
     for _ in range(3):
         assert client.get(response["Location"]).status_code == 200
     assert Entry.objects.filter(patient=planned_patient).count() == 1
 
 
-@pytest.mark.parametrize("data", [
-    {"pain_knee_rest": "11"},
-    {"pain_knee_rest": "-1"},
-    {"pain_knee_rest": "three"},
-    {"symptoms": ["made_up"]},
-    {"pain_knee_rest": "4", "symptoms": ["saddle_numbness", "made_up"]},
-    {},
-], ids=["above-10", "negative", "not-a-number", "unknown-symptom", "mixed", "empty"])
-def test_bad_input_writes_nothing_and_explains_in_plain_words(client, portal, planned_patient, data):
+def nothing_written(patient):
+    return (not Entry.objects.filter(patient=patient).exists()
+            and not EntrySymptom.objects.filter(entry__patient=patient).exists()
+            and not PainScore.objects.filter(entry__patient=patient).exists())
+
+
+def error_summary(page):
+    """The error box at the top of a step: it comes before the step's question and takes the focus."""
+    assert 'class="portal-error-summary" role="alert" tabindex="-1" autofocus' in page
+    assert page.index("portal-error-summary") < page.index('class="portal-question"')
+    return page.split('class="portal-error-summary"', 1)[1].split("</div>", 1)[0]
+
+
+@pytest.mark.parametrize(("locations", "message"), [
+    ([], "Tap each place that hurts, or tap “Nowhere”"),
+    (["elbow"], "Please tap only the places shown."),
+    (["knee", "nowhere"], "You tapped “Nowhere” and a place that hurts."),
+], ids=["nothing-tapped", "unknown-place", "nowhere-and-a-place"])
+def test_a_bad_where_answer_is_explained_at_the_top_of_step_one(client, portal, planned_patient, locations,
+                                                                message):
     _, token = portal
-    response = client.post(f"/p/{token}/report/", data)
+    response = client.post(f"/p/{token}/report/", {"locations": locations})
+    assert response.status_code == 200
+    assert message in error_summary(response.content.decode())
+    assert nothing_written(planned_patient)
+
+
+@pytest.mark.parametrize(("scores", "message"), [
+    ({"pain_knee_rest": "11"}, "Choose a number from 0"),
+    ({"pain_knee_rest": "-1"}, "Choose a number from 0"),
+    ({"pain_knee_rest": "three"}, "Choose a number from 0"),
+    ({}, "Knee: choose how much it hurts when moving, when resting, or both."),
+    ({"pain_knee_activity": "3"}, "Front of the hip / groin: choose how much it hurts"),
+], ids=["above-10", "negative", "not-a-number", "no-score", "one-place-unscored"])
+def test_a_bad_score_is_explained_at_the_top_of_step_two(client, portal, planned_patient, scores, message):
+    _, token = portal
+    client.post(f"/p/{token}/report/", {"locations": ["anterior_hip", "knee"] if "activity" in str(scores)
+                                        else ["knee"]})
+    response = client.post(f"/p/{token}/report/how-much/", scores)
     assert response.status_code == 200
     page = response.content.decode()
-    assert any(text in page for text in ("Choose a number from 0", "Please tick only", "Nothing was filled in"))
-    assert not Entry.objects.filter(patient=planned_patient).exists()
-    assert not EntrySymptom.objects.filter(entry__patient=planned_patient).exists()
-    assert not PainScore.objects.filter(entry__patient=planned_patient).exists()
+    assert message in error_summary(page)
+    assert nothing_written(planned_patient)
+    # The step goes on asking about the places chosen, and only those.
+    assert "Lower back" not in page.split('class="portal-question"')[1].split("</form>")[0]
+
+
+def test_an_unknown_sign_is_explained_at_the_top_of_step_three(client, portal, planned_patient):
+    _, token = portal
+    client.post(f"/p/{token}/report/", {"locations": ["knee"]})
+    client.post(f"/p/{token}/report/how-much/", {"pain_knee_rest": "4"})
+    response = send_signs(client, token, ["saddle_numbness", "made_up"])
+    assert response.status_code == 200
+    assert "Please tick only the statements shown." in error_summary(response.content.decode())
+    assert nothing_written(planned_patient)
+
+
+def test_nothing_hurts_and_no_sign_sends_nothing_and_says_so(client, portal, planned_patient):
+    _, token = portal
+    client.post(f"/p/{token}/report/", {"locations": ["nowhere"]})
+    response = client.post(f"/p/{token}/report/warning-signs/", {})
+    assert response.status_code == 200
+    assert "Nothing to send yet: nothing hurts and no sign is ticked." in error_summary(response.content.decode())
+    assert nothing_written(planned_patient)
+
+
+def test_nothing_is_written_until_the_last_step_is_sent(client, portal, planned_patient):
+    _, token = portal
+    client.post(f"/p/{token}/report/", {"locations": ["knee"]})
+    client.post(f"/p/{token}/report/how-much/", {"pain_knee_activity": "3"})
+    assert nothing_written(planned_patient)
+    response = send_signs(client, token, [])
+    assert response.status_code == 302
+    assert set(PainScore.objects.filter(entry__patient=planned_patient)
+               .values_list("location", "context", "score")) == {("knee", "activity", 3)}
 
 
 def test_a_result_page_of_another_patient_answers_404(client, portal, physio, clinic):
@@ -99,7 +158,7 @@ def test_a_result_page_of_another_patient_answers_404(client, portal, physio, cl
     _, token = portal
     other = PatientFactory(clinic=clinic, physio=physio)
     _, other_token = portal_link_issue(patient=other, issued_by=physio)
-    response = client.post(f"/p/{other_token}/report/", {"symptoms": [Symptom.FEVER], "pain_knee_rest": "5"})
+    response = report_steps(client, other_token, {"symptoms": [Symptom.FEVER], "pain_knee_rest": "5"})
     other_result = response["Location"].rsplit("/", 2)[-2]
     assert client.get(f"/p/{token}/report/{other_result}/").status_code == 404
 
@@ -108,8 +167,12 @@ def test_a_revoked_link_cannot_report(client, portal, planned_patient, physio):
     from rehab.portal_links import portal_link_revoke
 
     _, token = portal
+    client.post(f"/p/{token}/report/", {"locations": ["knee"]})
     portal_link_revoke(patient=planned_patient, revoked_by=physio)
-    assert client.post(f"/p/{token}/report/", {"pain_knee_rest": "3"}).status_code == 404
+    for step, data in (("", {"locations": ["knee"]}), ("how-much/", {"pain_knee_rest": "3"}),
+                       ("warning-signs/", {"symptoms": [Symptom.FEVER]})):
+        assert client.post(f"/p/{token}/report/{step}", data).status_code == 404
+        assert client.get(f"/p/{token}/report/{step}").status_code == 404
     assert not Entry.objects.filter(patient=planned_patient).exists()
 
 
@@ -134,7 +197,7 @@ def advice_heading(page):
 )
 def test_the_advice_heading_matches_the_severity(client, portal, clinic, report, code, heading):
     _, token = portal
-    response = client.post(f"/p/{token}/report/", report)
+    response = report_steps(client, token, report)
     page = client.get(response["Location"]).content.decode()
     assert advice_heading(page) == heading
     assert in_clinic_words(FLAG_KINDS[code].patient_advice, clinic) in page
@@ -143,7 +206,7 @@ def test_the_advice_heading_matches_the_severity(client, portal, clinic, report,
 
 def test_review_advice_never_sits_under_an_act_today_heading(client, portal, clinic):
     _, token = portal
-    response = client.post(f"/p/{token}/report/", {"symptoms": [Symptom.CHEST_PAIN, Symptom.SHOOTING_LEG_PAIN]})
+    response = report_steps(client, token, {"symptoms": [Symptom.CHEST_PAIN, Symptom.SHOOTING_LEG_PAIN]})
     page = client.get(response["Location"]).content.decode()
     assert advice_heading(page).startswith("Go to the emergency department now")
     review = page.index("Tell your physiotherapist</h2>")
@@ -153,7 +216,7 @@ def test_review_advice_never_sits_under_an_act_today_heading(client, portal, cli
 
 def test_review_only_advice_is_a_status_not_an_alert(client, portal):
     _, token = portal
-    response = client.post(f"/p/{token}/report/", {"symptoms": [Symptom.NEW_NUMBNESS_TINGLING]})
+    response = report_steps(client, token, {"symptoms": [Symptom.NEW_NUMBNESS_TINGLING]})
     page = client.get(response["Location"]).content.decode()
     assert 'class="portal-advice portal-advice-top-review" role="status"' in page
 

@@ -15,6 +15,7 @@ from patients.models import Entry
 from portal.self_reports import DAILY_LIMIT
 from portal.wording import in_clinic_words
 from rehab.models import Flag
+from tests.portal.flow import report_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def send(client, portal, django_capture_on_commit_callbacks):
 
     def post(data):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(f"/p/{token}/report/", data)
+            return report_steps(client, token, data)
 
     return post
 
@@ -195,7 +196,7 @@ def test_the_limit_is_per_link(clock, send, client, planned_patient, physio):
 
     fill_the_day(send, clock)
     _, new_token = portal_link_issue(patient=planned_patient, issued_by=physio)
-    assert client.post(f"/p/{new_token}/report/", {"pain_knee_rest": "1"}).status_code == 302
+    assert report_steps(client, new_token, {"pain_knee_rest": "1"}).status_code == 302
 
 
 def test_the_limit_holds_with_redis_down(clock, send, planned_patient, settings):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.codes import Phase
-from patients.models import Clinic, Patient, User
+from patients.models import AdherenceMark, Clinic, Patient, User
 from rehab.entries import entry_create, evaluation_batched
 from rehab.models import Flag, PhaseTransition
 from rehab.plans import plan_assign_from_template
@@ -102,7 +102,25 @@ class Command(BaseCommand):
             self._history(patient, phase, story, today, rng)
             if phase != Phase.DISCHARGED:
                 plan_assign_from_template(patient=patient)
+                self._marks(patient, story, today, random.Random(number))
         return clinic
+
+    def _marks(self, patient, story, today, rng):
+        """Four weeks of ticks on the portal: most patients on most days, the
+        plateau stories on fewer than half (DESIGN 9), now and then "too hard"
+        or "it hurt"."""
+        share = 0.3 if story.startswith("plateau") else 0.8
+        exercises = [item.exercise_id for item in patient.plan_items.all()]
+        marks = []
+        for n in range(28):
+            day = today - dt.timedelta(days=n)
+            if day < patient.programme_start or rng.random() > share:
+                continue
+            for exercise_id in exercises:
+                if rng.random() < 0.8:
+                    status = rng.choices(["done", "too_hard", "hurt"], weights=[18, 1, 1])[0]
+                    marks.append(AdherenceMark(patient=patient, exercise_id=exercise_id, date=day, status=status))
+        AdherenceMark.objects.bulk_create(marks)
 
     def _history(self, patient, phase, story, today, rng):
         physio = patient.physio

@@ -84,6 +84,7 @@ def world(clinic, physio, clinic_admin, patient):
         "_reset_token": default_token_generator.make_token(physio),
         "rest": "somewhere/else",
         "code": "koos_jr",  # an outcome instrument of the clinic
+        "path": "exercises/no-such-picture.jpg",  # media, served by Django in tests
         "app_label": "patients",
         "url": "no-such-page/",
         "content_type_id": ContentType.objects.get_for_model(Patient).pk,

@@ -5,11 +5,13 @@ import datetime as dt
 
 import pytest
 
+from patients.models import AdherenceMark
 from rehab.workspace import selectors
 from rehab.workspace.selectors import CaseloadFilters, caseload_rows
 from tests.factories import (
     EntryFactory,
     EntrySymptomFactory,
+    ExerciseFactory,
     FlagFactory,
     PainScoreFactory,
     PatientFactory,
@@ -132,6 +134,9 @@ def test_caseload_is_paginated(clinic, physio):
 
 
 def _busy_caseload(clinic, physio, count):
+    exercises = [ExerciseFactory(clinic=clinic), ExerciseFactory(clinic=clinic)]
+    today = clinic.today()
+    marks = []
     for n in range(count):
         patient = PatientFactory(clinic=clinic, physio=physio, family_name=f"F{n:03d}")
         entry = visit(patient, 0, lumbar_bilateral_activity=5, lateral_hip_rest=3)
@@ -140,37 +145,49 @@ def _busy_caseload(clinic, physio, count):
         SelfReportFactory(patient=patient, date=patient.programme_start + dt.timedelta(days=8 + n % 2 * -2))
         FlagFactory(patient=patient, code="dvt_signs", severity="same_day", entry=entry)
         FlagFactory(patient=patient, code="plateau_12w")
+        # Patient n ticked both exercises on n % 10 + 1 of the last 28 days.
+        marks += [
+            AdherenceMark(patient=patient, exercise=exercise, date=today - dt.timedelta(days=day * 2))
+            for day in range(n % 10 + 1) for exercise in exercises
+        ]
+    AdherenceMark.objects.bulk_create(marks)
 
 
-@pytest.mark.parametrize("count", [5, 200])
-def test_caseload_query_count_is_the_same_for_5_and_200_patients(
+@pytest.mark.parametrize("count", [5, 50])
+def test_caseload_query_count_is_the_same_for_5_and_50_patients(
     clinic, physio, count, django_assert_max_num_queries
 ):
     _busy_caseload(clinic, physio, count)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         page = caseload_rows(clinic, physio, MINE, per_page=200)
         rows = page.object_list
         # Touch everything the template reads.
         for row in rows:
             _ = (row.patient.physio.display_name, [f.code for f in row.flags], row.activity_pain.trend,
-                 row.rest_pain.value, row.last_visit, row.new_self_report)
+                 row.rest_pain.value, row.last_visit, row.new_self_report, row.adherence_28d.percent)
     assert len(rows) == count
+    # The programme started months ago: 28-day windows, n % 10 + 1 days ticked.
+    assert sorted(row.adherence_28d.days_done for row in rows) == sorted(n % 10 + 1 for n in range(count))
+    assert {row.adherence_28d.days for row in rows} == {28}
     # Every other patient has a self-report after their last visit (day 8 > day 7).
     assert sum(row.new_self_report is not None for row in rows) == (count + 1) // 2
     assert all(len(row.flags) == 2 for row in rows)
 
 
-@pytest.mark.parametrize("count", [5, 200])
+@pytest.mark.parametrize("count", [5, 50])
 def test_caseload_page_query_count_does_not_grow_with_the_caseload(
     client, clinic, physio, count, django_assert_max_num_queries
 ):
     _busy_caseload(clinic, physio, count)
     client.force_login(physio)
     # Session, user, two-factor device check, physio list for the filter,
-    # count, page, flags, pain.
-    with django_assert_max_num_queries(9):
+    # count, page, flags, pain, adherence.
+    with django_assert_max_num_queries(10):
         response = client.get("/", {"scope": "clinic"})
     assert response.status_code == 200
+    # F000 ticked 1 day of 28 (4 %), F001 2 days (7 %): in the adherence column.
+    assert 'title="1 of 28 days">4 %</span>' in response.content.decode()
+    assert 'title="2 of 28 days">7 %</span>' in response.content.decode()
     assert response.content.decode().count('class="badge badge-same_day"') == min(count, 25)
     assert response.content.decode().count("New self-report <time") == (min(count, 25) + 1) // 2
 

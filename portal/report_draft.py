@@ -1,0 +1,75 @@
+"""The self-report a patient is part-way through, kept in their session.
+
+Why the session and not hidden fields: each step is a POST answered with a
+redirect to the next step's GET page, so the browser's back button, a reload
+or a phone that locks mid-report never asks "resubmit the form?" (the portal
+sends no-store, so a POSTed page cannot come back from the cache); and a
+patient who leaves the report to look at an exercise finds their answers
+still there when they come back. Sessions live in the database
+(django.contrib.sessions' default engine), so a report goes on working with
+Redis down, as the rest of the portal does.
+
+A draft is kept per portal link, so two patients' links opened on one phone
+never share answers; it is dropped when the report is sent (or refused for
+the day) and otherwise ends with the session. Nothing reaches the patient's
+record before the last step is sent.
+"""
+
+from dataclasses import dataclass, field
+
+from content.codes import LOCATIONS
+from portal.forms import REPORT_CONTEXTS
+from rehab.pain_grid import pain_field_name
+
+
+@dataclass
+class ReportDraft:
+    # None: step 1 not answered yet; []: "nowhere".
+    locations: list[str] | None = None
+    # {pain field name: score} for the places chosen (rehab.pain_grid names).
+    pain: dict[str, int] = field(default_factory=dict)
+
+    def choose_locations(self, locations: list[str]) -> None:
+        """Step 1 answered (again): keep the scores of the places still chosen."""
+        kept = {pain_field_name(location, context) for location in locations for context in REPORT_CONTEXTS}
+        self.locations = list(locations)
+        self.pain = {name: score for name, score in self.pain.items() if name in kept}
+
+    def unscored(self) -> list[str]:
+        """The places chosen that have no score yet."""
+        return [
+            location for location in self.locations or []
+            if all(pain_field_name(location, context) not in self.pain for context in REPORT_CONTEXTS)
+        ]
+
+    def next_step(self) -> str:
+        """The URL name of the first step not answered yet."""
+        if self.locations is None:
+            return "portal_report"
+        if self.unscored():
+            return "portal_report_pain"
+        return "portal_report_signs"
+
+    def started(self) -> bool:
+        return self.locations is not None
+
+
+def _key(link) -> str:
+    return f"portal-report-draft:{link.pk}"
+
+
+def draft_load(request, link) -> ReportDraft:
+    stored = request.session.get(_key(link)) or {}
+    locations = stored.get("locations")
+    if locations is not None:
+        locations = [code for code in locations if code in LOCATIONS]
+    pain = {name: score for name, score in (stored.get("pain") or {}).items() if isinstance(score, int)}
+    return ReportDraft(locations=locations, pain=pain)
+
+
+def draft_save(request, link, draft: ReportDraft) -> None:
+    request.session[_key(link)] = {"locations": draft.locations, "pain": draft.pain}
+
+
+def draft_clear(request, link) -> None:
+    request.session.pop(_key(link), None)

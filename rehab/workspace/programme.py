@@ -1,0 +1,101 @@
+"""The printable home exercise programme from the patient page, and sending
+the portal link by email.
+
+The printout can carry the portal's QR code only when a link is issued with
+it: Kinetic keeps a hash of each link, never the link, so the live link cannot
+be printed again. The print page therefore prints without a QR code, with a
+note, and offers a physio "Print with a new portal link", which issues a link
+(the patient's current one stops working) and shows it once, as a QR code on
+the sheet.
+"""
+
+import logging
+import smtplib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from rehab import portal_links as links
+from rehab import qr
+from rehab.home_programme import home_programme
+from rehab.portal_link_email import NoEmailAddress, portal_link_email
+from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.roles import can_act, require_physio
+
+log = logging.getLogger(__name__)
+
+QR_NOTE = "To see this plan on your phone, open the portal link your physiotherapist gave you."
+
+
+def _replaces(request):
+    """The form's `replaces`: the live link the page showed ("" for none)."""
+    posted = request.POST.get("replaces")
+    if posted is None:
+        return links.ANY_LINK
+    return int(posted) if posted.isdigit() else None
+
+
+def _back_to_links(patient):
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#portal-link")
+
+
+@login_required
+@require_GET
+def programme_print(request, patient_id):
+    patient = get_patient_for_user(request.user, patient_id)
+    live = links.live_link(patient)
+    context = home_programme(patient)
+    context.update(patient=patient, can_act=can_act(request.user), live_link=live,
+                   qr_note=QR_NOTE if live and live.is_usable() else "")
+    return render(request, "programme/print_staff.html", context)
+
+
+@never_cache
+@login_required
+@require_POST
+def programme_print_with_link(request, patient_id):
+    """Issue a portal link and print it as a QR code: the token is in this response only."""
+    patient = get_patient_for_user(request.user, patient_id)
+    require_physio(request.user)
+    try:
+        link, token = links.portal_link_issue(
+            patient=patient, issued_by=request.user, replaces=_replaces(request),
+            reason="Issued for the printed programme",
+        )
+    except links.PortalLinkChanged:
+        messages.warning(request, "A new portal link was issued for this patient a moment ago (perhaps the page "
+                                  "was refreshed); it stays valid. Print again only if the patient needs it.")
+        return redirect("programme_print", patient_id=patient.pk)
+    url = request.build_absolute_uri(reverse("portal", args=[token]))
+    context = home_programme(patient)
+    context.update(patient=patient, can_act=True, issued_link=link, qr_svg=qr.qr_svg(url, scale=4))
+    response = render(request, "programme/print_staff.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_POST
+def portal_link_send_email(request, patient_id):
+    patient = get_patient_for_user(request.user, patient_id)
+    require_physio(request.user)
+    try:
+        portal_link_email(patient=patient, issued_by=request.user, replaces=_replaces(request))
+    except NoEmailAddress:
+        messages.error(request, f"{patient.given_name} has no email address on their record. Add one with "
+                                "“Edit details”, or give the link in person (Issue portal link).")
+    except links.PortalLinkChanged:
+        messages.warning(request, "A new portal link was issued for this patient a moment ago (perhaps the page "
+                                  "was refreshed); nothing was sent. Send again only if the patient needs it.")
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("Portal link email to patient %s failed: %s", patient.pk, type(error).__name__)
+        messages.error(request, "The email could not be sent (the mail server did not accept it). No new link "
+                                "was made: the patient's current link still works. Try again later.")
+    else:
+        messages.success(request, f"A new portal link was emailed to {patient.email}. Any earlier link no longer "
+                                  "works.")
+    return _back_to_links(patient)

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from content.constraints import ReadableUniqueMessages
 from content.measures import PERFORMANCE_TESTS
 from content.scoring import InstrumentSpec, ScoringMethod
 
@@ -51,7 +52,7 @@ code_validator = RegexValidator(
 )
 
 
-class Instrument(models.Model):
+class Instrument(ReadableUniqueMessages, models.Model):
     """A questionnaire: fixed items (KOOS JR) or activities the patient names (PSFS)."""
 
     Scoring = ScoringMethod
@@ -114,21 +115,29 @@ class Instrument(models.Model):
         ordering = ["clinic", "order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["clinic", "code"], name="instrument_unique_code_per_clinic"),
-            models.CheckConstraint(condition=Q(scoring__in=ScoringMethod.values), name="instrument_scoring_valid"),
+            models.CheckConstraint(
+                condition=Q(scoring__in=ScoringMethod.values), name="instrument_scoring_valid",
+                violation_error_message="Choose how the questionnaire is scored: mean, sum or conversion table.",
+            ),
             models.CheckConstraint(
                 condition=~Q(scoring=ScoringMethod.TABLE) | ~Q(conversion_source=""),
                 name="instrument_table_has_source",
+                violation_error_message="Cite the primary scoring document the conversion table comes from.",
             ),
             models.CheckConstraint(
                 condition=Q(meaningful_change__isnull=True) | ~Q(meaningful_change_source=""),
                 name="instrument_meaningful_change_has_source",
+                violation_error_message="Say where the meaningful change comes from.",
             ),
             models.CheckConstraint(
                 condition=Q(patient_named_items=False)
                 | Q(min_items__gte=1, max_items__isnull=False, max_items__gte=models.F("min_items")),
                 name="instrument_named_items_counted",
+                violation_error_message="Say how many activities the patient names: at least 1, and the most no fewer than the fewest.",
             ),
         ]
+
+    unique_messages = {("clinic", "code"): "Your clinic already has a questionnaire with this code."}
 
     def __str__(self):
         return self.name
@@ -163,7 +172,7 @@ class Instrument(models.Model):
         )
 
 
-class InstrumentItem(models.Model):
+class InstrumentItem(ReadableUniqueMessages, models.Model):
     """One question, in the instrument's order (answers are given in this order)."""
 
     # Indexed by the unique (instrument, order) below.
@@ -185,11 +194,13 @@ class InstrumentItem(models.Model):
             models.UniqueConstraint(fields=["instrument", "order"], name="instrument_item_unique_order"),
         ]
 
+    unique_messages = {("instrument", "order"): "Two questions have the same number: give each its own."}
+
     def __str__(self):
         return self.text
 
 
-class AnswerOption(models.Model):
+class AnswerOption(ReadableUniqueMessages, models.Model):
     """A value every item of the instrument may take, with its words
     (KOOS JR: 0 None … 4 Extreme; PSFS: 0 … 10)."""
 
@@ -206,11 +217,13 @@ class AnswerOption(models.Model):
             models.UniqueConstraint(fields=["instrument", "value"], name="answer_option_unique_value"),
         ]
 
+    unique_messages = {("instrument", "value"): "Two answer options have the same value: give each its own."}
+
     def __str__(self):
         return f"{self.value} {self.label}".strip()
 
 
-class ConversionRow(models.Model):
+class ConversionRow(ReadableUniqueMessages, models.Model):
     """One row of a conversion table: raw sum → reported score."""
 
     # Indexed by the unique (instrument, raw) below.
@@ -228,6 +241,8 @@ class ConversionRow(models.Model):
             models.UniqueConstraint(fields=["instrument", "raw"], name="conversion_row_unique_raw"),
         ]
 
+    unique_messages = {("instrument", "raw"): "The conversion table has this raw score twice: keep one row per raw score."}
+
     def __str__(self):
         return f"{self.raw} → {self.score}"
 
@@ -235,7 +250,7 @@ class ConversionRow(models.Model):
 PERFORMANCE_TEST_CHOICES = [(code, m.label) for code, m in PERFORMANCE_TESTS.items()]
 
 
-class MinimalDetectableChange(models.Model):
+class MinimalDetectableChange(ReadableUniqueMessages, models.Model):
     """The clinic's minimal detectable change of a performance test, with its
     source: a change counts as real only when it exceeds this (DESIGN 9)."""
 
@@ -257,10 +272,21 @@ class MinimalDetectableChange(models.Model):
         verbose_name = "minimal detectable change"
         constraints = [
             models.UniqueConstraint(fields=["clinic", "measure"], name="mdc_unique_measure_per_clinic"),
-            models.CheckConstraint(condition=Q(measure__in=list(PERFORMANCE_TESTS)), name="mdc_measure_valid"),
-            models.CheckConstraint(condition=Q(value__gt=0), name="mdc_value_positive"),
-            models.CheckConstraint(condition=~Q(source=""), name="mdc_source_given"),
+            models.CheckConstraint(
+                condition=Q(measure__in=list(PERFORMANCE_TESTS)), name="mdc_measure_valid",
+                violation_error_message="Choose a performance test from the list.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gt=0), name="mdc_value_positive",
+                violation_error_message="The minimal detectable change must be more than 0.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=""), name="mdc_source_given",
+                violation_error_message="Say where the minimal detectable change comes from.",
+            ),
         ]
+
+    unique_messages = {("clinic", "measure"): "Your clinic already has a minimal detectable change for this test: edit that one."}
 
     def __str__(self):
         return f"{self.get_measure_display()}: {self.value} {PERFORMANCE_TESTS[self.measure].unit}"

@@ -179,10 +179,14 @@ class Exercise(ReadableUniqueMessages, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["clinic", "name"], name="exercise_unique_name_per_clinic"),
             models.UniqueConstraint(fields=["clinic", "code"], name="exercise_unique_code_per_clinic"),
-            models.CheckConstraint(condition=Q(code__regex=EXERCISE_CODE_PATTERN), name="exercise_code_valid"),
+            models.CheckConstraint(
+                condition=Q(code__regex=EXERCISE_CODE_PATTERN), name="exercise_code_valid",
+                violation_error_message="An exercise code is lower-case words joined by hyphens, e.g. “heel-slides”.",
+            ),
         ]
 
     unique_messages = {
+        ("clinic", "code"): "Your clinic's library already has an exercise with this code.",
         ("clinic", "name"): "Your clinic's library already has an exercise with this name"
         " (perhaps retired): choose another name, or edit that one.",
     }

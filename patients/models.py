@@ -505,7 +505,7 @@ class AnsweredBy(models.TextChoices):
     STAFF = "staff", "Staff (from paper)"
 
 
-class OutcomeAdministration(models.Model):
+class OutcomeAdministration(ReadableUniqueMessages, models.Model):
     """One questionnaire administration (DESIGN 9, INTERCHANGE “OUTCOME”):
     the answers as given and the score they made (content.scoring), kept so
     that a later change to the instrument's table never rewrites the past.
@@ -533,14 +533,20 @@ class OutcomeAdministration(models.Model):
     class Meta:
         ordering = ["patient", "date", "created_at"]
         constraints = [
-            models.CheckConstraint(condition=_valid("by", AnsweredBy), name="outcome_by_valid"),
+            models.CheckConstraint(
+                condition=_valid("by", AnsweredBy), name="outcome_by_valid",
+                violation_error_message="Say who answered: the patient or staff.",
+            ),
             # Exactly one of answers (fixed items) and activities (PSFS) holds the responses.
             models.CheckConstraint(
                 condition=(Q(answers=[]) & ~Q(activities=[])) | (~Q(answers=[]) & Q(activities=[])),
                 name="outcome_answers_or_activities",
+                violation_error_message="Give either the answers to the questions or the rated activities, not both.",
             ),
             models.UniqueConstraint(fields=["patient", "instrument", "date"], name="outcome_once_per_day"),
         ]
+
+    unique_messages = {("patient", "instrument", "date"): "This questionnaire is already recorded for the patient on this day."}
 
     def __str__(self):
         return f"{self.instrument} {self.date:%Y-%m-%d}: {self.score.normalize():f}"
@@ -557,7 +563,7 @@ class OutcomeAdministration(models.Model):
             raise ValidationError(errors)
 
 
-class AdherenceMark(models.Model):
+class AdherenceMark(ReadableUniqueMessages, models.Model):
     """An exercise of the plan the patient marked on the portal for a day:
     done, too hard or it hurt (DESIGN 9). One mark per exercise per day:
     marking again changes the day's mark; undoing deletes it (its history stays).
@@ -580,8 +586,15 @@ class AdherenceMark(models.Model):
             models.UniqueConstraint(
                 fields=["patient", "date", "exercise"], name="adherence_one_mark_per_exercise_per_day"
             ),
-            models.CheckConstraint(condition=_valid("status", AdherenceStatus), name="adherence_status_valid"),
+            models.CheckConstraint(
+                condition=_valid("status", AdherenceStatus), name="adherence_status_valid",
+                violation_error_message="Choose done, too hard or it hurt.",
+            ),
         ]
+
+    unique_messages = {
+        ("patient", "date", "exercise"): "This exercise already has a mark on this day.",
+    }
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_status_display()}"

@@ -79,7 +79,7 @@ class ActivitiesForm(forms.Form):
                 )
             self.fields[f"score{n}"] = forms.TypedChoiceField(
                 label="How well can you do it now?", choices=choices, coerce=int, widget=forms.RadioSelect,
-                required=False,
+                required=False, empty_value=None,
             )
 
     def rows(self):

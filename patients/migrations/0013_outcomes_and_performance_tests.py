@@ -11,8 +11,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0006_outcome_instruments_and_detectable_change'),
-        ('patients', '0009_clinic_contact_details'),
+        ('content', '0010_outcome_instruments_and_detectable_change'),
+        ('patients', '0012_adherence_constraint_messages'),
     ]
 
     operations = [

@@ -12,8 +12,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0005_article_section_and_shown'),
-        ('patients', '0009_clinic_contact_details'),
+        ('content', '0009_exercise_code_message'),
+        ('patients', '0012_adherence_constraint_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

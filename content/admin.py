@@ -164,3 +164,6 @@ def exercise_uses(exercises) -> list[str]:
         uses.append(f"the plans of {len(patients)} patient{'s' if len(patients) != 1 else ''}")
     uses += [f"{count} {name}" for name, count in sorted(others.items())]
     return uses
+
+
+from content import admin_instruments  # noqa: E402, F401  (outcome questionnaires, DESIGN 9)

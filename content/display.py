@@ -2,6 +2,8 @@
 “Yes”; a criterion as its target, “≤ 4/10”. One formatter for the library,
 the patient page and the admin."""
 
+from decimal import Decimal
+
 from content.codes import Comparator
 from content.measures import MEASURES, MeasureKind
 
@@ -21,7 +23,21 @@ def format_measure(measure: str, value) -> str:
     row = MEASURES[measure]
     if row.is_bool:
         return "Yes" if value else "No"
+    value = number_text(value, row.decimals)
+    if not row.unit:
+        return value
     return f"{value}{row.unit}" if row.unit.startswith("/") else f"{value} {row.unit}"
+
+
+def number_text(value, decimals: int = 0) -> str:
+    """A number as a reader sees it: “12.4” to its precision, a score without
+    trailing zeros (“4.67”, “15”)."""
+    if decimals:
+        return f"{Decimal(str(value)):.{decimals}f}"
+    if isinstance(value, Decimal | float):
+        text = f"{Decimal(str(value)).quantize(Decimal('0.01')):f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
 
 
 def criterion_target(measure: str, comparator: str, threshold: int) -> str:

@@ -290,3 +290,14 @@ class EducationArticle(ReadableUniqueMessages, models.Model):
 
     def __str__(self):
         return self.title
+
+
+# Outcome questionnaires and the performance tests' minimal detectable change
+# (DESIGN 9) live in their own module; imported here so Django finds them.
+from content.instruments import (  # noqa: E402, F401
+    AnswerOption,
+    ConversionRow,
+    Instrument,
+    InstrumentItem,
+    MinimalDetectableChange,
+)

@@ -1,5 +1,6 @@
 """Writes to the programme content."""
 
+from django.apps import apps as django_apps
 from django.db import transaction
 
 from content import defaults
@@ -49,9 +50,47 @@ def clinic_programme_seed(*, clinic) -> None:
             for position, name in enumerate(spec["template"], start=1)
         )
 
+    clinic_outcomes_seed(clinic=clinic)
+
     for spec in defaults.EDUCATION:
         EducationArticle.objects.get_or_create(
             clinic=clinic,
             slug=spec["slug"],
             defaults={key: spec[key] for key in ("title", "audience", "section", "order", "body")},
+        )
+
+
+def clinic_outcomes_seed(*, clinic, apps=None) -> None:
+    """Give a clinic the default questionnaires (content/defaults/instruments.py)
+    and the performance tests' minimal detectable change (content.measures
+    defaults). Safe to run twice: rows the clinic has (by code, by measure)
+    are left as edited. `apps` is a migration's app registry (historical models)."""
+    from content.defaults.instruments import INSTRUMENTS
+    from content.measures import PERFORMANCE_TESTS
+
+    get = apps.get_model if apps is not None else django_apps.get_model
+    instrument_model, item_model = get("content", "Instrument"), get("content", "InstrumentItem")
+    option_model, row_model = get("content", "AnswerOption"), get("content", "ConversionRow")
+    mdc_model = get("content", "MinimalDetectableChange")
+    for spec in INSTRUMENTS:
+        fields = {key: value for key, value in spec.items() if key not in ("code", "options", "items", "table")}
+        instrument, created = instrument_model.objects.get_or_create(
+            clinic_id=clinic.pk, code=spec["code"], defaults=fields,
+        )
+        if not created:
+            continue
+        item_model.objects.bulk_create(
+            item_model(instrument=instrument, order=order, stem=stem, text=text, loinc=loinc)
+            for order, (stem, text, loinc) in enumerate(spec["items"], start=1)
+        )
+        option_model.objects.bulk_create(
+            option_model(instrument=instrument, value=value, label=label) for value, label in spec["options"]
+        )
+        row_model.objects.bulk_create(
+            row_model(instrument=instrument, raw=raw, score=score) for raw, score in spec["table"].items()
+        )
+    for code, measure in PERFORMANCE_TESTS.items():
+        mdc_model.objects.get_or_create(
+            clinic_id=clinic.pk, measure=code,
+            defaults={"value": measure.mdc_default, "source": measure.mdc_source},
         )

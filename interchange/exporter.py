@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from content.codes import EntryKind
+from content.measures import json_value
 from interchange.schema import FORMAT
-from patients.models import AdherenceMark, AssignedPlanItem, Clinic, Patient
+from patients.models import AdherenceMark, AssignedPlanItem, Clinic, OutcomeAdministration, Patient
 from rehab import rules
 from rehab.adherence import PatientAdherence, adherence_by_patient, flag_advice
 from rehab.models import Flag, PhaseTransition
@@ -41,6 +42,7 @@ class PatientRecord:
     open_flags: list
     plan_items: list
     phase_start: dt.date  # the day the patient entered the current phase
+    outcomes: list = field(default_factory=list)  # OutcomeAdministration, oldest first, with instrument
     adherence_marks: list = field(default_factory=list)  # AdherenceMarks, oldest first
     adherence: PatientAdherence | None = None  # when read with adherence_as_of
 
@@ -59,6 +61,10 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False,
         )
         open_flags = _grouped(Flag.objects.open().filter(patient_id__in=ids).order_by("raised_at", "id"))
         phase_starts = phase_start_by_patient(patients)
+        outcomes = _grouped(
+            OutcomeAdministration.objects.filter(patient_id__in=ids).select_related("instrument")
+            .order_by("date", "created_at", "id")
+        )
         plans = (
             _grouped(AssignedPlanItem.objects.filter(patient_id__in=ids).select_related("exercise")
                      .order_by("order", "id"))
@@ -76,6 +82,7 @@ def patient_records(clinic: Clinic, *, chunk_size=CHUNK_SIZE, with_plans=False,
                 open_flags=open_flags.get(patient.pk, []),
                 plan_items=plans.get(patient.pk, []),
                 phase_start=phase_starts[patient.pk],
+                outcomes=outcomes.get(patient.pk, []),
                 adherence_marks=marks.get(patient.pk, []),
                 adherence=adherence.get(patient.pk),
             )
@@ -97,7 +104,7 @@ def entry_document(entry: rules.Entry) -> dict:
         for p in entry.pain
     ]
     if entry.kind == EntryKind.VISIT:
-        doc["measures"] = dict(entry.measures)
+        doc["measures"] = {code: json_value(value) for code, value in entry.measures.items()}
     doc["symptoms"] = sorted(entry.symptoms)
     if entry.kind == EntryKind.VISIT and entry.notes:
         doc["notes"] = entry.notes
@@ -123,11 +130,22 @@ def patient_document(record: PatientRecord) -> dict:
         ],
         "visits": [entry_document(e) for e in record.entries if e.kind == EntryKind.VISIT],
         "self_reports": [entry_document(e) for e in record.entries if e.kind == EntryKind.SELF_REPORT],
+        "outcomes": [outcome_document(o) for o in record.outcomes],
         "adherence": [
             {"date": m.date.isoformat(), "exercise": m.exercise.code, "status": m.status}
             for m in record.adherence_marks
         ],
     }
+
+
+def outcome_document(outcome: OutcomeAdministration) -> dict:
+    """One questionnaire administration (INTERCHANGE.md "OUTCOME")."""
+    doc = {"date": outcome.date.isoformat(), "instrument": outcome.instrument.code, "by": outcome.by}
+    if outcome.activities:
+        doc["activities"] = [{"activity": row["activity"], "score": row["score"]} for row in outcome.activities]
+    else:
+        doc["answers"] = list(outcome.answers)
+    return doc
 
 
 def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
@@ -141,10 +159,14 @@ def computed_fields(record: PatientRecord, criteria, *, as_of: dt.date) -> dict:
         "weeks_in_programme": patient.weeks_since(patient.programme_start, as_of),
         "criteria": [
             {"measure": r.measure, "comparator": r.comparator, "threshold": r.threshold,
-             "value": r.value, "met": r.met}
+             "value": json_value(r.value), "met": r.met}
             for r in results
         ],
         "ready_to_progress": ready,
+        "outcome_scores": [
+            {"date": o.date.isoformat(), "instrument": o.instrument.code, "raw": o.raw, "score": json_value(o.score)}
+            for o in record.outcomes
+        ],
         # Days with exercises done ÷ days, over the last 28 (or since the plan started).
         "adherence_28d": round(last_28.rate, 2) if (last_28 := _last_28(record)) else None,
         "flags": [

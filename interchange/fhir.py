@@ -2,7 +2,9 @@
 
 Per patient: Patient, Procedure (the knee replacement), EpisodeOfCare (the
 programme), CarePlan (current phase and assigned exercises), one Observation
-per pain score and one Flag per open flag. Resources reference each other by
+per pain score, one QuestionnaireResponse per outcome questionnaire with an
+Observation for its score (LOINC where the instrument has a score code), one
+Observation per performance test of a visit, and one Flag per open flag. Resources reference each other by
 `urn:uuid:` fullUrls derived from the database ids (uuid5), so the references
 resolve inside the bundle and a second export gives the same ids.
 """
@@ -18,7 +20,8 @@ from django.utils import timezone
 from content import codes
 from content.codes import CONTEXTS, LOCATIONS, EntryKind, Side
 from content.flag_kinds import FLAG_KINDS, Severity
-from content.models import Phase
+from content.measures import PERFORMANCE_TESTS
+from content.models import Instrument, Phase
 from interchange.exporter import CHUNK_SIZE, PatientRecord, patient_records
 from patients.models import Clinic
 
@@ -51,7 +54,94 @@ def _concept(system_url, code, display, text=None):
     return concept
 
 
-def patient_resources(record: PatientRecord, clinic: Clinic, phases: dict) -> list[tuple[str, dict]]:
+SURVEY = {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey",
+          "display": "Survey"}
+EXAM = {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "exam",
+        "display": "Exam"}
+UCUM = "http://unitsofmeasure.org"
+# The unit of each performance test's value, in UCUM.
+PERFORMANCE_UNITS = {"chair_stand_30s": ("{#}", "stands"), "tug_s": ("s", "s")}
+
+
+def outcome_resources(record: PatientRecord, instruments: dict, subject: dict) -> list[tuple[str, dict]]:
+    """A QuestionnaireResponse per administration and an Observation of its score."""
+    out = []
+    for outcome in record.outcomes:
+        instrument = instruments[outcome.instrument_id]
+        response_url = resource_uuid("QuestionnaireResponse", outcome.pk)
+        if outcome.activities:
+            items = [
+                {"linkId": f"activity-{n}", "text": row["activity"], "answer": [{"valueInteger": row["score"]}]}
+                for n, row in enumerate(outcome.activities, start=1)
+            ]
+        else:
+            questions = list(instrument.items.all())
+            items = [
+                {"linkId": question.loinc or str(question.order), "text": question.text,
+                 "answer": [{"valueInteger": value}]}
+                for question, value in zip(questions, outcome.answers, strict=False)
+            ]
+        questionnaire = (f"http://loinc.org/q/{instrument.loinc_panel}" if instrument.loinc_panel
+                         else f"{KINETIC}/Questionnaire/{instrument.code}")
+        response = {
+            "resourceType": "QuestionnaireResponse",
+            "questionnaire": questionnaire,
+            "status": "completed",
+            "subject": subject,
+            "authored": outcome.date.isoformat(),
+            "item": items,
+        }
+        if outcome.by == "patient":
+            response["source"] = subject
+        out.append((response_url, response))
+        coding = (
+            {"system": LOINC, "code": instrument.loinc_score, "display": f"{instrument.name} score"}
+            if instrument.loinc_score
+            else {"system": f"{KINETIC}/CodeSystem/instrument", "code": instrument.code, "display": instrument.name}
+        )
+        observation = {
+            "resourceType": "Observation",
+            "status": "final",
+            "category": [{"coding": [SURVEY]}],
+            "code": {"coding": [coding], "text": f"{instrument.name} score"},
+            "subject": subject,
+            "effectiveDateTime": outcome.date.isoformat(),
+            "valueQuantity": {"value": float(outcome.score), "unit": "score", "system": UCUM, "code": "{score}"},
+            "derivedFrom": [_ref(response_url)],
+        }
+        if outcome.raw is not None and instrument.loinc_score:
+            observation["note"] = [{"text": f"Raw sum {outcome.raw}"}]
+        out.append((resource_uuid("Observation", f"outcome:{outcome.pk}"), observation))
+    return out
+
+
+def performance_resources(record: PatientRecord, subject: dict) -> list[tuple[str, dict]]:
+    """An Observation per performance test recorded at a visit."""
+    out = []
+    for entry in record.entries:
+        if entry.kind != EntryKind.VISIT:
+            continue
+        for code, measure in PERFORMANCE_TESTS.items():
+            value = entry.measures.get(code)
+            if value is None:
+                continue
+            unit_code, unit = PERFORMANCE_UNITS.get(code, ("1", ""))
+            out.append((resource_uuid("Observation", f"{code}:{entry.id}"), {
+                "resourceType": "Observation",
+                "status": "final",
+                "category": [{"coding": [EXAM]}],
+                "code": {"coding": [{"system": f"{KINETIC}/CodeSystem/measure", "code": code,
+                                     "display": measure.label}], "text": measure.label},
+                "subject": subject,
+                "effectiveDateTime": entry.date.isoformat(),
+                "valueQuantity": {"value": float(value), "unit": unit, "system": UCUM, "code": unit_code},
+                "method": {"text": "Physiotherapy visit"},
+            }))
+    return out
+
+
+def patient_resources(record: PatientRecord, clinic: Clinic, phases: dict,
+                      instruments: dict | None = None) -> list[tuple[str, dict]]:
     """(fullUrl, resource) for one patient and everything about them."""
     patient = record.patient
     patient_url = resource_uuid("Patient", patient.pk)
@@ -137,6 +227,9 @@ def patient_resources(record: PatientRecord, clinic: Clinic, phases: dict) -> li
                 "note": [{"text": f"Pain {context_label.lower()}"}],
             }))
 
+    out += outcome_resources(record, instruments or {}, subject)
+    out += performance_resources(record, subject)
+
     for flag in record.open_flags:
         flag_resource = {
             "resourceType": "Flag",
@@ -154,6 +247,7 @@ def patient_resources(record: PatientRecord, clinic: Clinic, phases: dict) -> li
 def iter_caseload_fhir(clinic: Clinic, *, chunk_size=CHUNK_SIZE) -> Iterator[str]:
     """The bundle as text, one patient's resources per piece."""
     phases = {p.code: p for p in Phase.objects.filter(clinic=clinic)}
+    instruments = {i.pk: i for i in Instrument.objects.filter(clinic=clinic).prefetch_related("items")}
     head = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid5(NAMESPACE, f"Bundle:{clinic.slug}:{timezone.now().isoformat()}")),
@@ -164,7 +258,7 @@ def iter_caseload_fhir(clinic: Clinic, *, chunk_size=CHUNK_SIZE) -> Iterator[str
     separator = "\n  "
     for record in patient_records(clinic, chunk_size=chunk_size, with_plans=True):
         record.patient.clinic = clinic
-        for full_url, resource in patient_resources(record, clinic, phases):
+        for full_url, resource in patient_resources(record, clinic, phases, instruments):
             yield separator + json.dumps({"fullUrl": full_url, "resource": resource}, ensure_ascii=False)
             separator = ",\n  "
     yield "\n]}\n"

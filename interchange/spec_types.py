@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field, PlainValidator, ValidationError, ValidationInfo, WrapValidator
@@ -157,6 +158,20 @@ def score(value):
     return value
 
 
+def _decimal_measure(measure: Measure, value):
+    """A measure kept to tenths (Timed Up and Go): a JSON number within its limits, to its precision."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise problem(f"{shown(value)} is not a number of {measure.kind}")
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise problem(f"{value} is not a number of {measure.kind}")
+    if number != number.quantize(Decimal(measure.step)):
+        raise problem(f"{value} has more than {measure.decimals} decimal place ({measure.kind})")
+    if not measure.contains(number):
+        raise problem(f"{value} is outside {measure.min}–{measure.max} {measure.kind}")
+    return number
+
+
 def measure_value(measure: Measure):
     """A measure's value, within its limits (content.measures); null is not recorded."""
     def check(value):
@@ -166,6 +181,8 @@ def measure_value(measure: Measure):
             if not isinstance(value, bool):
                 raise problem(f"{shown(value)} must be true or false")
             return value
+        if measure.is_decimal:
+            return _decimal_measure(measure, value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise problem(f"{shown(value)} is not a whole number of {measure.kind}")
         if not measure.contains(value):

@@ -260,6 +260,12 @@ class Patient(ReadableUniqueMessages, models.Model):
 def _measure_field(measure: Measure) -> models.Field:
     if measure.is_bool:
         return models.BooleanField(measure.field_label, null=True, blank=True, help_text=measure.help_text)
+    if measure.is_decimal:
+        digits = len(str(int(measure.max))) + measure.decimals
+        return models.DecimalField(
+            measure.field_label, max_digits=digits, decimal_places=measure.decimals,
+            null=True, blank=True, help_text=measure.help_text,
+        )
     integer = models.PositiveSmallIntegerField if measure.min >= 0 else models.SmallIntegerField
     return integer(measure.field_label, null=True, blank=True, help_text=measure.help_text)
 
@@ -506,6 +512,69 @@ class PortalLink(models.Model):
     def is_usable(self, now=None):
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class AnsweredBy(models.TextChoices):
+    PATIENT = "patient", "Patient (portal)"
+    STAFF = "staff", "Staff (from paper)"
+
+
+class OutcomeAdministration(ReadableUniqueMessages, models.Model):
+    """One questionnaire administration (DESIGN 9, INTERCHANGE “OUTCOME”):
+    the answers as given and the score they made (content.scoring), kept so
+    that a later change to the instrument's table never rewrites the past.
+
+    `answers` holds the item values in the instrument's item order; for an
+    instrument whose activities the patient names (PSFS), `activities` holds
+    [{"activity": name, "score": value}] instead. Write through
+    patients.outcomes.record_outcome, which validates and scores."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Indexed by the unique (patient, instrument, date) below.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="outcomes", db_index=False)
+    instrument = models.ForeignKey("content.Instrument", on_delete=models.PROTECT, related_name="administrations")
+    date = models.DateField()
+    by = models.CharField("answered by", max_length=8, choices=AnsweredBy.choices)
+    answers = models.JSONField(default=list, blank=True)
+    activities = models.JSONField(default=list, blank=True)
+    raw = models.PositiveSmallIntegerField("raw score", null=True, blank=True)
+    score = models.DecimalField(max_digits=7, decimal_places=3)
+    entered_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["patient", "date", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_valid("by", AnsweredBy), name="outcome_by_valid",
+                violation_error_message="Say who answered: the patient or staff.",
+            ),
+            # Exactly one of answers (fixed items) and activities (PSFS) holds the responses.
+            models.CheckConstraint(
+                condition=(Q(answers=[]) & ~Q(activities=[])) | (~Q(answers=[]) & Q(activities=[])),
+                name="outcome_answers_or_activities",
+                violation_error_message="Give either the answers to the questions or the rated activities, not both.",
+            ),
+            models.UniqueConstraint(fields=["patient", "instrument", "date"], name="outcome_once_per_day"),
+        ]
+
+    unique_messages = {("patient", "instrument", "date"): "This questionnaire is already recorded for the patient on this day."}
+
+    def __str__(self):
+        return f"{self.instrument} {self.date:%Y-%m-%d}: {self.score.normalize():f}"
+
+    def clean(self):
+        errors = {}
+        if self.patient_id and self.instrument_id and self.instrument.clinic_id != self.patient.clinic_id:
+            errors["instrument"] = "The questionnaire must be one of the patient's clinic."
+        if self.patient_id and self.date:
+            message = Entry.date_error(self.date, patient=self.patient)
+            if message:
+                errors["date"] = message
+        if errors:
+            raise ValidationError(errors)
 
 
 class AdherenceMark(ReadableUniqueMessages, models.Model):

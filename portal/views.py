@@ -21,6 +21,7 @@ from portal.selectors import portal_context
 from portal.self_reports import DAILY_LIMIT, advice_sections, saved_report_advice
 from portal.wording import advice_sections_for_clinic
 from rehab.home_programme import home_programme
+from rehab.outcomes import questionnaires_due
 from rehab.portal_links import portal_link_resolve, portal_link_touch
 from rehab.qr import qr_svg
 
@@ -71,7 +72,8 @@ def portal_home(request, link, token):
     # A report part-way through carries on at the step it reached.
     draft = draft_load(request, link)
     context.update(token=token, report_started=draft.started(),
-                   report_url=reverse(draft.next_step(), kwargs={"token": token}))
+                   report_url=reverse(draft.next_step(), kwargs={"token": token}),
+                   questionnaires_due=questionnaires_due(link.patient, as_of=link.patient.clinic.today()))
     return render(request, "portal/home.html", context)
 
 

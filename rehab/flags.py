@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from content.codes import Phase
 from content.flag_kinds import FLAG_KINDS, SWEEP_FLAG_CODES, FlagCode
+from content.measures import OUTCOME_MEASURES
 from patients.models import Clinic, Entry, Patient
 from rehab import rules
 from rehab.alerts import flags_notify_later, flags_notify_pending
 from rehab.models import Flag
+from rehab.outcomes import outcome_scores_by_patient
 from rehab.record import (
     entries_by_patient,
     exit_criteria_by_phase,
@@ -49,7 +51,7 @@ class PatientFacts:
 
 
 def patient_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_start,
-                     acknowledged=frozenset(), regression_acknowledged_on=None) -> list[rules.Finding]:
+                     acknowledged=frozenset(), regression_acknowledged_on=None, outcomes=()) -> list[rules.Finding]:
     """Everything the rules find for one patient at `as_of`: the red flags of
     each entry, and (for an active patient) plateau, regression and readiness.
     Entries dated after `as_of` do not exist yet for any rule (DESIGN 4).
@@ -67,12 +69,12 @@ def patient_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_s
         findings += rules.entry_findings(entry, surgery_date=patient.surgery_date, history=entries)
     return findings + progress_findings(
         patient, entries, criteria, as_of=as_of, phase_start=phase_start, red_flags=findings,
-        acknowledged=acknowledged, regression_acknowledged_on=regression_acknowledged_on,
+        acknowledged=acknowledged, regression_acknowledged_on=regression_acknowledged_on, outcomes=outcomes,
     )
 
 
 def progress_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_start, red_flags,
-                      acknowledged=frozenset(), regression_acknowledged_on=None) -> list[rules.Finding]:
+                      acknowledged=frozenset(), regression_acknowledged_on=None, outcomes=()) -> list[rules.Finding]:
     """Plateau, regression and readiness at `as_of` (DESIGN 4.1, 4.3).
 
     `red_flags` are the patient's entry findings at `as_of`: readiness waits
@@ -88,7 +90,8 @@ def progress_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_
     if patient.is_active:
         unacknowledged = [f.severity for f in (*red_flags, *findings)
                           if f is not None and (f.code, f.entry_id) not in acknowledged]
-        results = rules.evaluate_criteria(criteria, entries, as_of=as_of, phase_start=phase_start)
+        results = rules.evaluate_criteria(criteria, entries, as_of=as_of, phase_start=phase_start,
+                                          outcomes=outcomes)
         findings.append(rules.readiness_finding(patient.phase, results, unacknowledged=unacknowledged))
     return [f for f in findings if f is not None]
 
@@ -125,12 +128,14 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
     existing = _flags_existing(ids)
     acknowledged = _acknowledged_by_patient(existing)
     regression_acknowledged_on = _regression_acknowledgement_dates(patients, existing)
+    outcomes = _outcome_scores(ids, criteria)
     found = {
         patient.id: patient_findings(
             patient, entries.get(patient.id, []), criteria.get((patient.clinic_id, patient.phase), []),
             as_of=as_of_for(patient.clinic_id), phase_start=phase_starts[patient.id],
             acknowledged=acknowledged[patient.id],
             regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
+            outcomes=outcomes.get(patient.id, ()),
         )
         for patient in patients
     }
@@ -165,16 +170,26 @@ def patients_reconcile_progress(patients: list[PatientFacts], *, as_of, dry_run=
             red_flags[f["patient_id"]].append(rules.Finding(
                 code=f["code"], severity=kind.severity, message="", advice="", entry_id=f["entry_id"],
             ))
+    outcomes = _outcome_scores(ids, criteria)
     found = {
         patient.id: progress_findings(
             patient, entries.get(patient.id, []), criteria.get((patient.clinic_id, patient.phase), []),
             as_of=as_of, phase_start=phase_starts[patient.id], red_flags=red_flags[patient.id],
             acknowledged=acknowledged[patient.id],
             regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
+            outcomes=outcomes.get(patient.id, ()),
         )
         for patient in patients
     }
     return _flags_apply(patients, found, existing, started_at=started_at, dry_run=dry_run, entry_flags_kept=True)
+
+
+def _outcome_scores(patient_ids, criteria_by_phase) -> dict:
+    """The patients' questionnaire scores, read only when an exit criterion
+    of their clinics reads one (one query, or none)."""
+    if not any(c.measure in OUTCOME_MEASURES for criteria in criteria_by_phase.values() for c in criteria):
+        return {}
+    return outcome_scores_by_patient(patient_ids)
 
 
 def _flags_existing(patient_ids) -> list[dict]:

@@ -9,6 +9,7 @@ from patients.models import Patient
 from rehab import rules
 from rehab.flags import flag_acknowledge, progress_flags_close_on_phase_move
 from rehab.models import Flag, PhaseTransition
+from rehab.outcomes import outcome_scores_by_patient
 from rehab.plans import plan_assign_from_template
 from rehab.record import entries_by_patient, exit_criteria_by_phase, phase_start_by_patient
 
@@ -46,7 +47,8 @@ def criteria_snapshot(patient: Patient, *, as_of) -> list[dict]:
     """The current phase's criteria results, as stored with a transition."""
     criteria = exit_criteria_by_phase([patient.clinic_id]).get((patient.clinic_id, patient.phase), [])
     entries = entries_by_patient([patient.pk]).get(patient.pk, [])
-    results = rules.evaluate_criteria(criteria, entries, as_of=as_of,
+    outcomes = outcome_scores_by_patient([patient.pk]).get(patient.pk, [])
+    results = rules.evaluate_criteria(criteria, entries, as_of=as_of, outcomes=outcomes,
                                       phase_start=phase_start_by_patient([patient])[patient.pk])
     snapshot = []
     for result in results:

@@ -11,10 +11,12 @@ from django.db import connection
 from django.db.models import F, Max
 
 from content.codes import BACK_HIP_LOCATIONS, Context, EntryKind
+from content.measures import OUTCOME_MEASURES
 from content.models import ExitCriterion
 from patients.models import MEASURE_FIELDS, Entry, EntrySymptom, PainScore
 from rehab import rules
 from rehab.models import PhaseTransition
+from rehab.outcomes import outcome_scores_by_patient
 from rehab.rules.criteria import EVIDENCE_MAX_AGE_DAYS, FALLBACK_DAYS
 
 
@@ -119,14 +121,21 @@ def phase_start_by_patient(patients) -> dict:
     return {p.id: max(entered.get(p.id, p.programme_start), p.programme_start) for p in patients}
 
 
-def criteria_evaluate(patient, entries, criteria, *, as_of, phase_start, unacknowledged=()):
+def criteria_evaluate(patient, entries, criteria, *, as_of, phase_start, unacknowledged=(), outcomes=None):
     """The exit criteria of an active patient's current phase judged at
     `as_of` ([] once discharged), and whether they are ready to progress: the
     one evidence rule every page, export and snapshot uses (DESIGN 4.1).
-    `unacknowledged` holds the severities of the open, unacknowledged flags."""
+    `unacknowledged` holds the severities of the open, unacknowledged flags.
+    `outcomes` holds the patient's questionnaire scores (rules.OutcomeScore,
+    from rehab.outcomes.outcome_scores_by_patient); when not given and a
+    criterion reads one, this patient's are read here (one query)."""
     if not patient.is_active:
         return [], False
-    results = rules.evaluate_criteria(criteria, entries, as_of=as_of, phase_start=phase_start)
+    if outcomes is None:
+        outcomes = ()
+        if any(c.measure in OUTCOME_MEASURES for c in criteria):
+            outcomes = outcome_scores_by_patient([patient.pk]).get(patient.pk, [])
+    results = rules.evaluate_criteria(criteria, entries, as_of=as_of, phase_start=phase_start, outcomes=outcomes)
     return results, rules.is_ready_to_progress(results, unacknowledged=unacknowledged)
 
 

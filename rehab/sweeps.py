@@ -36,7 +36,7 @@ from content.codes import EntryKind, Phase
 from content.flag_kinds import FlagCode
 from content.models import ExitCriterion
 from content.models import Phase as ProgrammePhase
-from patients.models import Clinic, Entry, Patient
+from patients.models import Clinic, Entry, OutcomeAdministration, Patient
 from rehab.alerts import flags_notify_pending
 from rehab.flags import (
     PATIENT_FIELDS,
@@ -118,6 +118,10 @@ UNION
 SELECT h.patient_id, false FROM {flag_history} h JOIN {patient} p ON p.id = h.patient_id
  WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND h.history_date > %(since)s
    AND h.history_user_id IS NOT NULL
+UNION
+SELECT o.patient_id, false FROM {outcome} o JOIN {patient} p ON p.id = o.patient_id
+ WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND (o.created_at > %(since)s
+    OR (o.date > %(last)s::date - %(too_old)s AND o.date <= %(as_of)s::date - %(too_old)s))
 """
 """Who can have changed since the last sweep, in one query: (patient id,
 whether the record itself changed). The date boundaries are those the rules
@@ -126,7 +130,9 @@ read `as_of` through: day 84 of the programme (plateau), a visit leaving the
 an open ready_to_progress), the programme start and phase entry dates (the
 first day a visit counts as evidence), and visits dated since. Flag
 changes count when a person made them (an acknowledgement): the engine's own
-writes are already what the rules said. With no earlier sweep, `everyone`."""
+writes are already what the rules said. A questionnaire answered since, or
+one leaving the evidence window, can change readiness on a criterion that
+reads its score. With no earlier sweep, `everyone`."""
 
 
 @dataclass
@@ -158,6 +164,7 @@ def sweep_plan(clinic: Clinic, *, as_of: dt.date, mark: ClinicSweep | None) -> S
         entry_history=Entry.history.model._meta.db_table, flag_history=Flag.history.model._meta.db_table,
         criterion_history=ExitCriterion.history.model._meta.db_table, phase=ProgrammePhase._meta.db_table,
         transition=PhaseTransition._meta.db_table, flag=Flag._meta.db_table,
+        outcome=OutcomeAdministration._meta.db_table,
     )
     params = {
         "clinic": clinic.pk, "discharged": Phase.DISCHARGED, "visit": EntryKind.VISIT, "everyone": first,

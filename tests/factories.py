@@ -6,13 +6,24 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from content.models import EducationArticle, Exercise, ExitCriterion, Phase, PhaseTemplateItem
+from content.models import (
+    AnswerOption,
+    EducationArticle,
+    Exercise,
+    ExitCriterion,
+    Instrument,
+    InstrumentItem,
+    MinimalDetectableChange,
+    Phase,
+    PhaseTemplateItem,
+)
 from patients.models import (
     AdherenceMark,
     AssignedPlanItem,
     Clinic,
     Entry,
     EntrySymptom,
+    OutcomeAdministration,
     PainScore,
     Patient,
     PortalLink,
@@ -219,3 +230,52 @@ class PhaseTransitionFactory(factory.django.DjangoModelFactory):
     to_phase = "rebuild"
     date = factory.LazyAttribute(lambda t: t.patient.programme_start + dt.timedelta(days=42))
     reason = "Criteria met"
+
+
+class InstrumentFactory(factory.django.DjangoModelFactory):
+    """A made-up two-item questionnaire scored by its sum (0–6), with options 0–3."""
+
+    class Meta:
+        model = Instrument
+        skip_postgeneration_save = True
+
+    clinic = factory.SubFactory(ClinicFactory)
+    code = factory.Sequence(lambda n: f"made_up_{n}")
+    name = factory.Sequence(lambda n: f"Made-up questionnaire {n}")
+    scoring = "sum"
+
+    @factory.post_generation
+    def with_items(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            InstrumentItem.objects.bulk_create(
+                InstrumentItem(instrument=obj, order=n, text=f"Question {n}") for n in (1, 2)
+            )
+            AnswerOption.objects.bulk_create(AnswerOption(instrument=obj, value=v) for v in range(4))
+
+
+class MinimalDetectableChangeFactory(factory.django.DjangoModelFactory):
+    """Clinics are seeded with one per performance test; this fetches or makes one."""
+
+    class Meta:
+        model = MinimalDetectableChange
+        django_get_or_create = ("clinic", "measure")
+
+    clinic = factory.SubFactory(ClinicFactory)
+    measure = "tug_s"
+    value = "1.1"
+    source = "Test source"
+
+
+class OutcomeAdministrationFactory(factory.django.DjangoModelFactory):
+    """A KOOS JR administration of the patient's clinic (raw sum 7)."""
+
+    class Meta:
+        model = OutcomeAdministration
+
+    patient = factory.SubFactory(PatientFactory)
+    instrument = factory.LazyAttribute(lambda o: Instrument.objects.get(clinic=o.patient.clinic, code="koos_jr"))
+    date = factory.LazyAttribute(lambda o: o.patient.programme_start)
+    by = "staff"
+    answers = factory.LazyFunction(lambda: [1, 1, 1, 1, 1, 1, 1])
+    raw = 7
+    score = 7

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from content.codes import PHASE_ORDER, Phase
 from content.flag_kinds import FLAG_KINDS, FlagCode, Severity
-from content.measures import MeasureCode
+from content.measures import OUTCOME_MEASURES, MeasureCode
 
 from .data import (
     MET,
@@ -20,6 +20,7 @@ from .data import (
     CriterionResult,
     Entry,
     Finding,
+    OutcomeScore,
     activity_pain,
     rest_pain,
 )
@@ -47,7 +48,8 @@ def measure_value(entry: Entry, measure: str) -> int | bool | None:
 
 
 def evaluate_criteria(
-    criteria: Iterable[Criterion], entries: Iterable[Entry], *, as_of: dt.date, phase_start: dt.date
+    criteria: Iterable[Criterion], entries: Iterable[Entry], *, as_of: dt.date, phase_start: dt.date,
+    outcomes: Iterable[OutcomeScore] = (),
 ) -> list[CriterionResult]:
     """Judge each criterion on the latest visit on or before ``as_of``.
 
@@ -58,6 +60,12 @@ def evaluate_criteria(
     unknown. A value missing at the latest visit is taken from the most
     recent earlier visit at most ``FALLBACK_DAYS`` before it. Visits on the
     same date keep the order they were given in, the last being the latest.
+
+    A criterion on a questionnaire score (DESIGN 9) reads ``outcomes`` under
+    the same rules: the latest score of that instrument dated in the current
+    phase, from ``FALLBACK_DAYS`` before the latest visit up to ``as_of``
+    (a patient answers on the portal between visits), and unknown whenever
+    the visits are (no visit in the last 4 weeks, none in this phase).
     """
     entries = list(entries)
     visits = sorted(
@@ -74,9 +82,29 @@ def evaluate_criteria(
         window_start = visits[-1].date - dt.timedelta(days=FALLBACK_DAYS)
         # Latest first, so the first visit holding a value is the one to use.
         candidates = [v for v in reversed(visits) if v.date >= window_start]
+        scores = sorted(
+            (o for o in outcomes if max(window_start, phase_start) <= o.date <= as_of), key=lambda o: o.date,
+        )
     else:
-        candidates = []
-    return [_judge(criterion, candidates, reason) for criterion in criteria]
+        candidates, scores = [], []
+    return [
+        _judge_outcome(criterion, scores, reason) if criterion.measure in OUTCOME_MEASURES
+        else _judge(criterion, candidates, reason)
+        for criterion in criteria
+    ]
+
+
+def _judge_outcome(criterion: Criterion, scores: Sequence[OutcomeScore], reason: str) -> CriterionResult:
+    latest = next((o for o in reversed(scores) if o.instrument == criterion.measure), None)
+    if latest is None:
+        return CriterionResult(measure=criterion.measure, comparator=criterion.comparator,
+                               threshold=criterion.threshold, value=None, evidence_date=None,
+                               status=UNKNOWN, reason=reason)
+    return CriterionResult(
+        measure=criterion.measure, comparator=criterion.comparator, threshold=criterion.threshold,
+        value=latest.score, evidence_date=latest.date,
+        status=MET if criterion.is_met_by(latest.score) else NOT_MET,
+    )
 
 
 def _judge(criterion: Criterion, candidates: Sequence[Entry], reason: str) -> CriterionResult:

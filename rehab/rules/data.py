@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -106,13 +107,25 @@ class Criterion:
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
             raise TypeError(f"threshold must be an int, not {self.threshold!r}")
 
-    def is_met_by(self, value: int | bool) -> bool:
-        value = int(value)
+    def is_met_by(self, value) -> bool:
+        # Yes/no as 1/0; a decimal (Timed Up and Go, a questionnaire score)
+        # is compared as it is, never truncated.
+        value = int(value) if isinstance(value, bool) else value
         if self.comparator == Comparator.AT_MOST:
             return value <= self.threshold
         if self.comparator == Comparator.AT_LEAST:
             return value >= self.threshold
         return value == self.threshold
+
+
+@dataclass(frozen=True)
+class OutcomeScore:
+    """A questionnaire's score on a date (DESIGN 9): the evidence for an exit
+    criterion on that instrument's code (content.measures OUTCOME rows)."""
+
+    date: dt.date
+    instrument: str
+    score: Decimal
 
 
 @dataclass(frozen=True)

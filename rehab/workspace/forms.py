@@ -21,6 +21,31 @@ NUMBER_MEASURES = tuple(code for code, m in ENTRY_MEASURES.items() if not m.is_b
 BOOLEAN_MEASURES = tuple(code for code, m in ENTRY_MEASURES.items() if m.is_bool)
 
 
+def measure_form_field(measure) -> forms.Field:
+    """The form field of a number measure (content.measures): its limits and
+    precision from the vocabulary, and one clear message for any bad value."""
+    if measure.is_decimal:
+        places = {1: "one decimal place"}.get(measure.decimals, f"{measure.decimals} decimal places")
+        message = f"Enter {measure.range_text}, to {places} (for example 12.4)."
+        return forms.DecimalField(
+            label=measure.label, required=False, min_value=measure.min, max_value=measure.max,
+            max_digits=len(str(int(measure.max))) + measure.decimals, decimal_places=measure.decimals,
+            help_text=measure.help_text,
+            widget=forms.NumberInput(attrs={"min": measure.min, "max": measure.max, "step": measure.step,
+                                            "inputmode": "decimal"}),
+            error_messages={key: message for key in (
+                "invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits",
+            )},
+        )
+    message = f"Enter a whole number from {measure.range_text}."
+    return forms.IntegerField(
+        label=measure.label, required=False, min_value=measure.min, max_value=measure.max,
+        help_text=measure.help_text,
+        widget=forms.NumberInput(attrs={"min": measure.min, "max": measure.max, "inputmode": "numeric"}),
+        error_messages={key: message for key in ("invalid", "min_value", "max_value")},
+    )
+
+
 class CaseloadFilterForm(forms.Form):
     SCOPES = ((selectors.MINE, "My patients"), (selectors.CLINIC, "Whole clinic"))
     STATUSES = (
@@ -85,11 +110,7 @@ class VisitForm(forms.Form):
                     },
                 )
         for name in NUMBER_MEASURES:
-            measure = ENTRY_MEASURES[name]
-            self.fields[name] = forms.IntegerField(
-                label=measure.label, required=False, min_value=measure.min, max_value=measure.max,
-                widget=forms.NumberInput(attrs={"min": measure.min, "inputmode": "numeric"}),
-            )
+            self.fields[name] = measure_form_field(ENTRY_MEASURES[name])
         for name in BOOLEAN_MEASURES:
             self.fields[name] = forms.ChoiceField(
                 label=ENTRY_MEASURES[name].label, choices=YES_NO_CHOICES, required=False,
@@ -163,7 +184,11 @@ class VisitForm(forms.Form):
         ]
 
     def measure_fields(self):
-        return [self[name] for name in NUMBER_MEASURES]
+        return [self[name] for name in NUMBER_MEASURES if not ENTRY_MEASURES[name].is_performance_test]
+
+    def performance_fields(self):
+        """The performance tests (DESIGN 9), shown apart from the functional measures."""
+        return [self[name] for name in NUMBER_MEASURES if ENTRY_MEASURES[name].is_performance_test]
 
     def boolean_fields(self):
         return [self[name] for name in BOOLEAN_MEASURES]

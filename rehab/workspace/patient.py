@@ -13,6 +13,7 @@ from rehab.workspace.access import get_patient_for_user
 from rehab.workspace.adherence import adherence_panel_context, flags_with_advice
 from rehab.workspace.charts.pain import Reading, pain_chart
 from rehab.workspace.forms import AcknowledgeForm
+from rehab.workspace.outcomes import outcome_panel_context
 from rehab.workspace.plan import plan_panel_context
 from rehab.workspace.roles import can_act, require_physio
 
@@ -57,6 +58,7 @@ def patient_detail(request, patient_id):
         "can_act": can_act(request.user),
         "ack_form": AcknowledgeForm(),
         **plan_panel_context(patient, request.user),
+        **outcome_panel_context(patient, record),
         **adherence_panel_context(patient, adherence, as_of=record.as_of),
     })
 

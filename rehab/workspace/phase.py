@@ -1,8 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from content.codes import Phase
+from rehab.outcomes import PERFORMANCE, discharge_outcomes_missing
 from rehab.phase_moves import DischargeBlocked, PhaseMoveConflict, discharge_blockers, patient_move_phase
 from rehab.plans import plan_change_previews
 from rehab.workspace import selectors
@@ -42,8 +45,26 @@ def phase_move(request, patient_id):
             replaced = " The plan now holds its exercises." if transition.plan_replaced else ""
             messages.success(request, f"Moved to {transition.get_to_phase_display()}.{replaced}")
             return redirect(patient_url(patient))
+    record = selectors.patient_record(patient)
+    choices = [code for code, _ in form.fields["to_phase"].choices]
     return render(request, "rehab/phase_move_form.html", {
-        "patient": patient, "form": form, "record": selectors.patient_record(patient),
-        "plan_previews": plan_change_previews(patient, [code for code, _ in form.fields["to_phase"].choices]),
+        "patient": patient, "form": form, "record": record,
+        "plan_previews": plan_change_previews(patient, choices),
+        "discharge_outcomes": discharge_outcome_links(patient, record) if Phase.DISCHARGED in choices else None,
     })
+
+
+def discharge_outcome_links(patient, record) -> list[tuple]:
+    """The final measures a discharge asks for (DESIGN 9): each scheduled
+    measure not taken in the last days, with where to enter it. They are
+    asked for, not required: a patient who stops coming is still discharged."""
+    here = reverse("phase_move", args=[patient.pk])
+    links = []
+    for track in discharge_outcomes_missing(patient, record.entries, discharge_on=record.as_of):
+        if track.kind == PERFORMANCE:
+            links.append((track, reverse("visit_create", args=[patient.pk]), "Record at a visit"))
+        else:
+            url = reverse("outcome_create", args=[patient.pk, track.code]) + "?" + urlencode({"next": here})
+            links.append((track, url, "Enter now"))
+    return links
 

@@ -3,7 +3,18 @@ physio does from it, and the programme library."""
 
 from django.urls import include, path
 
-from rehab.workspace import caseload, history, patient, phase, plan, programme, registration, visits
+from rehab.workspace import (
+    caseload,
+    clinic_outcomes,
+    history,
+    outcomes,
+    patient,
+    phase,
+    plan,
+    programme,
+    registration,
+    visits,
+)
 
 patient_pages = [
     path("", patient.patient_detail, name="patient_detail"),
@@ -15,6 +26,7 @@ patient_pages = [
     path("flags/<int:flag_id>/acknowledge/", patient.flag_acknowledge_view, name="flag_acknowledge"),
     path("phase/", phase.phase_move, name="phase_move"),
     path("history/", history.patient_history, name="patient_history"),
+    path("outcomes/<slug:code>/new/", outcomes.outcome_create, name="outcome_create"),
     path("plan/add/", plan.plan_item_add, name="plan_item_add"),
     path("plan/replace/", plan.plan_replace_with_template, name="plan_replace_with_template"),
     path("plan/<int:item_id>/remove/", plan.plan_item_remove, name="plan_item_remove"),
@@ -30,6 +42,7 @@ patient_pages = [
 urlpatterns = [
     path("", caseload.caseload, name="caseload"),
     path("library/", plan.library, name="library"),
+    path("outcomes/", clinic_outcomes.clinic_outcomes_view, name="clinic_outcomes"),
     path("patients/new/", registration.patient_create, name="patient_create"),
     path("patients/<uuid:patient_id>/", include(patient_pages)),
 ]

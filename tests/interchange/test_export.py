@@ -112,9 +112,10 @@ def test_csv_has_one_row_per_pain_score(demo, tmp_path):
     call_command("export_caseload", "--clinic", "demo", "--format", "csv", "-o", str(path))
 
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
-    assert len(rows) == PainScore.objects.filter(entry__patient__clinic=demo).count()
-    assert set(rows[0]) == {"clinic", "ref", "date", "entry_kind", "location", "context", "score"}
-    assert {r["entry_kind"] for r in rows} == {"visit", "self_report"}
+    pain = [r for r in rows if r["measure"] == "pain"]
+    assert len(pain) == PainScore.objects.filter(entry__patient__clinic=demo).count()
+    assert list(rows[0]) == ["clinic", "ref", "date", "entry_kind", "location", "context", "score", "measure", "raw"]
+    assert {r["entry_kind"] for r in pain} == {"visit", "self_report"}
 
 
 def test_fhir_bundle_is_valid_r4_and_its_references_resolve(demo):

@@ -83,6 +83,7 @@ def world(clinic, physio, clinic_admin, patient):
         "uidb64": urlsafe_base64_encode(force_bytes(physio.pk)),
         "_reset_token": default_token_generator.make_token(physio),
         "rest": "somewhere/else",
+        "code": "koos_jr",  # an outcome instrument of the clinic
         "path": "exercises/no-such-picture.jpg",  # media, served by Django in tests
         "app_label": "patients",
         "url": "no-such-page/",

@@ -1,6 +1,7 @@
 """Recording, editing and deleting a visit from the workspace."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -64,12 +65,33 @@ def test_recording_a_visit_saves_pain_measures_and_symptoms(client, physio, pati
     assert Flag.objects.filter(patient=patient, code="radicular_pain", entry=entry).exists()
 
 
+def test_a_visit_saves_the_performance_tests_at_their_limits(client, physio, patient,
+                                                             django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    response = post_visit(client, patient, visit_data(chair_stand_30s="40", tug_s="120.0"),
+                          django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    entry = Entry.objects.get(patient=patient)
+    assert (entry.chair_stand_30s, entry.tug_s) == (40, Decimal("120.0"))
+    entry.delete()
+    post_visit(client, patient, visit_data(chair_stand_30s="0", tug_s="1.0"), django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    assert (entry.chair_stand_30s, entry.tug_s) == (0, Decimal("1.0"))
+
+
 @pytest.mark.parametrize("bad, field, message", [
     ({"pain_lumbar_bilateral_activity": "11"}, "pain_lumbar_bilateral_activity", "Pain is scored 0 to 10."),
     ({"pain_knee_rest": "-1"}, "pain_knee_rest", "Pain is scored 0 to 10."),
     ({"date": "2026-05-31"}, "date", "The date is before the surgery (01 Jun 2026)."),
     ({"date": "2026-09-16"}, "date", "The date is in the future."),
-    ({"standing_tolerance_min": "2000"}, "standing_tolerance_min", "less than or equal to 1440"),
+    ({"standing_tolerance_min": "2000"}, "standing_tolerance_min", "Enter a whole number from 0 to 1440 min."),
+    ({"chair_stand_30s": "41"}, "chair_stand_30s", "Enter a whole number from 0 to 40 stands."),
+    ({"chair_stand_30s": "-1"}, "chair_stand_30s", "Enter a whole number from 0 to 40 stands."),
+    ({"chair_stand_30s": "12.5"}, "chair_stand_30s", "Enter a whole number from 0 to 40 stands."),
+    ({"tug_s": "0.9"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
+    ({"tug_s": "120.1"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
+    ({"tug_s": "12.45"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
+    ({"tug_s": "quick"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
 ])
 def test_bad_input_gets_a_field_message_and_saves_nothing(client, physio, patient, bad, field, message,
                                                          django_capture_on_commit_callbacks):

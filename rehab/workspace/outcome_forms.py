@@ -1,0 +1,115 @@
+"""The staff form for a questionnaire typed in from paper (DESIGN §9): one
+form per instrument, built from its content rows. It validates through the
+one scoring function (content.scoring), so the form, the portal and the
+import refuse the same answers with the same words."""
+
+from __future__ import annotations
+
+from django import forms
+
+from content.scoring import ScoringError, score_answers
+from patients.models import Entry
+
+
+def item_field_name(index: int) -> str:
+    return f"item_{index + 1}"
+
+
+def activity_field_name(index: int) -> str:
+    return f"activity_{index + 1}"
+
+
+def rating_field_name(index: int) -> str:
+    return f"rating_{index + 1}"
+
+
+class OutcomeEntryForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, patient, instrument, baseline_activities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient, self.instrument = patient, instrument
+        self.spec = instrument.spec()
+        self.baseline_activities = list(baseline_activities)
+        options = list(instrument.options.all())
+        if not self.is_bound:
+            self.initial.setdefault("date", patient.clinic.today())
+        if self.spec.patient_named_items:
+            rows = len(self.baseline_activities) or self.spec.max_items
+            for index in range(rows):
+                name = activity_field_name(index)
+                fixed = index < len(self.baseline_activities)
+                self.fields[name] = forms.CharField(
+                    label=f"Activity {index + 1}", max_length=120, required=False, disabled=fixed,
+                    initial=self.baseline_activities[index] if fixed else "",
+                )
+                low, high = self.spec.options[0], self.spec.options[-1]
+                self.fields[rating_field_name(index)] = forms.IntegerField(
+                    label=f"Rating of activity {index + 1} ({low}–{high})", required=False,
+                    widget=forms.NumberInput(attrs={"min": low, "max": high, "inputmode": "numeric",
+                                                    "class": "form-control rating-input"}),
+                    error_messages={"invalid": f"Rate from {self.spec.options_text}."},
+                )
+        else:
+            choices = [(o.value, f"{o.value} – {o.label}" if o.label else str(o.value)) for o in options]
+            for index, item in enumerate(instrument.items.all()):
+                self.fields[item_field_name(index)] = forms.TypedChoiceField(
+                    label=f"{index + 1}. {item.text}", choices=choices, coerce=int, required=False,
+                    empty_value=None, widget=forms.RadioSelect, help_text=item.stem,
+                    error_messages={"invalid_choice": (
+                        f"Question {index + 1}: the answer must be {self.spec.options_text}."
+                    )},
+                )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        message = Entry.date_error(date, patient=self.patient)
+        if message:
+            raise forms.ValidationError(message)
+        return date
+
+    def responses(self) -> dict:
+        """{"answers": [...]} or {"activities": [...]}, as record_outcome takes them."""
+        data = self.cleaned_data
+        if self.spec.patient_named_items:
+            rows = []
+            for index in range(len([n for n in self.fields if n.startswith("activity_")])):
+                name = (data.get(activity_field_name(index)) or "").strip()
+                rating = data.get(rating_field_name(index))
+                if name or rating is not None:
+                    rows.append({"activity": name, "score": rating})
+            return {"activities": rows}
+        return {"answers": [data.get(item_field_name(i)) for i in range(len(self.spec.items))]}
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            score_answers(self.spec, **self.responses())
+        except ScoringError as error:
+            self.add_problems(error.problems)
+        return data
+
+    def add_problems(self, problems):
+        """Put each problem beside its field: an answer's by its question, an
+        activity's by its rating, the date's by the date, the rest on top."""
+        for where, message in problems:
+            if where == "date":
+                self.add_error("date", message)
+            elif isinstance(where, tuple):
+                index, part = where
+                name = activity_field_name(index) if part == "activity" else rating_field_name(index)
+                self.add_error(name if name in self.fields else None, message)
+            elif isinstance(where, int):
+                name = item_field_name(where)
+                self.add_error(name if name in self.fields else None, message)
+            else:
+                self.add_error(None, message)
+
+    def activity_rows(self):
+        return [(self[activity_field_name(i)], self[rating_field_name(i)])
+                for i in range(len([n for n in self.fields if n.startswith("activity_")]))]
+
+    def item_fields(self):
+        return [self[name] for name in self.fields if name.startswith("item_")]

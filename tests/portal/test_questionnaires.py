@@ -1,0 +1,120 @@
+"""Questionnaires on the portal (DESIGN.md §9): due ones are offered, each is
+answered on one page, answers can be kept for later, and a bad answer writes
+nothing."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from content.models import Instrument
+from patients.models import OutcomeAdministration
+from patients.outcomes import record_outcome
+from rehab.outcomes import questionnaires_due
+from tests.factories import EntryFactory
+
+pytestmark = pytest.mark.django_db
+
+KOOS_ANSWERS = {f"q{n}": str(v) for n, v in enumerate([2, 2, 1, 3, 2, 2, 3], start=1)}
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC), tick=True):
+        yield
+
+
+def _url(portal_url, code, tail=""):
+    return f"{portal_url}questionnaires/{code}/{tail}"
+
+
+def test_due_questionnaires_follow_the_schedule(planned_patient):
+    today = planned_patient.clinic.today()
+    EntryFactory(patient=planned_patient, date=today - dt.timedelta(days=3))
+    due = {instrument.code for instrument, _ in questionnaires_due(planned_patient, as_of=today)}
+    assert due == {"psfs", "koos_jr"}  # HOOS JR is not on the schedule by default
+
+    koos = Instrument.objects.get(clinic=planned_patient.clinic, code="koos_jr")
+    record_outcome(patient=planned_patient, instrument=koos, date=today, by="patient", answers=[1] * 7)
+    assert {i.code for i, _ in questionnaires_due(planned_patient, as_of=today)} == {"psfs"}
+    assert {i.code for i, _ in questionnaires_due(planned_patient, as_of=today + dt.timedelta(days=24))} == {"psfs"}
+    assert {i.code for i, _ in questionnaires_due(planned_patient, as_of=today + dt.timedelta(days=25))} == {
+        "psfs", "koos_jr"}  # day 28 of the schedule
+
+
+def test_the_portal_lists_what_is_due_and_a_patient_answers_koos_jr(client, portal_url, planned_patient):
+    page = client.get(portal_url).content.decode()
+    assert "KOOS JR (knee)" in page and _url(portal_url, "koos_jr") in page
+
+    form = client.get(_url(portal_url, "koos_jr")).content.decode()
+    assert "Twisting/pivoting on your knee" in form and "Extreme" in form
+    response = client.post(_url(portal_url, "koos_jr"), {**KOOS_ANSWERS, "action": "send"})
+
+    assert response.status_code == 302 and response["Location"].endswith("questionnaires/koos_jr/thanks/")
+    outcome = OutcomeAdministration.objects.get(patient=planned_patient)
+    assert (outcome.by, outcome.answers, outcome.raw) == ("patient", [2, 2, 1, 3, 2, 2, 3], 15)
+    assert _url(portal_url, "koos_jr") not in client.get(portal_url).content.decode()
+
+
+def test_a_missing_answer_is_named_at_the_top_and_nothing_is_written(client, portal_url, planned_patient):
+    answers = {**KOOS_ANSWERS, "action": "send"}
+    del answers["q3"]
+    response = client.post(_url(portal_url, "koos_jr"), answers)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Please check your answers" in page
+    assert "Straightening knee fully: Choose an answer." in page
+    assert 'value="2" id="id_q1_2" checked' in page  # what was given stays ticked
+    assert not OutcomeAdministration.objects.exists()
+
+
+def test_an_answer_outside_the_options_is_refused(client, portal_url):
+    response = client.post(_url(portal_url, "koos_jr"), {**KOOS_ANSWERS, "q1": "9", "action": "send"})
+    assert "Select a valid choice" in response.content.decode()
+    assert not OutcomeAdministration.objects.exists()
+
+
+def test_answers_can_be_kept_for_later_and_resumed(client, portal_url):
+    partial = {"q1": "3", "q2": "1", "action": "later"}
+    response = client.post(_url(portal_url, "koos_jr"), partial)
+    assert response["Location"].endswith("questionnaires/koos_jr/saved/")
+    assert "Nothing has been sent yet" in client.get(response["Location"]).content.decode()
+    assert not OutcomeAdministration.objects.exists()
+
+    page = client.get(_url(portal_url, "koos_jr")).content.decode()
+    assert "Your answers from last time are filled in" in page
+    assert 'value="3" id="id_q1_3" checked' in page and 'value="1" id="id_q2_1" checked' in page
+
+
+def test_psfs_names_activities_first_then_re_rates_the_same(client, portal_url, planned_patient):
+    first = {"activity1": "Walking to the shops", "score1": "3", "activity2": "Stairs", "score2": "4",
+             "activity3": "Getting out of a car", "score3": "5", "action": "send"}
+    assert client.post(_url(portal_url, "psfs"), first).status_code == 302
+    outcome = OutcomeAdministration.objects.get(patient=planned_patient, instrument__code="psfs")
+    assert outcome.score == 4
+
+    OutcomeAdministration.objects.update(date=dt.date(2026, 10, 1))
+    page = client.get(_url(portal_url, "psfs")).content.decode()
+    assert "Rate the same activities as last time" in page and "Getting out of a car" in page
+    assert 'name="activity1"' not in page
+    client.post(_url(portal_url, "psfs"), {"score1": "6", "score2": "6", "score3": "7", "action": "send"})
+    latest = OutcomeAdministration.objects.filter(instrument__code="psfs").latest("date")
+    assert [a["activity"] for a in latest.activities] == ["Walking to the shops", "Stairs", "Getting out of a car"]
+    assert float(latest.score) == pytest.approx(6.33)
+
+
+def test_psfs_needs_three_named_and_rated_activities(client, portal_url):
+    response = client.post(_url(portal_url, "psfs"), {"activity1": "Stairs", "score1": "4", "activity2": "Walking",
+                                                      "action": "send"})
+    page = response.content.decode()
+    assert "Rate “Walking” from 0 to 10." in page
+    response = client.post(_url(portal_url, "psfs"), {"activity1": "Stairs", "score1": "4", "action": "send"})
+    assert "Name at least 3 activities" in response.content.decode()
+    assert not OutcomeAdministration.objects.exists()
+
+
+def test_another_clinics_questionnaire_code_is_not_found(client, portal_url, other_clinic):
+    Instrument.objects.filter(clinic=other_clinic, code="koos_jr").update(code="odi_other")
+    assert client.get(_url(portal_url, "odi_other")).status_code == 404
+    assert client.get(_url(portal_url, "nonsense")).status_code == 404

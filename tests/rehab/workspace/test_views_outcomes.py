@@ -1,0 +1,204 @@
+"""Outcome measures in the workspace (DESIGN §9): staff paper entry, the
+patient page's due/overdue list and trend charts, the discharge form's final
+measures, and exit criteria on outcome scores read from the record."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from content.instruments import Instrument
+from content.models import ExitCriterion, Phase
+from patients.models import OutcomeAdministration
+from patients.outcomes import record_outcome
+from rehab.record import criteria_evaluate, entries_by_patient, exit_criteria_by_phase
+from tests.factories import EntryFactory, PatientFactory
+
+TODAY = dt.date(2026, 9, 15)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clinic_day():
+    with time_machine.travel(dt.datetime(2026, 9, 15, 10, 0, tzinfo=dt.UTC), tick=True):
+        yield
+
+
+@pytest.fixture
+def patient(clinic, physio):
+    return PatientFactory(clinic=clinic, physio=physio, ref="P-0001", surgery_date=dt.date(2026, 6, 1),
+                          programme_start=dt.date(2026, 6, 8), phase="integrate")
+
+
+def url(patient, code):
+    return reverse("outcome_create", args=[patient.pk, code])
+
+
+def koos_data(answers, date="2026-09-14"):
+    data = {"date": date}
+    for n, value in enumerate(answers, start=1):
+        if value is not None:
+            data[f"item_{n}"] = str(value)
+    return data
+
+
+def test_staff_enter_a_koos_jr_from_paper(client, physio, patient):
+    client.force_login(physio)
+    page = client.get(url(patient, "koos_jr")).content.decode()
+    assert "Twisting/pivoting on your knee" in page and "4 – Extreme" in page
+    response = client.post(url(patient, "koos_jr"), koos_data([2, 2, 1, 3, 2, 2, 3]))
+    assert response.status_code == 302 and response.url.endswith("#outcomes")
+    outcome = OutcomeAdministration.objects.get(patient=patient)
+    assert (outcome.by, outcome.entered_by, outcome.raw, outcome.answers) == ("staff", physio, 15, [2, 2, 1, 3, 2, 2, 3])
+    assert outcome.date == dt.date(2026, 9, 14)
+
+
+@pytest.mark.parametrize("data, field, message", [
+    (koos_data([2, 2, None, 3, 2, 2, 3]), "item_3", "Question 3 is not answered."),
+    (koos_data([2, 2, 1, 3, 2, 2, 3], date="2026-09-16"), "date", "The date is in the future."),
+    (koos_data([2, 2, 1, 3, 2, 2, 3], date="2026-05-31"), "date", "before the surgery"),
+    (koos_data([2, 2, 1, 3, 2, 9, 3]), "item_6", "Question 6: the answer must be 0 to 4."),
+])
+def test_a_bad_koos_jr_is_refused_beside_the_field_and_saves_nothing(client, physio, patient, data, field, message):
+    client.force_login(physio)
+    response = client.post(url(patient, "koos_jr"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert message in " ".join(errors[field])
+    assert "Nothing was saved" in response.content.decode()
+    assert not OutcomeAdministration.objects.exists()
+
+
+def test_a_second_koos_jr_the_same_day_is_refused_beside_the_date(client, physio, patient):
+    client.force_login(physio)
+    client.post(url(patient, "koos_jr"), koos_data([0] * 7))
+    response = client.post(url(patient, "koos_jr"), koos_data([1] * 7))
+    assert "already recorded on 14 Sep 2026" in " ".join(response.context["form"].errors["date"])
+    assert OutcomeAdministration.objects.count() == 1
+
+
+def test_psfs_names_activities_the_first_time_and_re_rates_them_later(client, physio, patient):
+    client.force_login(physio)
+    data = {"date": "2026-08-10", "activity_1": "Walking to the shops", "rating_1": "4",
+            "activity_2": "Stairs", "rating_2": "3", "activity_3": "Getting out of a car", "rating_3": "5"}
+    assert client.post(url(patient, "psfs"), data).status_code == 302
+    page = client.get(url(patient, "psfs")).content.decode()
+    assert 'value="Stairs" disabled' in page and "activity_4" not in page
+    # The names are fixed: a posted change is ignored, the baseline names are kept.
+    later = {"date": "2026-09-07", "activity_1": "Something else", "rating_1": "7", "rating_2": "6", "rating_3": "8"}
+    assert client.post(url(patient, "psfs"), later).status_code == 302
+    latest = OutcomeAdministration.objects.filter(patient=patient).order_by("-date").first()
+    assert [a["activity"] for a in latest.activities] == ["Walking to the shops", "Stairs", "Getting out of a car"]
+    assert latest.score == Decimal("7.00")
+
+
+def test_psfs_with_too_few_activities_or_a_bad_rating_is_refused(client, physio, patient):
+    client.force_login(physio)
+    response = client.post(url(patient, "psfs"), {"date": "2026-08-10", "activity_1": "Stairs", "rating_1": "3"})
+    assert "Name 3 to 5 activities: 1 given." in response.context["form"].non_field_errors()
+    response = client.post(url(patient, "psfs"), {
+        "date": "2026-08-10", "activity_1": "Stairs", "rating_1": "3", "activity_2": "Car", "rating_2": "11",
+        "activity_3": "Walk", "rating_3": "5"})
+    assert response.context["form"].errors["rating_2"] == ["Activity 2 is rated 0 to 10, not 11."]
+    assert not OutcomeAdministration.objects.exists()
+
+
+def test_an_outsider_gets_404_and_a_clinic_admin_403(client, patient, outsider, clinic_admin):
+    client.force_login(outsider)
+    assert client.get(url(patient, "koos_jr")).status_code == 404
+    assert client.post(url(patient, "koos_jr"), koos_data([0] * 7)).status_code == 404
+    client.force_login(clinic_admin)
+    assert client.post(url(patient, "koos_jr"), koos_data([0] * 7)).status_code == 403
+    assert not OutcomeAdministration.objects.exists()
+
+
+def test_an_unknown_or_retired_instrument_is_404(client, physio, patient):
+    client.force_login(physio)
+    assert client.get(url(patient, "nope")).status_code == 404
+    Instrument.objects.filter(clinic=patient.clinic, code="koos_jr").update(is_active=False)
+    assert client.get(url(patient, "koos_jr")).status_code == 404
+
+
+def test_an_external_next_is_not_followed(client, physio, patient):
+    client.force_login(physio)
+    response = client.post(url(patient, "koos_jr") + "?next=https://evil.example/", {
+        **koos_data([0] * 7), "next": "https://evil.example/"})
+    assert response.status_code == 302 and response.url.startswith("/")
+
+
+# The patient page -----------------------------------------------------------
+
+
+def test_the_patient_page_shows_due_and_overdue_measures_and_a_trend_per_measure(client, physio, patient):
+    # First visit 8 Jun (baseline), then 28-day occasions: 6 Jul, 3 Aug, 31 Aug (due on 15 Sep: 15 days late).
+    EntryFactory(patient=patient, date=dt.date(2026, 6, 8), chair_stand_30s=8, tug_s=Decimal("14.0"))
+    EntryFactory(patient=patient, date=dt.date(2026, 9, 10), chair_stand_30s=11, tug_s=Decimal("12.6"))
+    psfs = Instrument.objects.get(clinic=patient.clinic, code="psfs")
+    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 6, 8), by="staff",
+                   activities=[("Stairs", 3), ("Walking", 4), ("Car", 2)])
+    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 9, 12), by="patient",
+                   activities=[("Stairs", 6), ("Walking", 7), ("Car", 5)])
+    client.force_login(physio)
+    response = client.get(reverse("patient_detail", args=[patient.pk]))
+    rows = {row.track.code: row for row in response.context["outcome_rows"]}
+    assert set(rows) == {"psfs", "koos_jr", "chair_stand_30s", "tug_s"}  # HOOS JR is not scheduled
+    attention = {row.track.code: row.attention for row in response.context["outcomes_attention"]}
+    assert attention == {"koos_jr": "overdue"}
+    assert rows["psfs"].track.status.status == "up_to_date"
+    assert rows["tug_s"].change_text == "-1.4 (beyond the change band)"
+    assert rows["chair_stand_30s"].change_text == "+3 (beyond the change band)"
+    assert rows["psfs"].change_text == "+3 (beyond the change band)"
+    page = response.content.decode()
+    assert page.count('class="w-100 h-auto outcome-chart"') == 3  # KOOS JR has no readings yet
+    assert 'class="change-band"' in page and "Overdue" in page
+    assert url(patient, "koos_jr") in page
+
+
+def test_the_patient_page_reads_outcomes_in_a_fixed_number_of_queries(client, physio, patient,
+                                                                      django_assert_max_num_queries):
+    client.force_login(physio)
+    client.get(reverse("patient_detail", args=[patient.pk]))
+    koos = Instrument.objects.get(clinic=patient.clinic, code="koos_jr")
+    for week in range(8):
+        day = dt.date(2026, 6, 8) + dt.timedelta(weeks=week)
+        EntryFactory(patient=patient, date=day, chair_stand_30s=week)
+        record_outcome(patient=patient, instrument=koos, date=day, by="staff", answers=[1] * 7)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("patient_detail", args=[patient.pk]))
+    with django_assert_max_num_queries(len(few)):
+        client.get(reverse("patient_detail", args=[patient.pk]))
+
+
+def test_the_discharge_form_asks_for_the_final_measures(client, physio, patient):
+    EntryFactory(patient=patient, date=dt.date(2026, 9, 10), chair_stand_30s=11)
+    client.force_login(physio)
+    page = client.get(reverse("phase_move", args=[patient.pk])).content.decode()
+    assert "Before a discharge: final outcome measures" in page
+    assert "Timed Up and Go (s)" in page and "KOOS JR (knee)" in page
+    section = page.split('id="discharge-outcomes"')[1].split("</fieldset>")[0]
+    assert "30-second chair stand" not in section  # taken 5 days ago
+    assert url(patient, "koos_jr") + "?next=" in section
+
+
+# Exit criteria on outcome scores, read from the record -------------------------
+
+
+def test_an_exit_criterion_on_a_questionnaire_reads_the_patients_scores(patient):
+    phase = Phase.objects.get(clinic=patient.clinic, code="integrate")
+    ExitCriterion.objects.filter(phase=phase).delete()
+    ExitCriterion.objects.create(phase=phase, measure="psfs", comparator=">=", threshold=6)
+    EntryFactory(patient=patient, date=dt.date(2026, 9, 10))
+    psfs = Instrument.objects.get(clinic=patient.clinic, code="psfs")
+    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 9, 12), by="patient",
+                   activities=[("Stairs", 6), ("Walking", 7), ("Car", 5)])
+    criteria = exit_criteria_by_phase([patient.clinic_id])[(patient.clinic_id, "integrate")]
+    entries = entries_by_patient([patient.pk])[patient.pk]
+    results, ready = criteria_evaluate(patient, entries, criteria, as_of=TODAY, phase_start=patient.programme_start)
+    assert (results[0].status, results[0].value, ready) == ("met", Decimal("6.000"), True)
+    results, ready = criteria_evaluate(patient, entries, criteria, as_of=TODAY, phase_start=patient.programme_start,
+                                       outcomes=[])
+    assert (results[0].status, ready) == ("unknown", False)

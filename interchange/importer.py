@@ -24,6 +24,7 @@ from content.models import Exercise
 from interchange import schema
 from interchange.adherence_import import AdherenceImport
 from interchange.decoding import printable, text_problem
+from interchange.outcome_import import OutcomeImport, outcome_instruments
 from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient, User
 from rehab import flags, plans
 from rehab.models import PhaseTransition
@@ -53,6 +54,8 @@ class ImportResult:
     transitions_created: int = 0
     marks_created: int = 0
     marks_existing: int = 0
+    outcomes_created: int = 0
+    outcomes_existing: int = 0
 
     @property
     def ok(self):
@@ -73,6 +76,8 @@ class ImportResult:
             "transitions_created": self.transitions_created,
             "marks_created": self.marks_created,
             "marks_existing": self.marks_existing,
+            "outcomes_created": self.outcomes_created,
+            "outcomes_existing": self.outcomes_existing,
         }
 
     def summary(self):
@@ -82,7 +87,8 @@ class ImportResult:
             f"{self.patients_updated} {verb} updated, {self.patients_unchanged} unchanged; "
             f"{self.entries_created} entries {verb} added ({self.entries_existing} already present); "
             f"{self.transitions_created} phase moves {verb} added; "
-            f"{self.marks_created} adherence marks {verb} added ({self.marks_existing} already present)."
+            f"{self.marks_created} adherence marks {verb} added ({self.marks_existing} already present); "
+            f"{self.outcomes_created} questionnaires {verb} added ({self.outcomes_existing} already present)."
         )
 
 
@@ -101,6 +107,7 @@ def validation_context(slug: str | None) -> tuple[Clinic | None, schema.Context]
         staff=frozenset(staff),
         today=clinic.today(),
         exercise_codes=frozenset(Exercise.objects.filter(clinic=clinic).values_list("code", flat=True)),
+        instruments=outcome_instruments(clinic),
     )
 
 
@@ -166,6 +173,7 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
     new_patients, updated_patients, new_entries, new_moves = [], [], [], []
     touched, phase_changed = [], []
     marks = AdherenceImport(clinic, existing_ids)
+    outcomes = OutcomeImport(clinic, existing_ids)
     for data in batch:
         patient = existing.get(data.ref)
         fields = dict(
@@ -208,20 +216,24 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
                 new_moves.append((patient, move))
                 result.transitions_created += 1
         result.marks_created += marks.add(patient, data.adherence)
+        answered = outcomes.add(patient, data.outcomes)
+        result.outcomes_created += answered
         if is_new:
             result.patients_created += 1
         elif is_changed:
             result.patients_updated += 1
         else:
             result.patients_unchanged += 1
-        if is_changed or added:
+        if is_changed or added or answered:
             touched.append(patient.pk)
 
     result.marks_existing += marks.existing
+    result.outcomes_existing += outcomes.existing
     if dry_run:
         return [], []
     _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff, by)
     marks.write(history=dict(default_user=by, default_change_reason=CHANGE_REASON))
+    outcomes.write(history=dict(default_user=by, default_change_reason=CHANGE_REASON))
     return touched, phase_changed
 
 

@@ -11,6 +11,7 @@ the database itself; the importer passes what it needs to know in a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -62,6 +63,7 @@ class Context:
     staff: frozenset[str]  # usernames of all the clinic's staff (for `phase_history.by`)
     today: dt.date
     exercise_codes: frozenset[str] = frozenset()  # codes of the clinic's exercises (adherence marks)
+    instruments: Mapping = field(default_factory=dict)  # code -> InstrumentSpec (outcomes)
 
 
 @dataclass
@@ -149,7 +151,7 @@ def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | N
             errors.append(Error(label, "", f"a patient must be an object, not {kind_of(raw)}"))
         return None, errors, ref
     facts = Facts(physios=context.physios, staff=context.staff, today=context.today,
-                  exercise_codes=context.exercise_codes)
+                  exercise_codes=context.exercise_codes, instruments=context.instruments)
     try:
         return PatientSpec.model_validate(_readable_keys(raw), context=facts), errors, ref
     except ValidationError as invalid:

@@ -5,7 +5,8 @@ knows (`Facts`, pydantic's validation context)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated
 
@@ -30,6 +31,7 @@ class Facts:
     surgery_date: dt.date | None = None
     visit_dates: list[dt.date] | None = None  # of the valid visits
     exercise_codes: frozenset[str] = frozenset()  # the clinic's exercise library
+    instruments: Mapping = field(default_factory=dict)  # code -> content.scoring.InstrumentSpec
 
 
 # How values are quoted in messages --------------------------------------------

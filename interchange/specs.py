@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     create_model,
@@ -29,6 +30,7 @@ from pydantic import (
 
 from content.codes import AdherenceStatus, Context, EntryKind, Location, Phase, Side, Symptom
 from content.measures import ENTRY_MEASURES, Measure
+from content.scoring import Scored, ScoringError, score_answers
 from interchange.spec_types import (
     Facts,
     ProgrammeDate,
@@ -45,11 +47,12 @@ from interchange.spec_types import (
     shown,
     text,
 )
-from patients.models import Entry, Patient
+from patients.models import AnsweredBy, Entry, Patient
 
 PROCEDURES = ("TKR",)
 # Written by export (INTERCHANGE.md section 4), ignored on import.
-COMPUTED_FIELDS = frozenset({"weeks_in_programme", "criteria", "ready_to_progress", "flags", "adherence_28d"})
+COMPUTED_FIELDS = frozenset({"weeks_in_programme", "criteria", "ready_to_progress", "flags", "adherence_28d",
+                             "outcome_scores"})
 
 
 def _max_length(model, name) -> int:
@@ -204,6 +207,87 @@ class AdherenceSpec(Spec):
     status: Annotated[str, PlainValidator(_mark_status)]
 
 
+def _instrument(value, info: ValidationInfo):
+    if value is None:
+        raise problem("missing")
+    if not isinstance(value, str) or value not in info.context.instruments:
+        raise problem(f"{shown(value)} is not the code of a questionnaire of this clinic")
+    return value
+
+
+def _answered_by(value):
+    if value not in AnsweredBy.values:
+        raise problem(f"{'missing' if value is None else shown(value) + ' is not'} who answered "
+                      f"({' or '.join(AnsweredBy.values)})")
+    return value
+
+
+def _where(where) -> tuple:
+    """A scoring problem's place (content.scoring.ScoringError) as a path below the outcome."""
+    if isinstance(where, int):
+        return ("answers", where)
+    if isinstance(where, tuple):
+        return ("activities", *where)
+    return ()
+
+
+class ActivitySpec(Spec):
+    what = "a rated activity"
+    activity: text(120)
+    score: Annotated[int, PlainValidator(score)]
+
+
+class OutcomeSpec(Spec):
+    """One questionnaire administration (INTERCHANGE.md "OUTCOME"): scored
+    here by the one scoring function, so a wrong number of answers or an
+    answer out of range is an error naming its place."""
+
+    what = "an outcome"
+    date: ProgrammeDate
+    instrument: Annotated[str, PlainValidator(_instrument)]
+    by: Annotated[str, PlainValidator(_answered_by), Field(validate_default=True)] = None
+    answers: Annotated[list | None, BeforeValidator(lambda value: value)] = None
+    activities: Annotated[list[ActivitySpec] | None, BeforeValidator(lambda value: value)] = None
+    _scored: Scored | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _scores(self, info: ValidationInfo):
+        spec = info.context.instruments[self.instrument]
+        try:
+            self._scored = score_answers(
+                spec, answers=self.answers,
+                activities=[(a.activity, a.score) for a in self.activities] if self.activities is not None else None,
+            )
+        except ScoringError as error:
+            raise problems([(_where(where), message) for where, message in error.problems], self) from None
+        return self
+
+    @property
+    def scored(self) -> Scored:
+        return self._scored
+
+
+def _one_outcome_per_day(items, invalid) -> list[tuple[tuple, str]]:
+    """One administration of a questionnaire a day, as the database keeps it;
+    a patient-named questionnaire (PSFS) re-rates the activities named first."""
+    seen, named, found = set(), {}, []
+    for i, item in enumerate(items):
+        if i in invalid or not isinstance(item, dict):
+            continue
+        key = (item["date"], item["instrument"])
+        if key in seen:
+            found.append(((i,), f"a second {shown(key[1])} on {key[0]}"))
+        seen.add(key)
+        if item.get("activities"):
+            names = [str(a.get("activity", "")).strip().casefold() for a in item["activities"]]
+            first = named.setdefault(item["instrument"], (item["date"], names))
+            if names != first[1]:
+                found.append(((i, "activities"), (
+                    f"re-rates other activities than the first {shown(item['instrument'])} ({first[0]}): "
+                    "a later administration rates the same activities, in the same order")))
+    return found
+
+
 def _one_mark_per_day(items, invalid) -> list[tuple[tuple, str]]:
     """One mark per exercise per day, as the database keeps it."""
     seen, found = set(), []
@@ -317,6 +401,7 @@ class PatientSpec(Spec):
     programme_start: Annotated[dt.date | None, PlainValidator(_programme_start), Field(validate_default=True)] = None
     phase_history: listed(TransitionSpec)
     adherence: listed(AdherenceSpec, _one_mark_per_day)
+    outcomes: listed(OutcomeSpec, _one_outcome_per_day)
 
     @property
     def operated_side(self) -> str:
@@ -332,5 +417,6 @@ class PatientSpec(Spec):
 
 
 SPECS = {spec.__name__: spec for spec in (
-    MeasuresSpec, PainSpec, VisitSpec, SelfReportSpec, SurgerySpec, TransitionSpec, AdherenceSpec, PatientSpec,
+    MeasuresSpec, PainSpec, VisitSpec, SelfReportSpec, SurgerySpec, TransitionSpec, AdherenceSpec, ActivitySpec, OutcomeSpec,
+    PatientSpec,
 )}

@@ -13,7 +13,7 @@ from interchange.exporter import iter_caseload_json
 from interchange.fhir import iter_caseload_fhir
 from interchange.importer import caseload_import
 from interchange.specs import COMPUTED_FIELDS
-from patients.models import Clinic, PainScore, Patient, User
+from patients.models import Clinic, OutcomeAdministration, PainScore, Patient, User
 from rehab.models import Flag
 from tests.factories import ClinicFactory
 
@@ -151,7 +151,11 @@ def test_fhir_bundle_is_valid_r4_and_its_references_resolve(demo):
     patients = Patient.objects.filter(clinic=demo)
     for kind in ("Patient", "Procedure", "EpisodeOfCare", "CarePlan"):
         assert len(by_type[kind]) == patients.count()
-    assert len(by_type["Observation"]) == PainScore.objects.filter(entry__patient__clinic=demo).count()
+    pain = [o for o in by_type["Observation"] if o["code"]["coding"][0]["code"] == "72514-3"]
+    assert len(pain) == PainScore.objects.filter(entry__patient__clinic=demo).count()
+    scores = [o for o in by_type["Observation"] if o.get("derivedFrom")]
+    responses = by_type["QuestionnaireResponse"]
+    assert len(scores) == len(responses) == OutcomeAdministration.objects.filter(patient__clinic=demo).count() > 0
     assert len(by_type["Flag"]) == Flag.objects.open().filter(patient__clinic=demo).count()
 
     procedure = by_type["Procedure"][0]

@@ -7,6 +7,7 @@ prints the logins.
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -14,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.codes import Phase
+from content.models import Instrument
 from patients.models import AdherenceMark, Clinic, Patient, User
+from patients.outcomes import record_outcome
 from rehab.entries import entry_create, evaluation_batched
 from rehab.models import Flag, PhaseTransition
 from rehab.plans import plan_assign_from_template
@@ -48,6 +51,9 @@ CASES = (
        ("integrate", 15, "cauda_equina"), ("integrate", 19, "late_ache"), ("integrate", 13, "hip_click")]
     + [("discharged", w, "improving") for w in (18, 20, 22, 24)]
 )
+# What demo patients name on the PSFS: everyday things the back and hip make hard.
+DEMO_ACTIVITIES = ["Walking to the shops", "Stairs", "Getting out of a car", "Putting on socks",
+                   "Standing to cook", "Gardening", "Getting up from a low chair", "Playing with grandchildren"]
 PHASE_START_WEEK = {"normalise": 0, "rebuild": 6, "integrate": 12, "discharged": 17}
 
 
@@ -173,6 +179,7 @@ class Command(BaseCommand):
                 notes=rng.choice(["Good adherence to home programme.", "Tolerating load well.",
                                   "Reports stiffness in the mornings.", "Gait cues given.", ""]),
             )
+        self._outcomes(patient, story, visit_dates, rng)
         if story == "cauda_equina":
             entry_create(patient=patient, kind="self_report", date=today,
                          pain=[("lumbar_bilateral", "rest", 7)], symptoms=["saddle_numbness"])
@@ -182,6 +189,32 @@ class Command(BaseCommand):
             # A flare that has not settled after three days, reported from the portal.
             entry_create(patient=patient, kind="self_report", date=today,
                          pain=[("lumbar_bilateral", "activity", 7), ("lumbar_bilateral", "rest", 4)])
+
+    def _outcomes(self, patient, story, visit_dates, rng):
+        """KOOS JR and the PSFS at the first visit and every 28 days after it
+        (DESIGN 9), answered on the portal or typed in from paper: better
+        over the course for most, flat for the plateau stories."""
+        if not visit_dates:
+            return
+        instruments = {i.code: i for i in Instrument.objects.filter(clinic=patient.clinic,
+                                                                    code__in=["koos_jr", "psfs"])}
+        activities = rng.sample(DEMO_ACTIVITIES, 3)
+        occasions = []
+        day = visit_dates[0]
+        while day <= visit_dates[-1]:
+            occasions.append(day)
+            day += dt.timedelta(days=28)
+        flat = story in ("plateau", "plateau_hip", "slow")
+        for index, date in enumerate(occasions):
+            progress = 0 if flat else index / max(len(occasions) - 1, 1)
+            by = rng.choice(["patient", "patient", "staff"])
+            koos = [max(0, min(4, round(2.6 - 2 * progress + rng.uniform(-0.6, 0.6)))) for _ in range(7)]
+            record_outcome(patient=patient, instrument=instruments["koos_jr"], date=date, by=by, answers=koos,
+                           entered_by=patient.physio if by == "staff" else None)
+            ratings = [max(0, min(10, round(3 + 5 * progress + rng.uniform(-1, 1)))) for _ in activities]
+            record_outcome(patient=patient, instrument=instruments["psfs"], date=date, by=by,
+                           activities=list(zip(activities, ratings, strict=True)),
+                           entered_by=patient.physio if by == "staff" else None)
 
     def _activity_pain(self, story, baseline, index, count, rng):
         if story in ("plateau", "plateau_hip"):
@@ -197,6 +230,12 @@ class Command(BaseCommand):
     def _measures(self, phase, story, index, count, last):
         ready = story == "ready" and last
         measures = {"standing_tolerance_min": min(5 + index * 3, 18) if not ready else 25}
+        if index % 4 == 0 or last:
+            # The performance tests at the first visit and about monthly after it.
+            progress = 0 if story in ("plateau", "plateau_hip", "slow") else index / max(count - 1, 1)
+            measures.update(chair_stand_30s=8 + round(6 * progress),
+                            tug_s=(Decimal("14.5") - Decimal(4) * Decimal(str(round(progress, 2)))).quantize(
+                                Decimal("0.1")))
         if phase in ("rebuild", "integrate", "discharged"):
             measures.update(walk_without_limp_min=min(8 + index * 2, 18) if not ready else 25,
                             glute_bridge_hold_s=min(10 + index * 3, 25) if not ready else 35,

@@ -16,10 +16,11 @@ PAIN_CHOICES = [("", "–")] + [(str(n), str(n)) for n in range(PAIN_MIN, PAIN_M
 PAIN_ERROR = "Choose a number from 0 (no pain) to 10 (worst pain imaginable), or leave it blank."
 NOTHING_FILLED_IN = "nothing_filled_in"
 
-# The portal asks "how much" when moving and when resting. Severe pain at
-# night is asked as a warning sign (Symptom.CONSTANT_NIGHT_PAIN), the form of
-# night pain the rules act on for a patient; the visit form keeps the night column.
-REPORT_CONTEXTS = (Context.ACTIVITY, Context.REST)
+# The portal asks "how much" when moving, when resting and at night, as the
+# visit form does: a back/hip score of 7 or more in any context is a
+# patient-reported pain flag (DESIGN 4.2), night pain included. Severe
+# constant night pain is also asked as a warning sign (Symptom.CONSTANT_NIGHT_PAIN).
+REPORT_CONTEXTS = (Context.ACTIVITY, Context.REST, Context.NIGHT)
 
 # "Nowhere" is an answer to "where does it hurt?", not a place.
 NOWHERE = "nowhere"

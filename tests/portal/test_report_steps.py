@@ -29,14 +29,16 @@ def test_the_home_page_opens_the_report_at_step_one(client, portal_url):
     assert "<select" not in step
 
 
-def test_step_two_asks_moving_and_resting_for_the_places_chosen_only(client, portal_url):
+def test_step_two_asks_moving_resting_and_at_night_for_the_places_chosen_only(client, portal_url):
     client.post(f"{portal_url}report/", {"locations": ["knee", "lumbar_bilateral"]})
     page = client.get(f"{portal_url}report/how-much/").content.decode()
     form = page.split('class="portal-question"')[1].split("</form>")[0]
-    assert [name for name in ("pain_lumbar_bilateral_activity", "pain_lumbar_bilateral_rest", "pain_knee_activity",
-                              "pain_knee_rest", "pain_knee_night", "pain_anterior_hip_activity")
+    assert [name for name in ("pain_lumbar_bilateral_activity", "pain_lumbar_bilateral_rest",
+                              "pain_lumbar_bilateral_night", "pain_knee_activity", "pain_knee_rest",
+                              "pain_knee_night", "pain_anterior_hip_activity")
             if f'name="{name}"' in form] == ["pain_lumbar_bilateral_activity", "pain_lumbar_bilateral_rest",
-                                             "pain_knee_activity", "pain_knee_rest"]
+                                             "pain_lumbar_bilateral_night", "pain_knee_activity", "pain_knee_rest",
+                                             "pain_knee_night"]
     assert form.count('type="radio" name="pain_knee_rest"') == 11  # 0 to 10, big buttons, not a dropdown
     assert "<select" not in form
 
@@ -136,3 +138,15 @@ def test_the_plan_comes_first_and_the_rest_is_folded_below_it(client, portal_url
     assert page.count('<details class="portal-howto">') == planned_patient.plan_items.count()
     # The exercises come from the include the tick-list builds on.
     assert [t.name for t in client.get(portal_url).templates].count("portal/_today.html") == 1
+
+
+def test_night_pain_of_seven_reported_in_the_steps_is_flagged(client, portal, planned_patient):
+    from rehab.models import Flag
+    from tests.portal.flow import report_steps
+
+    _, token = portal
+    response = report_steps(client, token, {"pain_lumbar_bilateral_night": "7", "pain_lumbar_bilateral_activity": "2",
+                                            "pain_lumbar_bilateral_rest": "1"})
+
+    assert response.status_code == 302
+    assert Flag.objects.filter(patient=planned_patient, code="patient_reported_pain").exists()

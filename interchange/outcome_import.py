@@ -10,13 +10,10 @@ portal and the staff form would have stored.
 
 from __future__ import annotations
 
-from simple_history.utils import bulk_create_with_history
-
 from content.instruments import Instrument
 from content.scoring import InstrumentSpec
+from interchange.rows_import import RowsImport
 from patients.models import OutcomeAdministration
-
-BATCH_SIZE = 2000
 
 
 def outcome_instruments(clinic) -> dict[str, InstrumentSpec]:
@@ -25,42 +22,34 @@ def outcome_instruments(clinic) -> dict[str, InstrumentSpec]:
     return {instrument.code: instrument.spec() for instrument in instruments}
 
 
-class OutcomeImport:
+class OutcomeImport(RowsImport):
     """Give it each patient's administrations (`add`), then `write` the new ones."""
+
+    model = OutcomeAdministration
 
     def __init__(self, clinic, existing_patient_ids):
         self.instrument_ids = dict(Instrument.objects.filter(clinic=clinic).values_list("code", "pk"))
-        self.have = set(
+        super().__init__(
             OutcomeAdministration.objects.filter(patient_id__in=list(existing_patient_ids))
             .values_list("patient_id", "instrument_id", "date")
         )
-        self.new: list[OutcomeAdministration] = []
-        self.existing = 0
 
     def add(self, patient, outcomes) -> int:
         """Plan the patient's administrations (validated OutcomeSpecs); how many are new."""
         added = 0
         for outcome in outcomes:
             instrument_id = self.instrument_ids[outcome.instrument]
-            key = (patient.pk, instrument_id, outcome.date)
-            if key in self.have:
-                self.existing += 1
-                continue
-            self.have.add(key)
-            named = outcome.activities is not None
-            self.new.append(OutcomeAdministration(
-                patient_id=patient.pk, instrument_id=instrument_id, date=outcome.date, by=outcome.by,
-                answers=[] if named else list(outcome.answers or []),
-                activities=[{"activity": a.activity, "score": a.score} for a in outcome.activities] if named else [],
-                raw=outcome.scored.raw, score=outcome.scored.score,
+            added += self.plan((patient.pk, instrument_id, outcome.date), lambda outcome=outcome, instrument_id=instrument_id: (
+                _administration(patient, instrument_id, outcome)
             ))
-            added += 1
         return added
 
-    @property
-    def created(self) -> int:
-        return len(self.new)
 
-    def write(self, *, history: dict) -> None:
-        if self.new:
-            bulk_create_with_history(self.new, OutcomeAdministration, batch_size=BATCH_SIZE, **history)
+def _administration(patient, instrument_id, outcome) -> OutcomeAdministration:
+    named = outcome.activities is not None
+    return OutcomeAdministration(
+        patient_id=patient.pk, instrument_id=instrument_id, date=outcome.date, by=outcome.by,
+        answers=[] if named else list(outcome.answers or []),
+        activities=[{"activity": a.activity, "score": a.score} for a in outcome.activities] if named else [],
+        raw=outcome.scored.raw, score=outcome.scored.score,
+    )

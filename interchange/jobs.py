@@ -11,15 +11,18 @@ become visible when the import's single transaction commits.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 
 from django.core.cache import cache
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 
-from interchange.decoding import CaseloadFileError, caseload_file_parse, printable
-from interchange.importer import caseload_import, caseload_validate
+from interchange.decoding import CaseloadFileError, printable
+from interchange.importer import caseload_import_source
 from interchange.models import ImportJob
+from interchange.stream import CaseloadSource
 from patients.models import User
 
 log = logging.getLogger(__name__)
@@ -104,16 +107,49 @@ def import_job_check(*, job_id) -> ImportJob:
     return job
 
 
+def upload_source(job_id) -> CaseloadSource:
+    """A job's stored upload, read from the database a slice at a time (the
+    column is stored uncompressed, migration 0003, so a slice costs only its
+    own pages): a worker never holds the whole file."""
+    size = ImportJob.objects.filter(pk=job_id).values_list(Length("upload"), flat=True).first() or 0
+    return CaseloadSource(open=lambda: _UploadSlices(job_id, size), size=size)
+
+
+class _UploadSlices(io.RawIOBase):
+    def __init__(self, job_id, size: int):
+        self.job_id, self.size, self.offset = job_id, size, 0
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1) -> bytes:
+        if size is None or size < 0:
+            size = self.size - self.offset
+        size = min(size, self.size - self.offset)
+        if size <= 0:
+            return b""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT substring(upload FROM %s FOR %s) FROM {ImportJob._meta.db_table} "  # noqa: S608
+                           "WHERE id = %s", [self.offset + 1, size, self.job_id])
+            data = bytes(cursor.fetchone()[0])
+        self.offset += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
 def _check(job: ImportJob) -> tuple[dict, int]:
     try:
-        document = caseload_file_parse(data=bytes(job.upload or b""))
+        result = caseload_import_source(upload_source(job.pk), clinic_slug=job.clinic.slug, dry_run=True)
     except CaseloadFileError as error:
         return {"errors": [{"ref": None, "path": "", "message": str(error)}], "errors_total": 1}, 0
-    result = caseload_validate(document, clinic_slug=job.clinic.slug)
     report = result.as_dict()
     report["errors_total"] = len(report["errors"])
     report["errors"] = report["errors"][:ERRORS_KEPT]
-    named = document.get("clinic") if isinstance(document, dict) else None
+    named = result.document_clinic
     if isinstance(named, str) and named != job.clinic.slug:
         report["document_clinic"] = printable(named)[:80]
     return report, result.patients_total
@@ -170,10 +206,10 @@ def import_job_run(*, job_id, final_attempt=True) -> ImportJob:
             log.warning("Could not record the progress of import %s", job.pk, exc_info=True)
 
     try:
-        # The file was read and validated by the check; it is read again here
-        # rather than kept parsed, and validated again inside the import.
-        document = caseload_file_parse(data=bytes(job.upload))
-        result = caseload_import(document, clinic_slug=job.clinic.slug, by=job.uploaded_by, progress=progress)
+        # The file was read and validated by the check; it is read again here,
+        # a patient at a time, and validated again as it is written.
+        result = caseload_import_source(upload_source(job.pk), clinic_slug=job.clinic.slug, by=job.uploaded_by,
+                                        progress=progress)
     except OperationalError:
         if not final_attempt:
             log.warning("Import %s interrupted by a database error; nothing was written, it will be tried again",

@@ -84,9 +84,28 @@ def clinic_slug_of(document, override=None):
 
 
 def document_validate(document, context: Context, *, clinic_override=None) -> Validation:
+    errors, slug, patients = document_header_validate(document, context, clinic_override=clinic_override)
+    if patients is None:
+        return Validation(errors, clinic=slug)
+    checker = PatientsChecker(context)
+    parsed = []
+    for index, raw in enumerate(patients):
+        patient, patient_errors = checker.check(raw, index)
+        errors += patient_errors
+        if patient is not None and not patient_errors:
+            parsed.append(patient)
+    if errors:
+        return Validation(errors, clinic=slug)
+    return Validation([], clinic=slug, patients=parsed)
+
+
+def document_header_validate(document, context: Context, *, clinic_override=None):
+    """(errors, the clinic's slug, the patients list or None if there is none
+    to check) of the document apart from its patients. A streamed document
+    passes its top-level fields with [] standing for the patients list."""
     if not isinstance(document, dict):
         problems = [Error(None, path, message) for path, message in value_problems(document)]
-        return Validation(problems or [Error(None, "", f"the document must be a JSON object, not {kind_of(document)}")])
+        return problems or [Error(None, "", f"the document must be a JSON object, not {kind_of(document)}")], None, None
     patients = document.get("patients")
     # Text that cannot be stored, numbers that cannot be read, nesting beyond
     # the format: reported once at their path, before any other check there.
@@ -110,24 +129,28 @@ def document_validate(document, context: Context, *, clinic_override=None) -> Va
     if not isinstance(patients, list):
         what = "missing" if patients is None else f"must be a list, not {kind_of(patients)}"
         error("patients", what)
-        return Validation(errors, clinic=slug)
+        return errors, slug, None
     for key in sorted(set(document) - DOCUMENT_FIELDS, key=str):
         error(path_key("", key), "unknown field")
+    return errors, slug, patients
 
-    parsed, seen = [], {}
-    for index, raw in enumerate(patients):
-        patient, patient_errors, ref = patient_validate(raw, index, context)
+
+class PatientsChecker:
+    """Checks a document's patients one at a time, in order: each on its own,
+    and its ref against those before it."""
+
+    def __init__(self, context: Context):
+        self.context = context
+        self.seen: dict[str, int] = {}
+
+    def check(self, raw, index: int) -> tuple[PatientSpec | None, list[Error]]:
+        patient, errors, ref = patient_validate(raw, index, self.context)
         if ref is not None:
-            if ref in seen:
-                patient_errors.append(Error(ref, "ref", f"duplicate ref: patients[{seen[ref]}] has the same ref"))
+            if ref in self.seen:
+                errors.append(Error(ref, "ref", f"duplicate ref: patients[{self.seen[ref]}] has the same ref"))
             else:
-                seen[ref] = index
-        errors += patient_errors
-        if patient is not None and not patient_errors:
-            parsed.append(patient)
-    if errors:
-        return Validation(errors, clinic=slug)
-    return Validation([], clinic=slug, patients=parsed)
+                self.seen[ref] = index
+        return patient, errors
 
 
 def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | None, list[Error], str | None]:

@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from interchange import bulk, schema
+from interchange import schema
 from interchange.decoding import printable, text_problem
 from interchange.stream import CHUNK_BYTES, CaseloadSource, Document, NotAnObject, caseload_events
+from patients import bulk
 from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient, User
 from rehab import flags, plans
 from rehab.models import PhaseTransition
@@ -297,7 +298,10 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
 def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff, by):
     history = dict(default_user=by, default_change_reason=CHANGE_REASON)
     if new_patients:
-        bulk_create_with_history(new_patients, Patient, batch_size=BATCH_SIZE, **history)
+        now = timezone.now()
+        bulk.objects_copy(Patient, new_patients, now=now)
+        bulk.history_of_created(Patient, where="id = ANY(%s)", params=[[p.pk for p in new_patients]], at=now,
+                                user_id=by.pk if by else None, reason=CHANGE_REASON)
         plans.plans_assign_from_templates(patients=new_patients, history=history)
     if updated_patients:
         bulk_update_with_history(updated_patients, Patient, list(PATIENT_UPDATE_FIELDS) + ["updated_at"],

@@ -161,8 +161,9 @@ def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | N
     # Text that cannot be stored, numbers that cannot be read, nesting beyond
     # the format: reported once at their path (the patient is at depth 2 of
     # the document), and nothing else is said there.
-    errors, reported = [], set()
+    errors, reported, unreadable_keys = [], set(), False
     for path, message in value_problems(raw, depth=2):
+        unreadable_keys = unreadable_keys or message.startswith("the field name")
         if printable(path) not in reported:
             errors.append(Error(label, path, message))
             reported.add(printable(path))
@@ -172,7 +173,8 @@ def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | N
         return None, errors, ref
     facts = Facts(physios=context.physios, staff=context.staff, today=context.today)
     try:
-        return PatientSpec.model_validate(_readable_keys(raw), context=facts), errors, ref
+        readable = _readable_keys(raw) if unreadable_keys else raw
+        return PatientSpec.model_validate(readable, context=facts), errors, ref
     except ValidationError as invalid:
         for error in invalid.errors(include_url=False):
             path, message = _located(error)

@@ -10,9 +10,10 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
 from content.models import Exercise, Phase, PhaseTemplateItem
+from patients import bulk
 from patients.models import AssignedPlanItem, Patient
 
 UP = "up"
@@ -33,7 +34,16 @@ def plans_assign_from_templates(*, patients, history=None) -> int:
         for patient in patients
         for position, item in enumerate(templates.get((patient.clinic_id, patient.phase), []), start=1)
     ]
-    bulk_create_with_history(items, AssignedPlanItem, batch_size=2000, **(history or {}))
+    if items:
+        # COPY, and the history rows made by the database: a new patient has
+        # no other plan items, so the patients' items are exactly these.
+        history = history or {}
+        user = history.get("default_user")
+        now = timezone.now()
+        bulk.objects_copy(AssignedPlanItem, items, now=now)
+        bulk.history_of_created(AssignedPlanItem, where="patient_id = ANY(%s)", params=[[p.pk for p in patients]],
+                                at=now, user_id=user.pk if user else None,
+                                reason=history.get("default_change_reason"))
     return len(items)
 
 

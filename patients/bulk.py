@@ -1,5 +1,6 @@
-"""Bulk writes for the importer: rows by PostgreSQL COPY, and their
-simple-history rows made by the database from the rows just written.
+"""Bulk writes (the caseload importer's, and the plans it assigns): rows by
+PostgreSQL COPY, and their simple-history rows made by the database from the
+rows just written.
 
 `bulk_create_with_history` builds two model instances per row in Python and
 sends both as INSERT parameters; for the rows an import has most of (entries,
@@ -15,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
+from django.db.models.fields import AutoFieldMixin
 
 
 def _quoted(name: str) -> str:
@@ -27,6 +29,20 @@ def rows_copy(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def objects_copy(model, objects: Sequence, *, now: dt.datetime) -> None:
+    """COPY unsaved model instances (a key made by the database is not read
+    back: give the model a UUID key, or find the rows by another column)."""
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+    stamped = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+    rows = []
+    for obj in objects:
+        for name in stamped:
+            setattr(obj, name, now)
+        rows.append(tuple(getattr(obj, f.attname) for f in fields))
+        obj._state.adding, obj._state.db = False, connection.alias
+    rows_copy(model, [f.column for f in fields], rows)
 
 
 def history_of_created(model, *, where: str, params: Sequence, at: dt.datetime, user_id,

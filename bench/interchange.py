@@ -144,9 +144,9 @@ def phase_copy(path, slug):
     from django.db import transaction
     from django.utils import timezone
 
-    from interchange import bulk
     from interchange.importer import ENTRY_COLUMNS
     from interchange.stream import CaseloadSource, Document, caseload_events
+    from patients import bulk
     from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient
 
     clinic = Clinic.objects.get(slug=slug)

@@ -170,13 +170,15 @@ class _Text:
         so a long value is re-scanned a logarithmic number of times)."""
         if self.eof:
             return False
-        self._drop_consumed()
-        want = max(self.chunk_bytes, len(self.buf))
+        want = max(self.chunk_bytes, len(self.buf) - self.pos)
         text = ""
         while not text and not self.eof:
             text = self._read_bytes(want)
+        if not text:
+            return False  # the buffer is left as it was: an error's position in it still holds
+        self._drop_consumed()
         self.buf += text
-        return bool(text)
+        return True
 
     def _drop_consumed(self):
         if self.pos:

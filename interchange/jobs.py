@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
+from django.db.models import JSONField
 from django.db.models.functions import Length
 from django.utils import timezone
 
@@ -49,18 +51,43 @@ def import_job_progress(job: ImportJob) -> int:
     return job.patients_done
 
 
-def import_job_create(*, user: User, filename: str, upload: bytes) -> ImportJob:
-    """Keep an uploaded file and queue its check against the user's clinic."""
+def import_job_create(*, user: User, filename: str, upload) -> ImportJob:
+    """Keep an uploaded file (bytes, or an uploaded file, read a chunk at a
+    time) and queue its check against the user's clinic."""
+    job = ImportJob(clinic=user.clinic, uploaded_by=user, filename=_filename_shown(filename),
+                    status=ImportJob.CHECKING, created_at=timezone.now())
+    chunks = [bytes(upload)] if isinstance(upload, bytes | bytearray | memoryview) else upload.chunks()
     with transaction.atomic():
-        job = ImportJob.objects.create(
-            clinic=user.clinic,
-            uploaded_by=user,
-            filename=_filename_shown(filename),
-            status=ImportJob.CHECKING,
-            upload=upload,
-        )
+        _job_copy(job, chunks)
         transaction.on_commit(lambda: _check_enqueue(job.pk))
     return job
+
+
+def _job_copy(job: ImportJob, chunks) -> None:
+    """Write the job's row with its file by COPY, the file streamed in as it
+    is read, so the request never holds the whole of a large upload (an
+    INSERT would need it as one parameter)."""
+    fields = [f for f in ImportJob._meta.concrete_fields if f.attname != "upload"]
+    values = [json.dumps(getattr(job, f.attname), cls=f.encoder) if isinstance(f, JSONField)
+              else f.get_db_prep_save(getattr(job, f.attname), connection) for f in fields]
+    head = "\t".join(_copy_text(value) for value in values)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in [*fields, ImportJob._meta.get_field("upload")])
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {connection.ops.quote_name(ImportJob._meta.db_table)} ({columns}) FROM STDIN"
+    ) as copy:
+        copy.write(f"{head}\t\\\\x".encode())  # a bytea in hex, its backslash escaped for COPY
+        for chunk in chunks:
+            copy.write(chunk.hex().encode("ascii"))
+        copy.write(b"\n")
+    job._state.adding = False
+
+
+def _copy_text(value) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _filename_shown(name: str) -> str:

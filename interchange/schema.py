@@ -204,6 +204,8 @@ def _located(error) -> tuple[str, str]:
         loc, message = loc + tuple(ctx.get("at", ())), ctx["message"]
     elif kind == "missing":
         message = "missing"
+    elif kind == "extra_forbidden":
+        message = "unknown field"
     elif kind == "model_type":
         spec = SPECS.get(ctx.get("class_name"))
         message = f"{spec.what if spec else 'this'} must be an object, not {kind_of(error['input'])}"

@@ -63,10 +63,19 @@ _KNOWN_FIELDS: dict[type, frozenset] = {}
 
 
 class Spec(BaseModel):
-    """An object of the format: its fields declared, any other is an error."""
+    """An object of the format: its fields declared, any other is an error
+    (pydantic's own check, reported as "unknown field" by interchange.schema)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+    what: ClassVar[str]  # how an error names the object
+
+
+class CheckedSpec(Spec):
+    """An object whose unknown fields are named in its own words
+    (`unknown_field`), or some of which are `ignored`. Checked in Python, so
+    kept to the objects that need it: a file holds many of the others."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=False)
-    what: ClassVar[str]  # how an error names the object
     ignored: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
@@ -99,10 +108,10 @@ class Spec(BaseModel):
         return result
 
 
-def measures_spec(measures: dict[str, Measure]) -> type[Spec]:
+def measures_spec(measures: dict[str, Measure]) -> type[CheckedSpec]:
     """The `measures` object of a visit: one optional field per measure."""
     spec = create_model(
-        "MeasuresSpec", __base__=Spec,
+        "MeasuresSpec", __base__=CheckedSpec,
         **{code: (measure_value(measure), None) for code, measure in measures.items()},
     )
     spec.what = "measures"
@@ -278,7 +287,7 @@ def _programme_start(value, info: ValidationInfo):
     return start
 
 
-class PatientSpec(Spec):
+class PatientSpec(CheckedSpec):
     """One patient; the fields are read in this order, so a check can use the
     dates read before it (see `Facts`)."""
 

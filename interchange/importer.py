@@ -298,10 +298,8 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
 def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff, by):
     history = dict(default_user=by, default_change_reason=CHANGE_REASON)
     if new_patients:
-        now = timezone.now()
-        bulk.objects_copy(Patient, new_patients, now=now)
-        bulk.history_of_created(Patient, where="id = ANY(%s)", params=[[p.pk for p in new_patients]], at=now,
-                                user_id=by.pk if by else None, reason=CHANGE_REASON)
+        bulk.objects_copy_with_history(Patient, new_patients, at=timezone.now(), user_id=by.pk if by else None,
+                                       reason=CHANGE_REASON)
         plans.plans_assign_from_templates(patients=new_patients, history=history)
     if updated_patients:
         bulk_update_with_history(updated_patients, Patient, list(PATIENT_UPDATE_FIELDS) + ["updated_at"],
@@ -326,25 +324,23 @@ _ENTRY_DEFAULTS = {f.column: f.get_default() for f in Entry._meta.concrete_field
 
 
 def entries_write(new_entries, *, by: User | None) -> None:
-    """Write (patient, EntrySpec) pairs with their pain scores, symptoms and
-    the history rows of all three: a COPY per table, then an INSERT … SELECT
-    per history table for the entries just written."""
+    """Write (patient, EntrySpec) pairs with their pain scores and symptoms,
+    and the history rows of all three: a COPY per table."""
     now = timezone.now()
-    ids, entry_rows, pain_rows, symptom_rows = [], [], [], []
+    entry_rows, pain, symptoms = [], [], []
     for patient, data in new_entries:
         entry_id = uuid.uuid4()
-        ids.append(entry_id)
         values = {**_ENTRY_DEFAULTS, "id": entry_id, "patient_id": patient.pk, "created_at": now,
                   "updated_at": now, **data.entry_fields()}
         entry_rows.append(tuple(values[column] for column in ENTRY_COLUMNS))
-        pain_rows += [(entry_id, p.location, p.context, p.score) for p in data.pain]
-        symptom_rows += [(entry_id, code) for code in data.symptoms]
-    bulk.rows_copy(Entry, ENTRY_COLUMNS, entry_rows)
-    bulk.rows_copy(PainScore, ("entry_id", "location", "context", "score"), pain_rows)
-    if symptom_rows:
-        bulk.rows_copy(EntrySymptom, ("entry_id", "code"), symptom_rows)
-    history = dict(params=[ids], at=now, user_id=by.pk if by else None, reason=CHANGE_REASON)
-    bulk.history_of_created(Entry, where="id = ANY(%s)", **history)
-    bulk.history_of_created(PainScore, where="entry_id = ANY(%s)", **history)
-    if symptom_rows:
-        bulk.history_of_created(EntrySymptom, where="entry_id = ANY(%s)", **history)
+        pain += [(entry_id, p.location, p.context, p.score) for p in data.pain]
+        symptoms += [(entry_id, code) for code in data.symptoms]
+    history = dict(at=now, user_id=by.pk if by else None, reason=CHANGE_REASON)
+    bulk.rows_copy_with_history(Entry, ENTRY_COLUMNS, entry_rows, **history)
+    pain_keys = bulk.keys_reserve(PainScore, len(pain))
+    bulk.rows_copy_with_history(PainScore, ("id", "entry_id", "location", "context", "score"),
+                                [(key, *row) for key, row in zip(pain_keys, pain, strict=True)], **history)
+    if symptoms:
+        symptom_keys = bulk.keys_reserve(EntrySymptom, len(symptoms))
+        bulk.rows_copy_with_history(EntrySymptom, ("id", "entry_id", "code"),
+                                    [(key, *row) for key, row in zip(symptom_keys, symptoms, strict=True)], **history)

@@ -35,15 +35,11 @@ def plans_assign_from_templates(*, patients, history=None) -> int:
         for position, item in enumerate(templates.get((patient.clinic_id, patient.phase), []), start=1)
     ]
     if items:
-        # COPY, and the history rows made by the database: a new patient has
-        # no other plan items, so the patients' items are exactly these.
+        # By COPY, with their history rows: an import assigns thousands.
         history = history or {}
         user = history.get("default_user")
-        now = timezone.now()
-        bulk.objects_copy(AssignedPlanItem, items, now=now)
-        bulk.history_of_created(AssignedPlanItem, where="patient_id = ANY(%s)", params=[[p.pk for p in patients]],
-                                at=now, user_id=user.pk if user else None,
-                                reason=history.get("default_change_reason"))
+        bulk.objects_copy_with_history(AssignedPlanItem, items, at=timezone.now(), user_id=user.pk if user else None,
+                                       reason=history.get("default_change_reason"))
     return len(items)
 
 

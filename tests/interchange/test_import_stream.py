@@ -173,3 +173,37 @@ def test_a_stored_upload_is_read_back_in_slices(clinic, clinic_admin):
     with upload_source(job.pk).open() as stream:
         pieces = iter(lambda: stream.read(100), b"")
         assert b"".join(pieces) == data
+
+
+def test_a_large_upload_is_stored_as_sent_without_being_read_whole(client, clinic_admin, physio, settings):
+    """Over FILE_UPLOAD_MAX_MEMORY_SIZE Django keeps the upload in a temporary
+    file; it is copied into the job a chunk at a time, byte for byte."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+    from django.urls import reverse
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    data = json.dumps(caseload_doc(*[patient_doc(f"P-{i}") for i in range(20)]), indent=1).encode()
+    client.force_login(clinic_admin)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("caseload_import"),
+                               {"file": SimpleUploadedFile("caseload.json", data, "application/json")})
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and len(data) > 1024
+    assert bytes(job.upload) == data
+    assert job.status == ImportJob.VALIDATED and job.patients_total == 20
+    assert job.report["patients_created"] == 20 and job.report["errors"] == []
+    assert job.uploaded_by == clinic_admin and job.clinic == clinic_admin.clinic
+
+
+def test_a_job_row_written_by_copy_keeps_every_character_of_its_file_name(clinic_admin, django_capture_on_commit_callbacks):
+    from interchange import jobs
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = jobs.import_job_create(user=clinic_admin, filename="C:\\exports\\Zoë's caseload.json", upload=b"{}")
+
+    stored = ImportJob.objects.get(pk=job.pk)
+    assert stored.filename == "C:\\exports\\Zoë's caseload.json"
+    assert (bytes(stored.upload), stored.status, stored.report) == (b"{}", ImportJob.CHECKING, {})

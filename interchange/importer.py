@@ -337,10 +337,9 @@ def entries_write(new_entries, *, by: User | None) -> None:
         symptoms += [(entry_id, code) for code in data.symptoms]
     history = dict(at=now, user_id=by.pk if by else None, reason=CHANGE_REASON)
     bulk.rows_copy_with_history(Entry, ENTRY_COLUMNS, entry_rows, **history)
-    pain_keys = bulk.keys_reserve(PainScore, len(pain))
-    bulk.rows_copy_with_history(PainScore, ("id", "entry_id", "location", "context", "score"),
-                                [(key, *row) for key, row in zip(pain_keys, pain, strict=True)], **history)
+    entry_ids = [row[ENTRY_COLUMNS.index("id")] for row in entry_rows]
+    bulk.rows_copy_keyed_by_database(PainScore, ("entry_id", "location", "context", "score"), pain,
+                                     of=("entry_id", entry_ids), **history)
     if symptoms:
-        symptom_keys = bulk.keys_reserve(EntrySymptom, len(symptoms))
-        bulk.rows_copy_with_history(EntrySymptom, ("id", "entry_id", "code"),
-                                    [(key, *row) for key, row in zip(symptom_keys, symptoms, strict=True)], **history)
+        bulk.rows_copy_keyed_by_database(EntrySymptom, ("entry_id", "code"), symptoms, of=("entry_id", entry_ids),
+                                         **history)

@@ -39,7 +39,8 @@ def plans_assign_from_templates(*, patients, history=None) -> int:
         history = history or {}
         user = history.get("default_user")
         bulk.objects_copy_with_history(AssignedPlanItem, items, at=timezone.now(), user_id=user.pk if user else None,
-                                       reason=history.get("default_change_reason"))
+                                       reason=history.get("default_change_reason"),
+                                       of=("patient_id", [p.pk for p in patients]))
     return len(items)
 
 

@@ -107,13 +107,29 @@ def phase_import(path, use_tracemalloc):
     setup_django()
     from interchange.importer import caseload_import_source
     from interchange.stream import CaseloadSource
+    from rehab import flags
 
+    # The flags of the imported patients are reconciled by the engine after
+    # the import's transaction; its share of the time is shown apart.
+    reconcile = flags.patients_reconcile_by_id
+    reconcile_seconds = []
+
+    def reconcile_timed(ids):
+        started = time.perf_counter()
+        try:
+            return reconcile(ids)
+        finally:
+            reconcile_seconds.append(time.perf_counter() - started)
+
+    flags.patients_reconcile_by_id = reconcile_timed
     baseline = rss_mb()
     result, seconds, traced = timed(lambda: caseload_import_source(CaseloadSource.of_path(path)), use_tracemalloc)
     if result.errors:
         raise SystemExit(f"import failed: {result.errors[:3]}")
     rows = rows_of_clinic(result.clinic)
+    flags_s = sum(reconcile_seconds)
     return {"step": "import", "seconds": round(seconds, 2), "rows": rows, "rows_per_s": round(rows / seconds),
+            "flags_reconcile_seconds": round(flags_s, 2), "rows_per_s_before_flags": round(rows / (seconds - flags_s)),
             "peak_rss_mb": round(rss_mb()), "rss_growth_mb": round(rss_mb() - baseline),
             "tracemalloc_peak_mb": traced and round(traced, 1), "entries": result.entries_created}
 
@@ -258,8 +274,10 @@ def main():
             print(f"  {output.strip().splitlines()[-1]}", flush=True)
         ratio = steps["import"]["rows_per_s"] / steps["copy"]["rows_per_s"]
         imports.append((n, steps["import"]))
+        before_flags = steps["import"]["rows_per_s_before_flags"] / steps["copy"]["rows_per_s"]
         print(f"  import {steps['import']['rows_per_s']:,} rows/s ÷ COPY {steps['copy']['rows_per_s']:,} rows/s "
-              f"= {ratio:.3f} (goal ≥ 0.25)", flush=True)
+              f"= {ratio:.3f} (goal ≥ 0.25); without the flags' reconciliation "
+              f"({steps['import']['flags_reconcile_seconds']} s) {before_flags:.3f}", flush=True)
     if len(imports) > 1:
         (small, first), (large, last) = imports[0], imports[-1]
         print(f"import peak RSS {last['peak_rss_mb']} MB at {large} patients vs {first['peak_rss_mb']} MB at {small} "

@@ -1,12 +1,26 @@
-"""Importing a `rehab-caseload/1` document: validate all of it, then write all
-of it in one transaction, or nothing.
+"""Importing a `rehab-caseload/1` document: check all of it, write all of
+it in one transaction, or nothing.
 
-Writes are batched (bulk inserts with their history rows, a fixed number of
-queries per batch of patients). `bulk_create` fires no signals, so the
-imported entries are sent to the programme engine explicitly afterwards,
-through its batched reconciliation (the sweep's path); an entry whose
-evaluation is lost is picked up by the next sweep (its `flags_checked_at` is
-empty). New patients start with their phase's exercise template as a plan.
+A file is read as a stream (interchange.stream), one patient at a time, and
+each patient is checked as it comes; checked patients are written in batches
+of BATCH_SIZE inside the one transaction (a fixed number of queries per
+batch: entries, pain scores, symptoms, patients and their plans by COPY with
+their history rows, patients.bulk). After the first error nothing more is
+written, every later patient is still checked so the report names them all,
+and the transaction is rolled back. So one pass reads the file, and what is
+in memory is one batch, whatever the file's size; what grows with the file
+is small: each patient's ref (to find a duplicate) and the ids of the
+patients whose flags are reconciled afterwards.
+
+COPY fires no signals, so the imported entries are sent to the programme
+engine explicitly afterwards, through its batched reconciliation (the
+sweep's path); an entry whose evaluation is lost is picked up by the next
+sweep (its `flags_checked_at` is empty). New patients start with their
+phase's exercise template as a plan.
+
+Per patient, `_import_batch` plans what is new (entries by identity, phase
+moves) and `_write` writes a batch: an addition to the format gets a function
+of its own called from both.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """Imports started from the web: the upload is kept and checked in a Celery
 task, and written on confirmation.
 
-The upload request only stores the file and queues its check, so a large or
-hostile file never ties up a web worker; the job page polls until the check
-is done. A large import also runs in a task; its progress is kept in the
+The upload request only stores the file (by COPY, as Django reads it, so the
+request never holds it whole) and queues its check, so a large or hostile
+file never ties up a web worker; the job page polls until the check is done
+and then lists the errors, if any. The check and the import read the stored
+file back in slices, a patient at a time (`upload_source`). A large import also runs in a task; its progress is kept in the
 cache rather than on the job row, because the row's own updates would only
 become visible when the import's single transaction commits.
 """

@@ -1,6 +1,11 @@
 """Benchmark of caseload import and export (not a test).
 
-    DATABASE_URL=postgres://... .venv/bin/python bench/interchange.py --patients 2000 20000
+    DATABASE_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379/N .venv/bin/python bench/interchange.py
+
+Give it a REDIS_URL (a database of its own: nothing consumes the queued
+tasks), as production has: without one Celery runs tasks inline, and the
+emails about the flags the import raises would be sent inside the timed
+import instead of by a worker.
 
 For each size it creates a new clinic and writes a synthetic rehab-caseload/1
 file of N patients (8 visits and 2 self-reports each). Then, each in a fresh

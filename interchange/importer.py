@@ -32,7 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -45,6 +45,11 @@ from rehab import flags, plans
 from rehab.models import PhaseTransition
 
 BATCH_SIZE = 500
+# After a bulk load PostgreSQL's planner still sees the tables as they were
+# until autovacuum comes round; the reconciliation that follows an import of
+# this many entries would be planned on those old statistics.
+ANALYZE_AFTER_ENTRIES = 20_000
+ANALYZED = (Patient, Entry, PainScore, EntrySymptom)
 # Above this many touched patients the flags are reconciled in batches in
 # this process instead of one Celery task per patient.
 CHANGE_REASON = "Imported from a caseload file"
@@ -217,11 +222,19 @@ def _import(header: Document, patients: Iterator[tuple[int, object]], *, clinic_
         for patient_id in phase_changed:
             flags.progress_flags_close_on_phase_move(patient_id=patient_id)
     result.written = True
+    if result.entries_created >= ANALYZE_AFTER_ENTRIES:
+        _statistics_refresh()
     # The engine's own batched path (what the sweep runs), once the data is
     # committed; should it fail, the entries stay unchecked and the next sweep
     # raises their flags.
     flags.patients_reconcile_by_id(touched)
     return result
+
+
+def _statistics_refresh() -> None:
+    with connection.cursor() as cursor:
+        for model in ANALYZED:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _document_errors(header: Document, context, clinic_slug) -> list[schema.Error]:

@@ -207,3 +207,14 @@ def test_a_job_row_written_by_copy_keeps_every_character_of_its_file_name(clinic
     stored = ImportJob.objects.get(pk=job.pk)
     assert stored.filename == "C:\\exports\\Zoë's caseload.json"
     assert (bytes(stored.upload), stored.status, stored.report) == (b"{}", ImportJob.CHECKING, {})
+
+
+def test_a_large_import_refreshes_the_planner_statistics_before_the_flags(clinic, physio, monkeypatch):
+    monkeypatch.setattr(importer, "ANALYZE_AFTER_ENTRIES", 3)
+
+    with CaptureQueriesContext(connection) as queries:
+        result = caseload_import_source(CaseloadSource.of_bytes(json.dumps(caseload_doc(patient_doc())).encode()))
+
+    assert result.written
+    analyzed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert analyzed == [f'ANALYZE "{model._meta.db_table}"' for model in importer.ANALYZED]

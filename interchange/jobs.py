@@ -74,7 +74,7 @@ def _job_copy(job: ImportJob, chunks) -> None:
               else f.get_db_prep_save(getattr(job, f.attname), connection) for f in fields]
     head = "\t".join(_copy_text(value) for value in values)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in [*fields, ImportJob._meta.get_field("upload")])
-    with connection.cursor() as cursor, cursor.cursor.copy(
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(
         f"COPY {connection.ops.quote_name(ImportJob._meta.db_table)} ({columns}) FROM STDIN"
     ) as copy:
         copy.write(f"{head}\t\\\\x".encode())  # a bytea in hex, its backslash escaped for COPY

@@ -32,7 +32,9 @@ def rows_copy(model, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
 
 def _copy(table: str, columns: Sequence[str], rows) -> None:
     statement = f"COPY {_quoted(table)} ({', '.join(map(_quoted, columns))}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # psycopg's own cursor: its errors are made Django's (a lost connection
+    # an OperationalError the import's task retries), as Django's cursor does.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row(row)
 

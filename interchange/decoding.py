@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 # No field of the format needs more; a pain score has 2 digits.
@@ -119,6 +118,8 @@ def text_problem(text: str) -> str | None:
     """Why `text` cannot be stored in the clinical record, or None."""
     if "\x00" in text:
         return "contains a NUL character (\\u0000), which cannot be stored"
+    if text.isascii():
+        return None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
@@ -138,36 +139,63 @@ def path_index(path: str, index: int) -> str:
     return f"{path}[{index}]"
 
 
-def value_problems(value, path: str = "", *, depth: int = 0) -> Iterator[tuple[str, str]]:
-    """Every (path, reason) inside `value` that cannot be read or stored.
+def value_problems(value, path: str = "", *, depth: int = 0) -> list[tuple[str, str]]:
+    """Every (path, reason) inside `value` that cannot be read or stored, in
+    document order (a dict's field names before its values).
 
-    Iterative, so no document is too deep for it; it does not descend below
-    MAX_DEPTH.
+    Recursive only down to MAX_DEPTH, so no document is too deep for it. It
+    reads every value of a file, so the common values (plain text, small
+    numbers) are checked inline, and a path is kept as a link to its
+    parent's and written out only for a problem.
     """
-    stack = [(value, path, depth)]
-    while stack:
-        value, path, depth = stack.pop()
-        if isinstance(value, str):
-            problem = text_problem(value)
-            if problem:
-                yield path, problem
-        elif isinstance(value, UnreadableNumber):
-            yield path, f"{value!r} cannot be read"
-        elif isinstance(value, int) and not isinstance(value, bool):
-            if abs(value) >= 10**MAX_NUMBER_DIGITS:
-                yield path, f"a number with more than {MAX_NUMBER_DIGITS} digits cannot be read"
-        elif isinstance(value, dict | list):
-            if depth >= MAX_DEPTH:
-                yield path, f"is nested more than {MAX_DEPTH} levels deep"
-                continue
-            children = []
-            if isinstance(value, dict):
-                for key, child in value.items():
-                    here = path_key(path, key)
-                    problem = text_problem(key) if isinstance(key, str) else None
+    found: list[tuple[object, str]] = []
+    _walk(value, None, depth, found)
+    return [(_path_text(path, link), message) for link, message in found]
+
+
+def _walk(value, link, depth, found) -> None:
+    kind = type(value)
+    if kind is dict or kind is list or isinstance(value, dict | list):
+        if depth >= MAX_DEPTH:
+            found.append((link, f"is nested more than {MAX_DEPTH} levels deep"))
+            return
+        if isinstance(value, dict):
+            for key in value:
+                if isinstance(key, str) and ("\x00" in key or not key.isascii()):
+                    problem = text_problem(key)
                     if problem:
-                        yield here, f"the field name {problem}"
-                    children.append((child, here, depth + 1))
-            else:
-                children = [(child, path_index(path, i), depth + 1) for i, child in enumerate(value)]
-            stack.extend(reversed(children))
+                        found.append(((link, key, False), f"the field name {problem}"))
+            children = ((child, (link, key, False)) for key, child in value.items())
+        else:
+            children = ((child, (link, index, True)) for index, child in enumerate(value))
+        for child, here in children:
+            kind = type(child)
+            if kind is str:
+                if "\x00" in child or not child.isascii():
+                    problem = text_problem(child)
+                    if problem:
+                        found.append((here, problem))
+            elif kind is int:
+                if not -(10**9) < child < 10**9:
+                    _walk(child, here, depth + 1, found)
+            elif kind is not float and kind is not bool and child is not None:
+                _walk(child, here, depth + 1, found)
+        return
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            found.append((link, problem))
+    elif isinstance(value, UnreadableNumber):
+        found.append((link, f"{value!r} cannot be read"))
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_NUMBER_DIGITS:
+        found.append((link, f"a number with more than {MAX_NUMBER_DIGITS} digits cannot be read"))
+
+
+def _path_text(path: str, link) -> str:
+    parts = []
+    while link is not None:
+        link, part, is_index = link
+        parts.append((part, is_index))
+    for part, is_index in reversed(parts):
+        path = path_index(path, part) if is_index else path_key(path, part)
+    return path

@@ -1,22 +1,38 @@
-"""Importing a `rehab-caseload/1` document: validate all of it, then write all
-of it in one transaction, or nothing.
+"""Importing a `rehab-caseload/1` document: check all of it, write all of
+it in one transaction, or nothing.
 
-Writes are batched (bulk inserts with their history rows, a fixed number of
-queries per batch of patients). `bulk_create` fires no signals, so the
-imported entries are sent to the programme engine explicitly afterwards,
-through its batched reconciliation (the sweep's path); an entry whose
-evaluation is lost is picked up by the next sweep (its `flags_checked_at` is
-empty). New patients start with their phase's exercise template as a plan.
+A file is read as a stream (interchange.stream), one patient at a time, and
+each patient is checked as it comes; checked patients are written in batches
+of BATCH_SIZE inside the one transaction (a fixed number of queries per
+batch: entries, pain scores, symptoms, patients and their plans by COPY with
+their history rows, patients.bulk). After the first error nothing more is
+written, every later patient is still checked so the report names them all,
+and the transaction is rolled back. So one pass reads the file, and what is
+in memory is one batch, whatever the file's size; what grows with the file
+is small: each patient's ref (to find a duplicate) and the ids of the
+patients whose flags are reconciled afterwards.
+
+COPY fires no signals, so the imported entries are sent to the programme
+engine explicitly afterwards, through its batched reconciliation (the
+sweep's path); an entry whose evaluation is lost is picked up by the next
+sweep (its `flags_checked_at` is empty). New patients start with their
+phase's exercise template as a plan.
+
+Per patient, `_import_batch` plans what is new (entries by identity, phase
+moves) and `_write` writes a batch: an addition to the format gets a function
+of its own called from both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -25,11 +41,18 @@ from interchange import schema
 from interchange.adherence_import import AdherenceImport
 from interchange.decoding import printable, text_problem
 from interchange.outcome_import import OutcomeImport, outcome_instruments
+from interchange.stream import CHUNK_BYTES, CaseloadSource, Document, NotAnObject, caseload_events
+from patients import bulk
 from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient, User
 from rehab import flags, plans
 from rehab.models import PhaseTransition
 
 BATCH_SIZE = 500
+# After a bulk load PostgreSQL's planner still sees the tables as they were
+# until autovacuum comes round; the reconciliation that follows an import of
+# this many entries would be planned on those old statistics.
+ANALYZE_AFTER_ENTRIES = 20_000
+ANALYZED = (Patient, Entry, PainScore, EntrySymptom)
 # Above this many touched patients the flags are reconciled in batches in
 # this process instead of one Celery task per patient.
 CHANGE_REASON = "Imported from a caseload file"
@@ -56,6 +79,8 @@ class ImportResult:
     marks_existing: int = 0
     outcomes_created: int = 0
     outcomes_existing: int = 0
+    # The document's own `clinic` field, whatever --clinic says (not reported).
+    document_clinic: object = None
 
     @property
     def ok(self):
@@ -122,37 +147,121 @@ def caseload_import(
     clinic_slug: str | None = None,
     dry_run: bool = False,
     by: User | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportResult:
-    slug = schema.clinic_slug_of(document, clinic_slug)
+    """Import a document already read into memory (a parsed JSON value)."""
+    if not isinstance(document, dict):
+        return _import(Document(is_object=False, whole=document), iter(()), clinic_slug=clinic_slug,
+                       dry_run=dry_run, by=by, progress=progress)
+    patients = document.get("patients")
+    fields = {key: ([] if key == "patients" and isinstance(value, list) else value) for key, value in document.items()}
+    header = Document(fields=fields, patients_lists=int(isinstance(patients, list)))
+    return _import(header, enumerate(patients) if isinstance(patients, list) else iter(()),
+                   clinic_slug=clinic_slug, dry_run=dry_run, by=by, progress=progress)
+
+
+def caseload_import_source(
+    source: CaseloadSource,
+    *,
+    clinic_slug: str | None = None,
+    dry_run: bool = False,
+    by: User | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> ImportResult:
+    """Import a file read as a stream, one patient at a time (see
+    interchange.stream); the same checks and writes as `caseload_import`.
+
+    Raises CaseloadFileError if the file is not readable JSON; a write
+    already begun is then rolled back with the rest.
+    """
+    header = Document()
+    patients = caseload_events(source, header, chunk_bytes=chunk_bytes)
+    first = next(patients, None)
+    if first is not None and schema.clinic_slug_of(header.fields, clinic_slug) is None:
+        # The patients come before the clinic's slug, and the checks of a
+        # patient need the clinic: read the whole file once for the fields
+        # after the list, then read the patients again.
+        for _ in patients:
+            pass
+        patients = caseload_events(source, Document(), chunk_bytes=chunk_bytes, patients_only=True)
+        first = next(patients, None)
+    if first is not None:
+        patients = itertools.chain([first], patients)
+    return _import(header, patients, clinic_slug=clinic_slug, dry_run=dry_run, by=by, progress=progress)
+
+
+def _import(header: Document, patients: Iterator[tuple[int, object]], *, clinic_slug, dry_run, by, progress):
+    """Check every patient as it comes and write them in batches, all in one
+    transaction; after the first error only check, and roll back at the end.
+    `header.fields` is complete once `patients` is exhausted."""
+    slug = schema.clinic_slug_of(header.fields, clinic_slug) if header.is_object else None
     clinic, context = validation_context(slug)
-    validation = schema.document_validate(document, context, clinic_override=clinic_slug)
     # The slug is shown and stored with the report: escape what could not be.
-    result = ImportResult(clinic=printable(slug) if slug else slug, errors=validation.errors, dry_run=dry_run)
-    if not validation.ok:
-        return result
-    patients = validation.patients
-    result.patients_total = len(patients)
-    touched, phase_changed = [], []
+    result = ImportResult(clinic=printable(slug) if slug else slug, dry_run=dry_run)
+    checker = schema.PatientsChecker(context)
+    patient_errors: list[schema.Error] = []
+    touched, phase_changed, batch = [], [], []
+    count = 0
     with transaction.atomic():
-        staff = dict(User.objects.filter(clinic=clinic).values_list("username", "pk"))
-        for start in range(0, len(patients), BATCH_SIZE):
-            batch = patients[start:start + BATCH_SIZE]
+        staff = dict(User.objects.filter(clinic=clinic).values_list("username", "pk")) if clinic else {}
+
+        def flush():
             changed = _import_batch(clinic, batch, staff, result, by=by, dry_run=dry_run)
-            touched += changed[0]
-            phase_changed += changed[1]
+            touched.extend(changed[0])
+            phase_changed.extend(changed[1])
+            batch.clear()
             if progress:
-                progress(min(start + BATCH_SIZE, len(patients)), len(patients))
+                progress(count, None)
+
+        for index, raw in patients:
+            patient, errors = checker.check(raw, index)
+            if errors:
+                patient_errors += errors
+                batch.clear()
+            elif not patient_errors and clinic is not None:
+                count += 1
+                batch.append(patient)
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+        result.document_clinic = header.fields.get("clinic")
+        result.errors = _document_errors(header, context, clinic_slug) + patient_errors
+        if not result.errors and batch:
+            flush()
+        if result.errors:
+            transaction.set_rollback(True)
+            return result
+        result.patients_total = count
         if dry_run:
             return result
         for patient_id in phase_changed:
             flags.progress_flags_close_on_phase_move(patient_id=patient_id)
     result.written = True
+    if result.entries_created >= ANALYZE_AFTER_ENTRIES:
+        _statistics_refresh()
     # The engine's own batched path (what the sweep runs), once the data is
     # committed; should it fail, the entries stay unchecked and the next sweep
     # raises their flags.
     flags.patients_reconcile_by_id(touched)
     return result
+
+
+def _statistics_refresh() -> None:
+    with connection.cursor() as cursor:
+        for model in ANALYZED:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _document_errors(header: Document, context, clinic_slug) -> list[schema.Error]:
+    """The errors of the document apart from its patients' own."""
+    if not header.is_object:
+        if isinstance(header.whole, NotAnObject):
+            return [schema.Error(None, "", f"the document must be a JSON object, not {header.whole.kind}")]
+        return schema.document_header_validate(header.whole, context)[0]
+    errors = schema.document_header_validate(header.fields, context, clinic_override=clinic_slug)[0]
+    if header.patients_lists > 1:
+        errors.append(schema.Error(None, "patients", "given more than once: a file has one list of patients"))
+    return errors
 
 
 def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
@@ -240,23 +349,14 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
 def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff, by):
     history = dict(default_user=by, default_change_reason=CHANGE_REASON)
     if new_patients:
-        bulk_create_with_history(new_patients, Patient, batch_size=BATCH_SIZE, **history)
+        bulk.objects_copy_with_history(Patient, new_patients, at=timezone.now(), user_id=by.pk if by else None,
+                                       reason=CHANGE_REASON)
         plans.plans_assign_from_templates(patients=new_patients, history=history)
     if updated_patients:
         bulk_update_with_history(updated_patients, Patient, list(PATIENT_UPDATE_FIELDS) + ["updated_at"],
                                  batch_size=BATCH_SIZE, **history)
-    entries, pain, symptoms = [], [], []
-    for patient, data in new_entries:
-        entry = Entry(patient_id=patient.pk, **data.entry_fields())
-        entries.append(entry)
-        pain += [PainScore(entry=entry, location=p.location, context=p.context, score=p.score) for p in data.pain]
-        symptoms += [EntrySymptom(entry=entry, code=code) for code in data.symptoms]
-    if entries:
-        bulk_create_with_history(entries, Entry, batch_size=BATCH_SIZE, **history)
-    if pain:
-        bulk_create_with_history(pain, PainScore, batch_size=2000, **history)
-    if symptoms:
-        bulk_create_with_history(symptoms, EntrySymptom, batch_size=2000, **history)
+    if new_entries:
+        entries_write(new_entries, by=by)
     if new_moves:
         moves = [
             PhaseTransition(
@@ -267,3 +367,30 @@ def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff
             for patient, move in new_moves
         ]
         bulk_create_with_history(moves, PhaseTransition, batch_size=BATCH_SIZE, **history)
+
+
+ENTRY_COLUMNS = tuple(f.column for f in Entry._meta.concrete_fields)
+_ENTRY_DEFAULTS = {f.column: f.get_default() for f in Entry._meta.concrete_fields
+                   if not (f.has_default() and callable(f.default))}
+
+
+def entries_write(new_entries, *, by: User | None) -> None:
+    """Write (patient, EntrySpec) pairs with their pain scores and symptoms,
+    and the history rows of all three: a COPY per table."""
+    now = timezone.now()
+    entry_rows, pain, symptoms = [], [], []
+    for patient, data in new_entries:
+        entry_id = uuid.uuid4()
+        values = {**_ENTRY_DEFAULTS, "id": entry_id, "patient_id": patient.pk, "created_at": now,
+                  "updated_at": now, **data.entry_fields()}
+        entry_rows.append(tuple(values[column] for column in ENTRY_COLUMNS))
+        pain += [(entry_id, p.location, p.context, p.score) for p in data.pain]
+        symptoms += [(entry_id, code) for code in data.symptoms]
+    history = dict(at=now, user_id=by.pk if by else None, reason=CHANGE_REASON)
+    bulk.rows_copy_with_history(Entry, ENTRY_COLUMNS, entry_rows, **history)
+    entry_ids = [row[ENTRY_COLUMNS.index("id")] for row in entry_rows]
+    bulk.rows_copy_keyed_by_database(PainScore, ("entry_id", "location", "context", "score"), pain,
+                                     of=("entry_id", entry_ids), **history)
+    if symptoms:
+        bulk.rows_copy_keyed_by_database(EntrySymptom, ("entry_id", "code"), symptoms, of=("entry_id", entry_ids),
+                                         **history)

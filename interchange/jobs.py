@@ -1,9 +1,11 @@
 """Imports started from the web: the upload is kept and checked in a Celery
 task, and written on confirmation.
 
-The upload request only stores the file and queues its check, so a large or
-hostile file never ties up a web worker; the job page polls until the check
-is done. A large import also runs in a task; its progress is kept in the
+The upload request only stores the file (by COPY, as Django reads it, so the
+request never holds it whole) and queues its check, so a large or hostile
+file never ties up a web worker; the job page polls until the check is done
+and then lists the errors, if any. The check and the import read the stored
+file back in slices, a patient at a time (`upload_source`). A large import also runs in a task; its progress is kept in the
 cache rather than on the job row, because the row's own updates would only
 become visible when the import's single transaction commits.
 """
@@ -11,15 +13,20 @@ become visible when the import's single transaction commits.
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import logging
 
 from django.core.cache import cache
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import JSONField
+from django.db.models.functions import Length
 from django.utils import timezone
 
-from interchange.decoding import CaseloadFileError, caseload_file_parse, printable
-from interchange.importer import caseload_import, caseload_validate
+from interchange.decoding import CaseloadFileError, printable
+from interchange.importer import caseload_import_source
 from interchange.models import ImportJob
+from interchange.stream import CaseloadSource
 from patients.models import User
 
 log = logging.getLogger(__name__)
@@ -46,18 +53,43 @@ def import_job_progress(job: ImportJob) -> int:
     return job.patients_done
 
 
-def import_job_create(*, user: User, filename: str, upload: bytes) -> ImportJob:
-    """Keep an uploaded file and queue its check against the user's clinic."""
+def import_job_create(*, user: User, filename: str, upload) -> ImportJob:
+    """Keep an uploaded file (bytes, or an uploaded file, read a chunk at a
+    time) and queue its check against the user's clinic."""
+    job = ImportJob(clinic=user.clinic, uploaded_by=user, filename=_filename_shown(filename),
+                    status=ImportJob.CHECKING, created_at=timezone.now())
+    chunks = [bytes(upload)] if isinstance(upload, bytes | bytearray | memoryview) else upload.chunks()
     with transaction.atomic():
-        job = ImportJob.objects.create(
-            clinic=user.clinic,
-            uploaded_by=user,
-            filename=_filename_shown(filename),
-            status=ImportJob.CHECKING,
-            upload=upload,
-        )
+        _job_copy(job, chunks)
         transaction.on_commit(lambda: _check_enqueue(job.pk))
     return job
+
+
+def _job_copy(job: ImportJob, chunks) -> None:
+    """Write the job's row with its file by COPY, the file streamed in as it
+    is read, so the request never holds the whole of a large upload (an
+    INSERT would need it as one parameter)."""
+    fields = [f for f in ImportJob._meta.concrete_fields if f.attname != "upload"]
+    values = [json.dumps(getattr(job, f.attname), cls=f.encoder) if isinstance(f, JSONField)
+              else f.get_db_prep_save(getattr(job, f.attname), connection) for f in fields]
+    head = "\t".join(_copy_text(value) for value in values)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in [*fields, ImportJob._meta.get_field("upload")])
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {connection.ops.quote_name(ImportJob._meta.db_table)} ({columns}) FROM STDIN"
+    ) as copy:
+        copy.write(f"{head}\t\\\\x".encode())  # a bytea in hex, its backslash escaped for COPY
+        for chunk in chunks:
+            copy.write(chunk.hex().encode("ascii"))
+        copy.write(b"\n")
+    job._state.adding = False
+
+
+def _copy_text(value) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _filename_shown(name: str) -> str:
@@ -104,16 +136,49 @@ def import_job_check(*, job_id) -> ImportJob:
     return job
 
 
+def upload_source(job_id) -> CaseloadSource:
+    """A job's stored upload, read from the database a slice at a time (the
+    column is stored uncompressed, migration 0003, so a slice costs only its
+    own pages): a worker never holds the whole file."""
+    size = ImportJob.objects.filter(pk=job_id).values_list(Length("upload"), flat=True).first() or 0
+    return CaseloadSource(open=lambda: _UploadSlices(job_id, size), size=size)
+
+
+class _UploadSlices(io.RawIOBase):
+    def __init__(self, job_id, size: int):
+        self.job_id, self.size, self.offset = job_id, size, 0
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1) -> bytes:
+        if size is None or size < 0:
+            size = self.size - self.offset
+        size = min(size, self.size - self.offset)
+        if size <= 0:
+            return b""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT substring(upload FROM %s FOR %s) FROM {ImportJob._meta.db_table} "  # noqa: S608
+                           "WHERE id = %s", [self.offset + 1, size, self.job_id])
+            data = bytes(cursor.fetchone()[0])
+        self.offset += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
 def _check(job: ImportJob) -> tuple[dict, int]:
     try:
-        document = caseload_file_parse(data=bytes(job.upload or b""))
+        result = caseload_import_source(upload_source(job.pk), clinic_slug=job.clinic.slug, dry_run=True)
     except CaseloadFileError as error:
         return {"errors": [{"ref": None, "path": "", "message": str(error)}], "errors_total": 1}, 0
-    result = caseload_validate(document, clinic_slug=job.clinic.slug)
     report = result.as_dict()
     report["errors_total"] = len(report["errors"])
     report["errors"] = report["errors"][:ERRORS_KEPT]
-    named = document.get("clinic") if isinstance(document, dict) else None
+    named = result.document_clinic
     if isinstance(named, str) and named != job.clinic.slug:
         report["document_clinic"] = printable(named)[:80]
     return report, result.patients_total
@@ -170,10 +235,10 @@ def import_job_run(*, job_id, final_attempt=True) -> ImportJob:
             log.warning("Could not record the progress of import %s", job.pk, exc_info=True)
 
     try:
-        # The file was read and validated by the check; it is read again here
-        # rather than kept parsed, and validated again inside the import.
-        document = caseload_file_parse(data=bytes(job.upload))
-        result = caseload_import(document, clinic_slug=job.clinic.slug, by=job.uploaded_by, progress=progress)
+        # The file was read and validated by the check; it is read again here,
+        # a patient at a time, and validated again as it is written.
+        result = caseload_import_source(upload_source(job.pk), clinic_slug=job.clinic.slug, by=job.uploaded_by,
+                                        progress=progress)
     except OperationalError:
         if not final_attempt:
             log.warning("Import %s interrupted by a database error; nothing was written, it will be tried again",

@@ -87,9 +87,28 @@ def clinic_slug_of(document, override=None):
 
 
 def document_validate(document, context: Context, *, clinic_override=None) -> Validation:
+    errors, slug, patients = document_header_validate(document, context, clinic_override=clinic_override)
+    if patients is None:
+        return Validation(errors, clinic=slug)
+    checker = PatientsChecker(context)
+    parsed = []
+    for index, raw in enumerate(patients):
+        patient, patient_errors = checker.check(raw, index)
+        errors += patient_errors
+        if patient is not None and not patient_errors:
+            parsed.append(patient)
+    if errors:
+        return Validation(errors, clinic=slug)
+    return Validation([], clinic=slug, patients=parsed)
+
+
+def document_header_validate(document, context: Context, *, clinic_override=None):
+    """(errors, the clinic's slug, the patients list or None if there is none
+    to check) of the document apart from its patients. A streamed document
+    passes its top-level fields with [] standing for the patients list."""
     if not isinstance(document, dict):
         problems = [Error(None, path, message) for path, message in value_problems(document)]
-        return Validation(problems or [Error(None, "", f"the document must be a JSON object, not {kind_of(document)}")])
+        return problems or [Error(None, "", f"the document must be a JSON object, not {kind_of(document)}")], None, None
     patients = document.get("patients")
     # Text that cannot be stored, numbers that cannot be read, nesting beyond
     # the format: reported once at their path, before any other check there.
@@ -113,24 +132,28 @@ def document_validate(document, context: Context, *, clinic_override=None) -> Va
     if not isinstance(patients, list):
         what = "missing" if patients is None else f"must be a list, not {kind_of(patients)}"
         error("patients", what)
-        return Validation(errors, clinic=slug)
+        return errors, slug, None
     for key in sorted(set(document) - DOCUMENT_FIELDS, key=str):
         error(path_key("", key), "unknown field")
+    return errors, slug, patients
 
-    parsed, seen = [], {}
-    for index, raw in enumerate(patients):
-        patient, patient_errors, ref = patient_validate(raw, index, context)
+
+class PatientsChecker:
+    """Checks a document's patients one at a time, in order: each on its own,
+    and its ref against those before it."""
+
+    def __init__(self, context: Context):
+        self.context = context
+        self.seen: dict[str, int] = {}
+
+    def check(self, raw, index: int) -> tuple[PatientSpec | None, list[Error]]:
+        patient, errors, ref = patient_validate(raw, index, self.context)
         if ref is not None:
-            if ref in seen:
-                patient_errors.append(Error(ref, "ref", f"duplicate ref: patients[{seen[ref]}] has the same ref"))
+            if ref in self.seen:
+                errors.append(Error(ref, "ref", f"duplicate ref: patients[{self.seen[ref]}] has the same ref"))
             else:
-                seen[ref] = index
-        errors += patient_errors
-        if patient is not None and not patient_errors:
-            parsed.append(patient)
-    if errors:
-        return Validation(errors, clinic=slug)
-    return Validation([], clinic=slug, patients=parsed)
+                self.seen[ref] = index
+        return patient, errors
 
 
 def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | None, list[Error], str | None]:
@@ -141,8 +164,9 @@ def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | N
     # Text that cannot be stored, numbers that cannot be read, nesting beyond
     # the format: reported once at their path (the patient is at depth 2 of
     # the document), and nothing else is said there.
-    errors, reported = [], set()
+    errors, reported, unreadable_keys = [], set(), False
     for path, message in value_problems(raw, depth=2):
+        unreadable_keys = unreadable_keys or message.startswith("the field name")
         if printable(path) not in reported:
             errors.append(Error(label, path, message))
             reported.add(printable(path))
@@ -153,7 +177,8 @@ def patient_validate(raw, index: int, context: Context) -> tuple[PatientSpec | N
     facts = Facts(physios=context.physios, staff=context.staff, today=context.today,
                   exercise_codes=context.exercise_codes, instruments=context.instruments)
     try:
-        return PatientSpec.model_validate(_readable_keys(raw), context=facts), errors, ref
+        readable = _readable_keys(raw) if unreadable_keys else raw
+        return PatientSpec.model_validate(readable, context=facts), errors, ref
     except ValidationError as invalid:
         for error in invalid.errors(include_url=False):
             path, message = _located(error)
@@ -183,6 +208,8 @@ def _located(error) -> tuple[str, str]:
         loc, message = loc + tuple(ctx.get("at", ())), ctx["message"]
     elif kind == "missing":
         message = "missing"
+    elif kind == "extra_forbidden":
+        message = "unknown field"
     elif kind == "model_type":
         spec = SPECS.get(ctx.get("class_name"))
         message = f"{spec.what if spec else 'this'} must be an object, not {kind_of(error['input'])}"

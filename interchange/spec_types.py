@@ -136,13 +136,16 @@ def code_of(choices, *, listed=False):
     vocabulary (“a known location code”). A null field is missing; a null
     in a list of codes is an unknown code."""
     what = choices.__name__.lower()
+    # Looked up, not built at each use: `choices.values` makes a new list,
+    # and `choices(value)` goes through Enum's slow constructor.
+    members = {member.value: member for member in choices}
 
     def check(value):
         if value is None and not listed:
             raise problem("missing")
-        if not isinstance(value, str) or value not in choices.values:
+        if not isinstance(value, str) or value not in members:
             raise problem(f"{shown(value)} is not a known {what} code")
-        return choices(value)
+        return members[value]
     return check
 
 

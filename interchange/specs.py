@@ -62,12 +62,33 @@ def _max_length(model, name) -> int:
 # The document's objects ------------------------------------------------------------
 
 
+_KNOWN_FIELDS: dict[type, frozenset] = {}
+
+
 class Spec(BaseModel):
-    """An object of the format: its fields declared, any other is an error."""
+    """An object of the format: its fields declared, any other is an error
+    (pydantic's own check, reported as "unknown field" by interchange.schema)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=False)
+    what: ClassVar[str]  # how an error names the object
+
+
+class CheckedSpec(Spec):
+    """An object whose unknown fields are named in its own words
+    (`unknown_field`), or some of which are `ignored`. Checked in Python, so
+    kept to the objects that need it: a file holds many of the others."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=False)
-    what: ClassVar[str]  # how an error names the object
     ignored: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def _known_fields(cls) -> frozenset:
+        # Read for every object of a file: worked out once per class.
+        known = _KNOWN_FIELDS.get(cls)
+        if known is None:
+            known = _KNOWN_FIELDS[cls] = frozenset({f.alias or name for name, f in cls.model_fields.items()}
+                                                   | cls.ignored)
+        return known
 
     @classmethod
     def unknown_field(cls, key) -> str:
@@ -78,8 +99,9 @@ class Spec(BaseModel):
     def _no_unknown_fields(cls, data, handler):
         found = []
         if isinstance(data, dict):
-            known = {f.alias or name for name, f in cls.model_fields.items()} | cls.ignored
-            found = [((key,), cls.unknown_field(key)) for key in sorted(set(data) - known, key=str)]
+            known = cls._known_fields()
+            if not known.issuperset(data):
+                found = [((key,), cls.unknown_field(key)) for key in sorted(set(data) - known, key=str)]
         try:
             result = handler(data)
         except ValidationError as error:
@@ -89,10 +111,10 @@ class Spec(BaseModel):
         return result
 
 
-def measures_spec(measures: dict[str, Measure]) -> type[Spec]:
+def measures_spec(measures: dict[str, Measure]) -> type[CheckedSpec]:
     """The `measures` object of a visit: one optional field per measure."""
     spec = create_model(
-        "MeasuresSpec", __base__=Spec,
+        "MeasuresSpec", __base__=CheckedSpec,
         **{code: (measure_value(measure), None) for code, measure in measures.items()},
     )
     spec.what = "measures"
@@ -110,12 +132,16 @@ class PainSpec(Spec):
     score: Annotated[int, PlainValidator(score)]
 
 
+# `TextChoices.values` builds a new list at each use; these are read per item.
+LOCATIONS, CONTEXTS, SYMPTOMS = frozenset(Location.values), frozenset(Context.values), frozenset(Symptom.values)
+
+
 def _second_scores(items, invalid) -> list[tuple[tuple, str]]:
     seen, found = set(), []
     for i, item in enumerate(items):
         if isinstance(item, dict):
             key = (item.get("location"), item.get("context"))
-            if key[0] in Location.values and key[1] in Context.values:
+            if isinstance(key[0], str) and isinstance(key[1], str) and key[0] in LOCATIONS and key[1] in CONTEXTS:
                 if key in seen:
                     found.append(((i,), f"a second {key[0]}/{key[1]} score in the same entry"))
                 seen.add(key)
@@ -125,7 +151,7 @@ def _second_scores(items, invalid) -> list[tuple[tuple, str]]:
 def _twice(items, invalid) -> list[tuple[tuple, str]]:
     seen, found = set(), []
     for i, item in enumerate(items):
-        if isinstance(item, str) and item in Symptom.values:
+        if isinstance(item, str) and item in SYMPTOMS:
             if item in seen:
                 found.append(((i,), f"{shown(item)} is listed twice"))
             seen.add(item)
@@ -383,7 +409,7 @@ def _programme_start(value, info: ValidationInfo):
     return start
 
 
-class PatientSpec(Spec):
+class PatientSpec(CheckedSpec):
     """One patient; the fields are read in this order, so a check can use the
     dates read before it (see `Facts`)."""
 

@@ -83,7 +83,6 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > upload_limit_bytes():
             raise forms.ValidationError(upload_limit_message())
-        self.upload_bytes = upload.read()
         return upload
 
 
@@ -131,8 +130,8 @@ def _import_upload(request):
     form = UploadForm(request.POST, request.FILES, too_large=request.upload_too_large)
     if not form.is_valid():
         return _upload_page(request, form, status=413 if request.upload_too_large else 200)
-    job = jobs.import_job_create(user=request.user, filename=form.cleaned_data["file"].name,
-                                 upload=form.upload_bytes)
+    upload = form.cleaned_data["file"]
+    job = jobs.import_job_create(user=request.user, filename=upload.name, upload=upload)
     return redirect("caseload_import_job", job_id=job.pk)
 
 

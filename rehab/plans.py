@@ -10,9 +10,10 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
 from content.models import Exercise, Phase, PhaseTemplateItem
+from patients import bulk
 from patients.models import AssignedPlanItem, Patient
 
 UP = "up"
@@ -33,7 +34,13 @@ def plans_assign_from_templates(*, patients, history=None) -> int:
         for patient in patients
         for position, item in enumerate(templates.get((patient.clinic_id, patient.phase), []), start=1)
     ]
-    bulk_create_with_history(items, AssignedPlanItem, batch_size=2000, **(history or {}))
+    if items:
+        # By COPY, with their history rows: an import assigns thousands.
+        history = history or {}
+        user = history.get("default_user")
+        bulk.objects_copy_with_history(AssignedPlanItem, items, at=timezone.now(), user_id=user.pk if user else None,
+                                       reason=history.get("default_change_reason"),
+                                       of=("patient_id", [p.pk for p in patients]))
     return len(items)
 
 

@@ -1,14 +1,17 @@
+import shutil
 import sys
+import tempfile
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interchange.decoding import CaseloadFileError, caseload_file_parse, printable
-from interchange.importer import caseload_import
+from interchange.decoding import CaseloadFileError, printable
+from interchange.importer import caseload_import_source
+from interchange.stream import CaseloadSource
 
 
 class Command(BaseCommand):
-    help = ("Import a caseload file (rehab-caseload/1, see INTERCHANGE.md). The whole file is validated "
-            "first; it is written in one transaction, or not at all.")
+    help = ("Import a caseload file (rehab-caseload/1, see INTERCHANGE.md). The file is read one patient at a "
+            "time and checked whole; it is written in one transaction, or not at all.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The JSON file to import ('-' for standard input).")
@@ -21,18 +24,22 @@ class Command(BaseCommand):
         shown = printable(file)
         try:
             if file == "-":
-                data = sys.stdin.buffer.read()
-            else:
-                with open(file, "rb") as handle:
-                    data = handle.read()
+                # Standard input can be read once; the import may read its file twice.
+                with tempfile.TemporaryFile() as spool:
+                    shutil.copyfileobj(sys.stdin.buffer, spool)
+                    return self._import(CaseloadSource.of_file(spool), shown, clinic, dry_run)
+            source = CaseloadSource.of_path(file)
         except OSError as error:
             raise CommandError(f"Cannot read {shown}: {error.strerror}") from None
+        return self._import(source, shown, clinic, dry_run)
+
+    def _import(self, source, shown, clinic, dry_run):
         try:
-            document = caseload_file_parse(data=data)
+            result = caseload_import_source(source, clinic_slug=clinic, dry_run=dry_run)
+        except OSError as error:
+            raise CommandError(f"Cannot read {shown}: {error.strerror}") from None
         except CaseloadFileError as error:
             raise CommandError(f"{shown}: {error} Nothing was imported.") from None
-
-        result = caseload_import(document, clinic_slug=clinic, dry_run=dry_run)
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))

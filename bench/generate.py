@@ -11,7 +11,7 @@ the default programme (phases, criteria, exercises, articles); it has ten
 physios (no email address: the sweep sends no mail) and a clinic admin
 `bench-admin-NN` whose password is `BENCH_PASSWORD`.
 
-Patients had surgery in the last 200 days and start the programme 7-21 days
+Patients had surgery in the last 240 days and start the programme 7-21 days
 later; their phase follows the weeks in the programme (Normalise, Rebuild from
 week 6, Integrate from week 12, discharged after week 18 for most), so about
 a third are discharged. Each has a visit every 7-14 days while in the
@@ -134,7 +134,7 @@ def patient_rows(clinic, physios, count, *, offset, today, rng, out, visits=None
     for n in range(offset, offset + count):
         patient_id = uuid.UUID(int=rng.getrandbits(128), version=4)
         if visits is None:
-            surgery = today - dt.timedelta(days=rng.randint(0, 200))
+            surgery = today - dt.timedelta(days=rng.randint(0, 240))
             start = surgery + dt.timedelta(days=rng.randint(7, 21))
         else:
             start = today - dt.timedelta(days=3 * visits + 1)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.html import format_html_join
+
 from content.codes import PAIN_MAX, Phase
 from content.display import label_of
 
@@ -47,6 +49,26 @@ class Series:
     @property
     def polyline(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def markers(self) -> str:
+        """The SVG markers of every point, each with its title: activity a
+        circle, rest a square, hollow for a self-report. Built here in one
+        pass, not by the template point by point: a patient with a long
+        record has hundreds of points, and the page must not slow with them."""
+        def title(p):
+            return f"{self.label} {p.value}/10 on {p.date.day} {p.date:%b %Y}{'' if p.is_visit else ' (self-report)'}"
+
+        def css(p):
+            return f"marker marker-{self.key}{'' if p.is_visit else ' marker-self'}"
+
+        if self.key == "activity":
+            return format_html_join(
+                "\n", '<circle class="{}" cx="{}" cy="{}" r="4"><title>{}</title></circle>',
+                ((css(p), f"{p.x:.1f}", f"{p.y:.1f}", title(p)) for p in self.points))
+        return format_html_join(
+            "\n", '<rect class="{}" x="{}" y="{}" width="8" height="8"><title>{}</title></rect>',
+            ((css(p), f"{p.x - 4:.1f}", f"{p.y - 4:.1f}", title(p)) for p in self.points))
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ from rehab.portal_links import portal_link_issue  # noqa: E402
 
 User = get_user_model()
 HTTPS = {"X-Forwarded-Proto": "https"}  # as the proxy in front of production says
+SECTIONS = ("sweeps", "pages", "import", "queries")
 
 
 class Rows:
@@ -367,7 +368,12 @@ def main():
     parser.add_argument("--repeats", type=int, default=25, help="Requests per page (median).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2: one a core).")
     parser.add_argument("--import-patients", type=int, default=10_000, help="Patients in the larger import file.")
+    parser.add_argument("--sections", default=",".join(SECTIONS),
+                        help=f"Which measures, comma-separated (default: all of {', '.join(SECTIONS)}).")
     args = parser.parse_args()
+    sections = set(args.sections.split(","))
+    if sections - set(SECTIONS):
+        parser.error(f"unknown sections: {', '.join(sorted(sections - set(SECTIONS)))}")
     rng = random.Random()  # fresh ids for what the runner adds, run after run
     if args.generate:
         gen.generate(args.generate, do_reset=True)
@@ -386,7 +392,22 @@ def main():
           f"{os.cpu_count()} CPUs, load average {load()}", flush=True)
     rows = Rows()
 
-    # Sweeps
+    if "sweeps" in sections:
+        sweeps_measure(rows, rng)
+    if "pages" in sections:
+        pages_measure(rows, args, big=big, small=small, ten=ten, two_hundred=two_hundred)
+    if "import" in sections:
+        import_compare(rows, args, rng)
+    if "queries" in sections:
+        few, many = caseload_queries(q5), caseload_queries(q500)
+        rows.add("caseload queries, 5 vs 500 patients", f"{few} vs {many}", "(the whole request)", "constant",
+                 few == many)
+    print(f"load average at the end {load()}; "
+          + ("every goal measured here met" if not rows.missed else f"goals not met: {'; '.join(rows.missed)}"))
+    return rows
+
+
+def sweeps_measure(rows, rng):
     base = group_by_seconds()
     rows.add("GROUP BY patient, max(score) over all pain scores", f"{base:.2f} s", "(the unit of the sweep ratios)")
     reset = flags_reset()
@@ -401,7 +422,8 @@ def main():
     rows.add("run_sweeps, after 1 % new visits ÷ GROUP BY", f"{after / base:.2f}×",
              f"{after:.1f} s, {added} new visits", "≤ 0.5×", after / base <= 0.5)
 
-    # Pages
+
+def pages_measure(rows, args, *, big, small, ten, two_hundred):
     with server(args.workers):
         for clinic in (big, small):
             admin = Http().login(f"bench-admin-{clinic.slug[-2:]}", gen.BENCH_PASSWORD)
@@ -428,7 +450,8 @@ def main():
         rows.add("patient page, 200 visits ÷ 10 visits", f"{many_s / few_s:.2f}×",
                  f"{many_s * 1000:.0f} ms vs {few_s * 1000:.0f} ms", "≤ 1.5×", many_s / few_s <= 1.5)
 
-    # Import
+
+def import_compare(rows, args, rng):
     imports = []
     for size in sorted({max(args.import_patients // 10, 1), args.import_patients}):
         clinic, written, seconds, peak = import_measure(size)
@@ -443,15 +466,6 @@ def main():
         small_size, _, _, small_peak = imports[0]
         rows.add("import peak memory, larger ÷ smaller file", f"{peak / small_peak:.2f}×",
                  f"{peak:.0f} MiB ({size}) vs {small_peak:.0f} MiB ({small_size})", "flat", peak / small_peak <= 1.25)
-
-    # Queries
-    few, many = caseload_queries(q5), caseload_queries(q500)
-    rows.add("caseload queries, 5 vs 500 patients", f"{few} vs {many}", "(the whole request)", "constant",
-             few == many)
-
-    print(f"load average at the end {load()}; "
-          + ("every goal met" if not rows.missed else f"goals not met: {'; '.join(rows.missed)}"))
-    return rows
 
 
 if __name__ == "__main__":

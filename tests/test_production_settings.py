@@ -147,3 +147,21 @@ def test_production_database_connection_settings_come_from_the_environment(tmp_p
 def test_the_quick_start_opens_a_connection_per_request(tmp_path):
     assert database_settings("rehab.settings.local", tmp_path, DATABASE_URL=None,
                              CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=None) == [0, False]
+
+
+JIT_PROBE = """
+import django
+django.setup()
+from django.db import connections
+print(connections["default"].settings_dict["OPTIONS"].get("options", ""))
+"""
+
+
+def test_production_turns_postgresql_jit_off_for_its_connections(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rehab.settings.production", "SECRET_KEY": GOOD_KEY,
+           "ALLOWED_HOSTS": "kinetic.example.org", "DATABASE_URL": "postgres://kinetic:s3cret-pw@db:5432/kinetic",
+           "REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = subprocess.run([sys.executable, "-c", JIT_PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "-c jit=off"

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, ExpressionWrapper, IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models.lookups import LessThan
+from django.db.models.lookups import GreaterThanOrEqual
 
 from content import codes
 from content.codes import BACK_HIP_LOCATIONS, Context
 from content.display import criterion_target, format_measure
-from content.flag_kinds import NO_FLAG_RANK, severity_rank
+from content.flag_kinds import severity_rank
 from content.measures import MEASURES
 from content.models import Phase
 from patients.models import Clinic, Entry, PainScore, Patient, User
@@ -91,18 +91,16 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
     if filters.status == ACTIVE:
         # A discharged patient with an unacknowledged red flag still needs
         # attention (DESIGN 4.4): they stay on the working list until it is seen.
-        # Looked up only for a discharged patient whose maintained urgency
-        # says a flag needs attention, one index probe each. The outer
-        # urgency repeated inside the subquery keeps PostgreSQL from turning
-        # it into a hash of every clinic's open red flags, built per request.
+        # One index probe of that patient's flags per discharged patient
+        # scanned. The (always true) reference to the outer row's urgency keeps
+        # PostgreSQL from turning the subquery into a hash of every clinic's
+        # open red flags, built on every request (bench/README.md).
         unseen_red_flag = (
             Flag.objects.needs_attention().red_flags()
-            .filter(LessThan(ExpressionWrapper(OuterRef("urgency"), output_field=IntegerField()), NO_FLAG_RANK))
+            .filter(GreaterThanOrEqual(ExpressionWrapper(OuterRef("urgency"), output_field=IntegerField()), 0))
             .filter(patient=OuterRef("pk"))
         )
-        patients = patients.filter(
-            ~Q(phase=codes.Phase.DISCHARGED) | (Q(urgency__lt=NO_FLAG_RANK) & Exists(unseen_red_flag))
-        )
+        patients = patients.filter(~Q(phase=codes.Phase.DISCHARGED) | Exists(unseen_red_flag))
     elif filters.status == DISCHARGED_ONLY:
         patients = patients.filter(phase=codes.Phase.DISCHARGED)
     if filters.phase:

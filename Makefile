@@ -11,7 +11,7 @@ PORT   ?= 8000
 export DATABASE_URL_TEST ?= postgres://kinetic_test:kinetic_test@127.0.0.1:5432/kinetic
 export REDIS_URL_TEST    ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint install install-dev migrate services backup backups restore clean
+.PHONY: run test lint bench install install-dev migrate services backup backups restore clean
 
 $(BIN)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Kinetic needs Python 3.11 or newer: $(PYTHON) is not installed (apt-get install python3 python3-venv)."; exit 1; }
@@ -47,6 +47,16 @@ test: $(BIN)/.installed-dev
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The scale benchmark (bench/README.md): builds BENCH_PATIENTS patients with COPY in
+# the database BENCH_DATABASE_URL (every table of it is dropped first), then prints
+# every ratio of issue 13 from one run on production settings. Not part of `make test`.
+BENCH_PATIENTS     ?= 100000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kinetic_bench100k
+BENCH_REDIS_URL    ?= redis://127.0.0.1:6379/7
+bench: $(BIN)/.installed-dev
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+	  $(BIN)/python bench/run.py --generate $(BENCH_PATIENTS) $(BENCH_ARGS)
 
 # The docker compose deployment's backups (README: "Backups and restore").
 backup:

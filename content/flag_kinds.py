@@ -30,6 +30,10 @@ class Severity(models.TextChoices):
         return list(type(self)).index(self)
 
 
+# The rank of "no flag needing attention": after every severity.
+NO_FLAG_RANK = len(Severity)
+
+
 def severity_rank(severity: str) -> int:
     """The rank of a stored severity code; ValueError for an unknown one."""
     return Severity(severity).rank

@@ -28,6 +28,7 @@ from content.codes import (
     Symptom,
 )
 from content.constraints import ReadableUniqueMessages
+from content.flag_kinds import NO_FLAG_RANK
 from content.measures import ENTRY_MEASURES, Measure
 
 MEASURE_FIELDS = tuple(ENTRY_MEASURES)
@@ -186,10 +187,16 @@ class Patient(ReadableUniqueMessages, models.Model):
         limit_choices_to={"role": User.PHYSIO},
     )
     email = models.EmailField(blank=True, help_text="Optional: where the portal link can be sent.")
+    # The rank (content.flag_kinds) of the patient's most urgent open,
+    # unacknowledged flag; NO_FLAG_RANK when none. Kept by the flag services
+    # (rehab.flags) wherever a flag is raised, closed, reopened or
+    # acknowledged, so the caseload sorts by an index, not by a subquery per
+    # patient.
+    urgency = models.PositiveSmallIntegerField(default=NO_FLAG_RANK, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["urgency"])
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -227,12 +234,24 @@ class Patient(ReadableUniqueMessages, models.Model):
             # programmes crossing a date boundary (day 84, the start).
             models.Index(fields=["clinic", "updated_at"], name="patient_clinic_updated"),
             models.Index(fields=["clinic", "programme_start"], name="patient_clinic_start"),
+            # The caseload's order: its first page is the head of this index.
+            models.Index(fields=["clinic", "urgency", "family_name", "given_name", "ref"],
+                         name="patient_caseload_order"),
         ]
 
     unique_messages = {("clinic", "ref"): "Another patient of this clinic already has this reference."}
 
     def __str__(self):
         return f"{self.full_name} ({self.ref})"
+
+    def save(self, *args, **kwargs):
+        # `urgency` belongs to the flag services: a form or the admin saving a
+        # patient it loaded earlier must not write back a rank that a flag
+        # raised or acknowledged since has changed.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name != "urgency"]
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self):

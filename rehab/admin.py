@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from content.admin_scoping import ClinicScopedHistoryAdmin
+from rehab.flags import patients_urgency_refresh
 from rehab.models import Flag, PhaseTransition
 
 
@@ -12,6 +13,10 @@ class FlagAdmin(ClinicScopedHistoryAdmin):
     list_filter = ["severity", "code", "acknowledged_at", "closed_at"]
     search_fields = ["patient__ref", "patient__family_name", "message"]
     list_select_related = ["patient"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        patients_urgency_refresh([obj.patient_id])  # the admin's own transaction holds it
 
 
 @admin.register(PhaseTransition)

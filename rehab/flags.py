@@ -14,11 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from content.codes import Phase
-from content.flag_kinds import FLAG_KINDS, SWEEP_FLAG_CODES, FlagCode
+from content.flag_kinds import FLAG_KINDS, NO_FLAG_RANK, SWEEP_FLAG_CODES, FlagCode
 from content.measures import OUTCOME_MEASURES
 from patients.models import Clinic, Entry, Patient
 from rehab import rules
@@ -241,7 +242,11 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
         return ReconcileSummary(raised=would_raise, closed=len(stale_entry) + len(stale_progress) + len(to_renew),
                                 reopened=len(to_reopen), written=False)
 
+    changed = [*to_reopen, *stale_entry, *stale_progress, *to_renew]
+    patient_of = {f["id"]: f["patient_id"] for f in existing}
+    touched = {flag.patient_id for flag in to_create} | {patient_of[pk] for pk in changed}
     with transaction.atomic():
+        _patients_lock(touched)
         closed = 0
         if to_renew:
             # Closed first: one open pain_regression per patient at a time.
@@ -260,9 +265,9 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
                 closed_at=started_at, closed_reason=CONDITION_GONE
             )
         created = _engine_changes_record(
-            patient_ids=ids, at=started_at, raised=bool(to_create),
-            changed=[*to_reopen, *stale_entry, *stale_progress, *to_renew],
+            patient_ids=ids, at=started_at, raised=bool(to_create), changed=changed,
         )
+        patients_urgency_refresh(touched)
         if not entry_flags_kept:
             Entry.objects.filter(patient_id__in=ids, updated_at__lte=started_at).filter(
                 Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
@@ -272,6 +277,35 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
     for flag in created:
         raised[flag.code] = raised.get(flag.code, 0) + 1
     return ReconcileSummary(raised=raised, closed=closed, reopened=len(to_reopen))
+
+
+def patients_urgency_refresh(patient_ids) -> int:
+    """Recompute `Patient.urgency` (the rank of the most urgent open,
+    unacknowledged flag) for these patients: one UPDATE that writes only the
+    rows whose rank changed. Every service here that raises, reopens, closes
+    or acknowledges a flag calls it in the same transaction, so the caseload
+    sorts by an index instead of a subquery per patient."""
+    if not patient_ids:
+        return 0
+    ids = _patients_lock(patient_ids)
+    most_urgent = Subquery(
+        Flag.objects.needs_attention().filter(patient=OuterRef("pk")).with_rank().order_by("rank").values("rank")[:1]
+    )
+    rank = Coalesce(most_urgent, Value(NO_FLAG_RANK))
+    return Patient.objects.filter(pk__in=ids).alias(rank=rank).exclude(urgency=F("rank")).update(urgency=rank)
+
+
+def _patients_lock(patient_ids) -> list:
+    """Lock the patients' rows, in id order, before their flags are written.
+
+    A concurrent writer of the same patient's flags (a task, the sweep, an
+    acknowledgement, a phase move, which locks the patient first too) waits
+    here, and its rank is computed after this transaction commits, from the
+    flags as they are then; the one order (patient, then flags) cannot
+    deadlock. Call it inside a transaction."""
+    ids = sorted(set(patient_ids), key=str)
+    list(Patient.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk", flat=True))
+    return ids
 
 
 def _regression_acknowledgement_dates(patients, existing) -> dict:
@@ -401,11 +435,15 @@ def patients_reconcile_by_id(patient_ids, *, batch_size=500) -> ReconcileSummary
 def _flags_close(queryset, *, reason: str) -> int:
     """Close the open flags of `queryset` and record it (by the engine)."""
     at = timezone.now()
-    ids = list(queryset.filter(closed_at__isnull=True).values_list("pk", flat=True))
-    if not ids:
+    rows = dict(queryset.filter(closed_at__isnull=True).values_list("pk", "patient_id"))
+    if not rows:
         return 0
-    closed = Flag.objects.filter(pk__in=ids, closed_at__isnull=True).update(closed_at=at, closed_reason=reason)
-    _engine_changes_record(patient_ids=[], at=at, raised=False, changed=ids)
+    ids = list(rows)
+    with transaction.atomic():
+        _patients_lock(rows.values())
+        closed = Flag.objects.filter(pk__in=ids, closed_at__isnull=True).update(closed_at=at, closed_reason=reason)
+        _engine_changes_record(patient_ids=[], at=at, raised=False, changed=ids)
+        patients_urgency_refresh(set(rows.values()))
     return closed
 
 
@@ -419,6 +457,7 @@ def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
     if not note:
         raise ValueError("An acknowledgement needs a note saying what was done.")
     with transaction.atomic():
+        _patients_lock([flag.patient_id])
         flag = Flag.objects.select_for_update().get(pk=flag.pk)
         if flag.acknowledged_at is None:
             flag.acknowledged_at = timezone.now()
@@ -427,6 +466,7 @@ def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
             flag._change_reason = "acknowledged"
             flag._history_user = user  # also outside a request (shell, task)
             flag.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
+            patients_urgency_refresh([flag.patient_id])
     return flag
 
 

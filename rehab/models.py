@@ -2,12 +2,19 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from content.codes import Phase
-from content.flag_kinds import ENTRY_FLAG_CODES, SWEEP_FLAG_CODES, FlagCode, Severity, severity_rank
+from content.flag_kinds import (
+    ENTRY_FLAG_CODES,
+    NO_FLAG_RANK,
+    SWEEP_FLAG_CODES,
+    FlagCode,
+    Severity,
+    severity_rank,
+)
 
 
 class FlagQuerySet(models.QuerySet):
@@ -23,6 +30,14 @@ class FlagQuerySet(models.QuerySet):
         (not the sweep's progress flags): these outlive a discharge until a
         clinician acknowledges them."""
         return self.filter(code__in=ENTRY_FLAG_CODES)
+
+    def with_rank(self):
+        """Annotated with `rank`, the severity's rank (emergency 0): sort by it, most urgent first."""
+        return self.annotate(rank=Case(
+            *[When(severity=severity.value, then=Value(severity.rank)) for severity in Severity],
+            default=Value(NO_FLAG_RANK),
+            output_field=IntegerField(),
+        ))
 
 
 class Flag(models.Model):

@@ -4,6 +4,7 @@ explicit in the tests; defaults here are plain and deterministic."""
 import datetime as dt
 
 import factory
+from django.db import transaction
 from django.utils import timezone
 
 from content.models import (
@@ -29,6 +30,7 @@ from patients.models import (
     PortalLink,
     User,
 )
+from rehab.flags import patients_urgency_refresh
 from rehab.models import Flag, PhaseTransition
 
 SURGERY = dt.date(2026, 6, 1)
@@ -219,6 +221,14 @@ class FlagFactory(factory.django.DjangoModelFactory):
     severity = "review"
     message = "Activity pain has not improved meaningfully."
     advice = "Comprehensive review."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the flag services do on every write: the patient's caseload rank follows.
+        flag = super()._create(model_class, *args, **kwargs)
+        with transaction.atomic():
+            patients_urgency_refresh([flag.patient_id])
+        return flag
 
 
 class PhaseTransitionFactory(factory.django.DjangoModelFactory):

@@ -184,3 +184,21 @@ def test_production_refuses_an_s3_bucket_without_a_region_or_endpoint(tmp_path):
     result = _production_value(tmp_path, "1", MEDIA_S3_BUCKET="kinetic-pictures")
     assert result.returncode != 0
     assert "set MEDIA_S3_REGION" in result.stderr
+
+
+JIT_PROBE = """
+import django
+django.setup()
+from django.db import connections
+print(connections["default"].settings_dict["OPTIONS"].get("options", ""))
+"""
+
+
+def test_production_turns_postgresql_jit_off_for_its_connections(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "rehab.settings.production", "SECRET_KEY": GOOD_KEY,
+           "ALLOWED_HOSTS": "kinetic.example.org", "DATABASE_URL": "postgres://kinetic:s3cret-pw@db:5432/kinetic",
+           "REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = subprocess.run([sys.executable, "-c", JIT_PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "-c jit=off"

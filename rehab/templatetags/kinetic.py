@@ -2,6 +2,8 @@
 already loaded: no queries here."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from content.codes import Phase
 from content.display import criterion_target as format_criterion_target
@@ -17,24 +19,32 @@ TREND_MARKS = {
 }
 
 
-@register.inclusion_tag("rehab/includes/flag_badge.html")
+# Simple tags, not inclusion tags: the caseload draws dozens of these a page,
+# and a template render each cost more than the rest of the row.
+
+@register.simple_tag
 def flag_badge(flag):
-    return {
-        "flag": flag,
-        "label": label_of(FlagCode, flag.code),
-        "severity_label": label_of(Severity, flag.severity),
-    }
+    label, severity_label = label_of(FlagCode, flag.code), label_of(Severity, flag.severity)
+    return format_html('<span class="badge badge-{}" title="{}: {}"><span class="visually-hidden">{}: </span>{}</span>',
+                       flag.severity, severity_label, flag.message, severity_label, label)
 
 
-@register.inclusion_tag("rehab/includes/pain_reading.html")
+@register.simple_tag
 def pain_reading(reading):
+    if reading.value is None:
+        return mark_safe('<span class="text-body-secondary" title="Not recorded">—</span>')
+    value = format_html('<span class="fw-semibold">{}</span>', reading.value)
     mark = TREND_MARKS.get(reading.trend)
-    return {"reading": reading, "mark": mark}
+    if not mark:
+        return value
+    symbol, words, css = mark
+    return format_html('{} <span class="{}" title="{} ({})" aria-label="{} ({})">{}</span>',
+                       value, css, words, reading.previous, words, reading.previous, symbol)
 
 
-@register.inclusion_tag("rehab/includes/phase_badge.html")
+@register.simple_tag
 def phase_badge(phase):
-    return {"phase": phase, "label": label_of(Phase, phase)}
+    return format_html('<span class="phase-badge phase-{}">{}</span>', phase, label_of(Phase, phase))
 
 
 @register.filter

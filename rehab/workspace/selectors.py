@@ -1,9 +1,10 @@
 """Reads the clinician workspace shares: the caseload and the patient page.
 
 The caseload issues a fixed number of queries whatever the number of patients:
-one count, one page of patients (urgency, last visit and the latest self-report
-since that visit as subqueries), one for
-the page's flags, one for the page's pain and one for its adherence. Nothing here writes.
+one count, one page of patients (in the order of the index on the patients'
+maintained urgency; last visit and the latest self-report since that visit as
+subqueries, run for the page's rows only), one for the page's flags, one for
+the page's pain and one for its adherence. Nothing here writes.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, ExpressionWrapper, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.lookups import GreaterThanOrEqual
 
 from content import codes
 from content.codes import BACK_HIP_LOCATIONS, Context
 from content.display import criterion_target, format_measure
-from content.flag_kinds import Severity, severity_rank
+from content.flag_kinds import severity_rank
 from content.measures import MEASURES
 from content.models import Phase
 from patients.models import Clinic, Entry, PainScore, Patient, User
@@ -29,8 +30,6 @@ from rehab.record import criteria_evaluate, entries_by_patient, exit_criteria_by
 from rehab.rules.adherence import Adherence
 
 CASELOAD_PAGE_SIZE = 25
-# Patients with no flag needing attention sort after every flagged one.
-NO_FLAG_RANK = len(Severity)
 
 MINE = "mine"
 CLINIC = "clinic"
@@ -83,16 +82,10 @@ class CaseloadRow:
     adherence_28d: Adherence | None = None  # None before the plan starts
 
 
-def _severity_rank_expression():
-    return Case(
-        *[When(severity=severity.value, then=Value(severity.rank)) for severity in Severity],
-        default=Value(NO_FLAG_RANK),
-        output_field=IntegerField(),
-    )
-
-
 def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilters):
-    """The caseload's patients, most urgent first, with urgency and last visit annotated."""
+    """The caseload's patients, most urgent first (Patient.urgency, kept by
+    the flag services; patients with no flag needing attention have
+    NO_FLAG_RANK and come last), with last visit annotated."""
     patients = Patient.objects.filter(clinic=clinic).select_related("physio")
     if filters.physio_id:
         patients = patients.filter(physio_id=filters.physio_id)
@@ -101,7 +94,15 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
     if filters.status == ACTIVE:
         # A discharged patient with an unacknowledged red flag still needs
         # attention (DESIGN 4.4): they stay on the working list until it is seen.
-        unseen_red_flag = Flag.objects.needs_attention().red_flags().filter(patient=OuterRef("pk"))
+        # One index probe of that patient's flags per discharged patient
+        # scanned. The (always true) reference to the outer row's urgency keeps
+        # PostgreSQL from turning the subquery into a hash of every clinic's
+        # open red flags, built on every request (bench/README.md).
+        unseen_red_flag = (
+            Flag.objects.needs_attention().red_flags()
+            .filter(GreaterThanOrEqual(ExpressionWrapper(OuterRef("urgency"), output_field=IntegerField()), 0))
+            .filter(patient=OuterRef("pk"))
+        )
         patients = patients.filter(~Q(phase=codes.Phase.DISCHARGED) | Exists(unseen_red_flag))
     elif filters.status == DISCHARGED_ONLY:
         patients = patients.filter(phase=codes.Phase.DISCHARGED)
@@ -116,13 +117,6 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
             Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(ref__icontains=term)
         )
 
-    urgency = (
-        Flag.objects.needs_attention()
-        .filter(patient=OuterRef("pk"))
-        .annotate(rank=_severity_rank_expression())
-        .order_by("rank")
-        .values("rank")[:1]
-    )
     last_visit = (
         Entry.objects.filter(patient=OuterRef("pk"), kind=Entry.VISIT)
         .order_by()
@@ -142,7 +136,6 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
         .values("date")[:1]
     )
     return patients.annotate(
-        urgency=Coalesce(Subquery(urgency, output_field=IntegerField()), Value(NO_FLAG_RANK)),
         last_visit=Subquery(last_visit),
         new_self_report=Subquery(new_self_report),
     ).order_by("urgency", "family_name", "given_name", "ref")
@@ -183,7 +176,7 @@ def _open_flags_by_patient(patient_ids) -> dict:
     rows = (
         Flag.objects.needs_attention()
         .filter(patient_id__in=patient_ids)
-        .annotate(rank=_severity_rank_expression())
+        .with_rank()
         .order_by("rank", "-raised_at")
     )
     for flag in rows:

@@ -68,3 +68,19 @@ def test_chart_fits_its_viewbox_and_has_readable_ticks():
 def test_an_empty_chart_has_no_data():
     assert chart().has_data is False
     assert chart([Reading(START, 1, None)]).has_data is True
+
+
+def test_markers_are_a_circle_per_activity_point_and_a_square_per_rest_point_with_their_titles():
+    from django.template.loader import render_to_string
+
+    chart = pain_chart([Reading(dt.date(2026, 3, 2), 6, 2), Reading(dt.date(2026, 3, 9), 4, None, is_visit=False)],
+                       start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    svg = render_to_string("rehab/includes/pain_chart.svg.html", {"chart": chart})
+    plot = svg[:svg.index("</svg>")]  # not the legend
+    assert plot.count('<circle class="marker marker-activity" ') == 1
+    assert plot.count('<circle class="marker marker-activity marker-self" ') == 1
+    assert plot.count('<rect class="marker marker-rest" ') == 1
+    assert "<title>Activity pain 6/10 on 2 Mar 2026</title>" in svg
+    assert "<title>Activity pain 4/10 on 9 Mar 2026 (self-report)</title>" in svg
+    rest = chart.series[1].points[0]
+    assert f'x="{rest.x - 4:.1f}" y="{rest.y - 4:.1f}" width="8" height="8"><title>Rest pain 2/10 on 2 Mar 2026' in svg

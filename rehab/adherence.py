@@ -13,9 +13,11 @@ later, never after the first mark. See `rules.adherence.plan_start`.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import Min, OuterRef, Subquery
 
 from content.codes import AdherenceStatus
@@ -88,12 +90,22 @@ def adherence_by_patient(clinic: Clinic, patients, *, as_of: dt.date | None = No
     marks = AdherenceMark.objects.filter(patient_id=OuterRef("pk")).order_by().values("patient_id")
     planned = AssignedPlanItem.history.model.objects.filter(patient_id=OuterRef("pk")).order_by().values("patient_id")
     window = marks.filter(date__gt=as_of - dt.timedelta(days=FOUR_WEEKS), date__lte=as_of)
-    rows = Patient.objects.filter(pk__in=ids).values_list(
-        "pk", "programme_start",
+    columns = [
         Subquery(marks.annotate(first=Min("date")).values("first")),
         Subquery(planned.annotate(first=Min("history_date")).values("first")),
-        Subquery(window.annotate(days=ArrayAgg("date", distinct=True)).values("days")),
-    )
+    ]
+    if connection.vendor == "postgresql":
+        columns.append(Subquery(window.annotate(days=ArrayAgg("date", distinct=True)).values("days")))
+        rows = list(Patient.objects.filter(pk__in=ids).values_list("pk", "programme_start", *columns))
+    else:
+        # The quick start's SQLite has no array aggregate: the window's days in a second query.
+        marked = defaultdict(set)
+        for patient_id, day in AdherenceMark.objects.filter(
+            patient_id__in=ids, date__gt=as_of - dt.timedelta(days=FOUR_WEEKS), date__lte=as_of,
+        ).values_list("patient_id", "date"):
+            marked[patient_id].add(day)
+        rows = [(*row, sorted(marked[row[0]]))
+                for row in Patient.objects.filter(pk__in=ids).values_list("pk", "programme_start", *columns)]
     found = {}
     for pk, programme_start, first_marked, first_planned, days in rows:
         start = rules.plan_start(

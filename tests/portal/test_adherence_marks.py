@@ -78,7 +78,7 @@ def test_another_patients_exercise_or_one_outside_the_plan_writes_nothing(client
     for exercise in (theirs.exercise, elsewhere):
         response = _tick(client, portal_url, exercise, "done")
         assert response.status_code == 302
-        assert response["Location"] == f"{portal_url}#plan-title"
+        assert response["Location"] == f"{portal_url}#today-title"
     assert not AdherenceMark.objects.exists()
 
 
@@ -91,7 +91,7 @@ def test_another_patients_exercise_or_one_outside_the_plan_writes_nothing(client
 def test_a_malformed_tick_writes_nothing(client, portal_url, data):
     response = client.post(f"{portal_url}done/", data)
     assert response.status_code == 302
-    assert response["Location"] == f"{portal_url}#plan-title"
+    assert response["Location"] == f"{portal_url}#today-title"
     assert not AdherenceMark.objects.exists()
 
 

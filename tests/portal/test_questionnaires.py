@@ -45,6 +45,9 @@ def test_due_questionnaires_follow_the_schedule(planned_patient):
 def test_the_portal_lists_what_is_due_and_a_patient_answers_koos_jr(client, portal_url, planned_patient):
     page = client.get(portal_url).content.decode()
     assert "KOOS JR (knee)" in page and _url(portal_url, "koos_jr") in page
+    # What each asks of the patient, before they start.
+    assert '<span class="portal-due-size">7 questions</span>' in page
+    assert '<span class="portal-due-size">Name 3 to 5 activities you find hard</span>' in page
 
     form = client.get(_url(portal_url, "koos_jr")).content.decode()
     assert "Twisting/pivoting on your knee" in form and "Extreme" in form

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 SAVE_LATER = "later"
 CHOOSE_AN_ANSWER = "Choose an answer."
+UNANSWERED_NAMED = 2  # more unanswered questions than this are summed up in one line at the top
 
 
 def _draft_key(link, instrument) -> str:
@@ -155,9 +156,20 @@ def portal_questionnaire(request, link, token, code):
     else:
         form = _form(instrument, initial=request.session.get(key), named=named)
     errors = [(message, None) for message in form.non_field_errors()] + [(message, None) for message in problems]
+    unanswered = [field for field in form if CHOOSE_AN_ANSWER in field.errors]
+    summarised = set()
+    if len(unanswered) > UNANSWERED_NAMED:
+        # A wall of red lines tells an older patient less than one sentence
+        # and a link to the first question to answer.
+        first = unanswered[0]
+        number = list(form.fields).index(first.name) + 1
+        missing = (f"None of the {len(form.fields)} questions has an answer" if len(unanswered) == len(form.fields)
+                   else f"{len(unanswered)} of {len(form.fields)} questions have no answer")
+        errors.append((f"{missing} yet. Start with question {number}: {first.label}", first.auto_id))
+        summarised = {field.name for field in unanswered}
     errors += [
         (f"{field.label}: {message}" if message == CHOOSE_AN_ANSWER else message, field.auto_id)
-        for field in form if field.errors for message in field.errors
+        for field in form if field.errors and field.name not in summarised for message in field.errors
     ]
     context = portal_frame(patient)
     context.update(token=token, instrument=instrument, form=form, errors=errors, named=named,

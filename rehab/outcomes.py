@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
+
 from content.codes import EntryKind
 from content.instruments import Instrument, MinimalDetectableChange
 from content.measures import PERFORMANCE_TESTS
@@ -155,7 +157,9 @@ def questionnaires_due(patient, *, as_of: dt.date) -> list[tuple[Instrument, Sch
         .first()
     )
     anchor = schedule_anchor(first_visit=first_visit, programme_start=patient.programme_start)
-    instruments = list(Instrument.objects.filter(clinic_id=patient.clinic_id, is_active=True, scheduled=True))
+    # item_count: how many questions, told to the patient before they start.
+    instruments = list(Instrument.objects.filter(clinic_id=patient.clinic_id, is_active=True, scheduled=True)
+                       .annotate(item_count=Count("items")))
     taken = defaultdict(list)
     for instrument_id, date in OutcomeAdministration.objects.filter(patient=patient).values_list(
         "instrument_id", "date"

@@ -61,3 +61,17 @@ def severity_label(severity):
 def criterion_target(criterion):
     """An ExitCriterion as the clinic reads it: “≤ 4/10”, “≥ 20 min”, “Yes”."""
     return format_criterion_target(criterion.measure, criterion.comparator, criterion.threshold)
+
+
+@register.filter
+def waited(hours):
+    """A wait in hours as a clinic reads it: “25 minutes”, “4.5 hours”, “3.2 days”."""
+    if hours is None:
+        return "—"
+    if hours < 1:
+        minutes = round(hours * 60)
+        return "under a minute" if minutes < 1 else f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if hours < 48:
+        text = f"{hours:.1f}".removesuffix(".0")
+        return f"{text} hour{'s' if text != '1' else ''}"
+    return f"{hours / 24:.1f} days"

@@ -134,6 +134,8 @@ def test_the_admin_uploads_a_picture_and_the_patient_sees_it_and_prints_the_prog
     phone = new_page(viewport=PHONE)
     violations = policy_violations(phone)
     phone.goto(url)
+    card = phone.locator(".portal-exercise").filter(has=phone.get_by_role("heading", name=exercise.name, exact=True))
+    card.get_by_text("How to do it").click()  # the picture is with the steps, a tap away
     picture = phone.get_by_role("img", name="Lying on your back with one knee bent")
     picture.scroll_into_view_if_needed()
     assert picture.is_visible()

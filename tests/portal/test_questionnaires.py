@@ -45,6 +45,9 @@ def test_due_questionnaires_follow_the_schedule(planned_patient):
 def test_the_portal_lists_what_is_due_and_a_patient_answers_koos_jr(client, portal_url, planned_patient):
     page = client.get(portal_url).content.decode()
     assert "KOOS JR (knee)" in page and _url(portal_url, "koos_jr") in page
+    # What each asks of the patient, before they start.
+    assert '<span class="portal-due-size">7 questions</span>' in page
+    assert '<span class="portal-due-size">Name 3 to 5 activities you find hard</span>' in page
 
     form = client.get(_url(portal_url, "koos_jr")).content.decode()
     assert "Twisting/pivoting on your knee" in form and "Extreme" in form
@@ -118,3 +121,18 @@ def test_another_clinics_questionnaire_code_is_not_found(client, portal_url, oth
     Instrument.objects.filter(clinic=other_clinic, code="koos_jr").update(code="odi_other")
     assert client.get(_url(portal_url, "odi_other")).status_code == 404
     assert client.get(_url(portal_url, "nonsense")).status_code == 404
+
+
+def test_many_missing_answers_are_summed_up_in_one_line_pointing_at_the_first(client, portal_url):
+    answers = {**KOOS_ANSWERS, "action": "send"}
+    for name in ("q2", "q3", "q5"):
+        del answers[name]
+    page = client.post(_url(portal_url, "koos_jr"), answers).content.decode()
+
+    summary = page[page.index('role="alert"'):page.index("</div>", page.index('role="alert"'))]
+    assert 'href="#id_q2-group">3 of 7 questions have no answer yet. Start with question 2:' in summary
+    assert "Choose an answer" not in summary
+    assert page.count("portal-field-error") == 3  # each question still says so where it is
+    assert not OutcomeAdministration.objects.exists()
+    nothing = client.post(_url(portal_url, "koos_jr"), {"action": "send"}).content.decode()
+    assert "None of the 7 questions has an answer yet. Start with question 1:" in nothing

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from content.models import Instrument
 from patients.models import Patient
+from rehab.templatetags.kinetic import waited
 from rehab.workspace.clinic_outcomes import MeasureResult, measure_result, weeks_per_phase
 from tests.factories import (
     ClinicAdminFactory,
@@ -124,6 +125,15 @@ def test_the_page_reports_the_clinics_discharged_patients(client):
     assert (report.flags.open, report.flags.oldest_open_hours) == (1, 3.0)
     page = response.content.decode()
     assert "2 patients discharged" in page and "50 %" in page
+    assert "4 hours" in page and "6 hours" in page and "the oldest raised 3 hours ago" in page
+
+
+@pytest.mark.parametrize("hours, text", [
+    (None, "—"), (0.001, "under a minute"), (1 / 60, "1 minute"), (0.4, "24 minutes"), (1, "1 hour"),
+    (4.25, "4.2 hours"), (47.9, "47.9 hours"), (60, "2.5 days"),
+])
+def test_a_wait_reads_in_minutes_hours_or_days(hours, text):
+    assert waited(hours) == text
 
 
 def test_a_bad_period_is_refused_with_a_message(client):

@@ -173,6 +173,9 @@ def patient_rows(clinic, physios, count, *, offset, today, rng, out, visits=None
 def _entry(out, patient_id, kind, day, recorded_by, measures, rng):
     entry_id = uuid.UUID(int=rng.getrandbits(128), version=4)
     at = dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59)), tzinfo=dt.UTC)
+    # Never in the future: an entry written "later today" would look edited
+    # after every sweep until that hour, and send its patient down the full path.
+    at = min(at, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
     out["entry"].append((entry_id, patient_id, kind, day, "", "", recorded_by, None, at, at, None,
                          *[measures.get(name) for name in MEASURE_COLUMNS]))
     roll = rng.random()

@@ -5,6 +5,7 @@ side-by-side comparison; /admin/ stays as production serves it (100 rows)."""
 from django.contrib import admin
 from django.urls import path
 
+from content.models import Exercise
 from patients.models import Patient
 from rehab.urls import urlpatterns
 from rehab.workspace.selectors import CASELOAD_PAGE_SIZE
@@ -16,4 +17,7 @@ class PatientAdminAt25(type(admin.site._registry[Patient])):
 
 site25 = admin.AdminSite(name="bench_admin25")
 site25.register(Patient, PatientAdminAt25)
+# The Patient admin's plan inline looks exercises up by autocomplete, which the
+# system checks (run by every management command) want registered on the same site.
+site25.register(Exercise, type(admin.site._registry[Exercise]))
 urlpatterns = [path("bench-admin25/", site25.urls), *urlpatterns]

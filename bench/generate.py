@@ -57,6 +57,10 @@ BENCH_PASSWORD = "kinetic-bench"  # noqa: S105  (a throwaway benchmark database)
 CLINICS = 20
 PHYSIOS_PER_CLINIC = 10
 SLUG = "bench-{:02d}"
+# When the generated records were last written: an hour before the run, so
+# that none of them is newer than a sweep's look-back (rehab.sweeps.CHANGE_MARGIN)
+# and a caseload nobody touched looks untouched to the incremental sweep.
+SETTLED = timezone.now() - dt.timedelta(hours=1)
 ADMIN = "bench-admin-{:02d}"
 # Weeks in the programme at which a patient enters each phase.
 REBUILD_WEEK, INTEGRATE_WEEK, DISCHARGE_WEEK = 6, 12, 18
@@ -130,7 +134,6 @@ def patient_rows(clinic, physios, count, *, offset, today, rng, out, visits=None
     """Append `count` patients' rows to `out` (a list of tuples per table).
     `visits`: that many visits, every third day, for a patient in Integrate
     (the runner's patient-page comparison) instead of the usual story."""
-    now = timezone.now()
     for n in range(offset, offset + count):
         patient_id = uuid.UUID(int=rng.getrandbits(128), version=4)
         if visits is None:
@@ -152,7 +155,7 @@ def patient_rows(clinic, physios, count, *, offset, today, rng, out, visits=None
         out["patient"].append((
             patient_id, clinic.pk, ref, rng.choice(GIVEN), rng.choice(FAMILY),
             dt.date(rng.randint(1940, 1970), rng.randint(1, 12), rng.randint(1, 28)), rng.choice(("left", "right")),
-            surgery, start, phase, physio, "", NO_FLAG_RANK, now, now,
+            surgery, start, phase, physio, "", NO_FLAG_RANK, SETTLED, SETTLED,
         ))
         story = Story(rng)
         if visits is not None:
@@ -175,7 +178,7 @@ def _entry(out, patient_id, kind, day, recorded_by, measures, rng):
     at = dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59)), tzinfo=dt.UTC)
     # Never in the future: an entry written "later today" would look edited
     # after every sweep until that hour, and send its patient down the full path.
-    at = min(at, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    at = min(at, SETTLED)
     out["entry"].append((entry_id, patient_id, kind, day, "", "", recorded_by, None, at, at, None,
                          *[measures.get(name) for name in MEASURE_COLUMNS]))
     roll = rng.random()

@@ -81,7 +81,19 @@ class CaseloadFilterForm(forms.Form):
         )
 
 
-class VisitForm(forms.Form):
+class PatientDateMixin:
+    """A form's `date` checked by the entry date rule (not before the
+    surgery, not after the clinic's today) for its `patient`."""
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        message = Entry.date_error(date, patient=self.patient)
+        if message:
+            raise forms.ValidationError(message)
+        return date
+
+
+class VisitForm(PatientDateMixin, forms.Form):
     """A visit: date, the pain grid (location × context), measures, the
     red-flag checklist and notes. A blank pain cell means not recorded."""
 
@@ -137,13 +149,6 @@ class VisitForm(forms.Form):
     NOTHING_RECORDED = (
         "This visit is empty: record at least one pain score, a measure, a red-flag symptom or a note."
     )
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        message = Entry.date_error(date, patient=self.patient)
-        if message:
-            raise forms.ValidationError(message)
-        return date
 
     def clean(self):
         data = super().clean()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 
 from content.scoring import ScoringError, score_answers
-from patients.models import Entry
+from rehab.workspace.forms import PatientDateMixin
 
 
 def item_field_name(index: int) -> str:
@@ -23,7 +23,7 @@ def rating_field_name(index: int) -> str:
     return f"rating_{index + 1}"
 
 
-class OutcomeEntryForm(forms.Form):
+class OutcomeEntryForm(PatientDateMixin, forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, patient, instrument, baseline_activities=(), **kwargs):
@@ -60,13 +60,6 @@ class OutcomeEntryForm(forms.Form):
                         f"Question {index + 1}: the answer must be {self.spec.options_text}."
                     )},
                 )
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        message = Entry.date_error(date, patient=self.patient)
-        if message:
-            raise forms.ValidationError(message)
-        return date
 
     def responses(self) -> dict:
         """{"answers": [...]} or {"activities": [...]}, as record_outcome takes them."""

@@ -27,10 +27,11 @@ from rehab.alerts import flags_notify_later, flags_notify_pending
 from rehab.models import Flag
 from rehab.outcomes import outcome_scores_by_patient
 from rehab.record import (
-    entries_by_patient,
     exit_criteria_by_phase,
     phase_start_by_patient,
-    progress_entries_by_patient,
+    progress_facts,
+    progress_facts_by_patient,
+    red_flag_entries_by_patient,
 )
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,11 @@ class PatientFacts:
 
 def patient_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_start,
                      acknowledged=frozenset(), regression_acknowledged_on=None, outcomes=()) -> list[rules.Finding]:
-    """Everything the rules find for one patient at `as_of`: the red flags of
-    each entry, and (for an active patient) plateau, regression and readiness.
-    Entries dated after `as_of` do not exist yet for any rule (DESIGN 4).
+    """Everything the rules find for one patient at `as_of`, from the whole
+    record: the red flags of each entry, and (for an active patient)
+    plateau, regression and readiness. Entries dated after `as_of` do not
+    exist yet for any rule (DESIGN 4). The reference the set-based
+    reconciliation below is held to.
 
     `phase_start` is the day the patient entered the current phase (the
     criteria's evidence starts there); `acknowledged` holds the (code,
@@ -68,31 +71,34 @@ def patient_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_s
     findings = []
     for entry in entries:
         findings += rules.entry_findings(entry, surgery_date=patient.surgery_date, history=entries)
+    facts = progress_facts(entries, programme_start=patient.programme_start, as_of=as_of, phase_start=phase_start,
+                           acknowledged_on=regression_acknowledged_on)
     return findings + progress_findings(
-        patient, entries, criteria, as_of=as_of, phase_start=phase_start, red_flags=findings,
+        patient, facts, criteria, as_of=as_of, phase_start=phase_start, red_flags=findings,
         acknowledged=acknowledged, regression_acknowledged_on=regression_acknowledged_on, outcomes=outcomes,
     )
 
 
-def progress_findings(patient: PatientFacts, entries, criteria, *, as_of, phase_start, red_flags,
+def progress_findings(patient: PatientFacts, facts, criteria, *, as_of, phase_start, red_flags,
                       acknowledged=frozenset(), regression_acknowledged_on=None, outcomes=()) -> list[rules.Finding]:
     """Plateau, regression and readiness at `as_of` (DESIGN 4.1, 4.3).
 
+    `facts` is (rules.ProgressVisits, rules.Evidence): what those rules read,
+    from record.progress_facts_by_patient or record.progress_facts.
     `red_flags` are the patient's entry findings at `as_of`: readiness waits
-    for the unacknowledged ones. `entries` may be the whole record or only
-    the visits these rules read (record.progress_entries_by_patient).
+    for the unacknowledged ones.
     """
-    entries = [entry for entry in entries if entry.date <= as_of]
-    progress = dict(programme_start=patient.programme_start, is_active=patient.is_active, as_of=as_of)
+    visits, evidence = facts
     findings = [
-        rules.plateau_finding(entries, **progress),
-        rules.regression_finding(entries, acknowledged_on=regression_acknowledged_on, **progress),
+        rules.plateau_from(visits, programme_start=patient.programme_start, is_active=patient.is_active,
+                           as_of=as_of),
+        rules.regression_from(visits, programme_start=patient.programme_start, is_active=patient.is_active,
+                              acknowledged_on=regression_acknowledged_on),
     ]
     if patient.is_active:
         unacknowledged = [f.severity for f in (*red_flags, *findings)
                           if f is not None and (f.code, f.entry_id) not in acknowledged]
-        results = rules.evaluate_criteria(criteria, entries, as_of=as_of, phase_start=phase_start,
-                                          outcomes=outcomes)
+        results = rules.judge_criteria(criteria, evidence, as_of=as_of, phase_start=phase_start, outcomes=outcomes)
         findings.append(rules.readiness_finding(patient.phase, results, unacknowledged=unacknowledged))
     return [f for f in findings if f is not None]
 
@@ -119,28 +125,13 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
     """Raise, reopen and close flags so they match the rules for these patients.
 
     `as_of_for(clinic_id)` gives the date the rules are evaluated at. A
-    `dry_run` works out the same changes and writes nothing.
+    `dry_run` works out the same changes and writes nothing. Set-based: the
+    database picks the entries that can raise a red flag and reduces the
+    visits to what the progress rules and the criteria compare
+    (record.red_flag_entries_by_patient, record.progress_facts_by_patient),
+    and the rules judge those; a fixed number of queries per batch.
     """
-    started_at = timezone.now()
-    ids = [p.id for p in patients]
-    entries = entries_by_patient(ids)
-    criteria = exit_criteria_by_phase({p.clinic_id for p in patients})
-    phase_starts = phase_start_by_patient(patients)
-    existing = _flags_existing(ids)
-    acknowledged = _acknowledged_by_patient(existing)
-    regression_acknowledged_on = _regression_acknowledgement_dates(patients, existing)
-    outcomes = _outcome_scores(ids, criteria)
-    found = {
-        patient.id: patient_findings(
-            patient, entries.get(patient.id, []), criteria.get((patient.clinic_id, patient.phase), []),
-            as_of=as_of_for(patient.clinic_id), phase_start=phase_starts[patient.id],
-            acknowledged=acknowledged[patient.id],
-            regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
-            outcomes=outcomes.get(patient.id, ()),
-        )
-        for patient in patients
-    }
-    return _flags_apply(patients, found, existing, started_at=started_at, dry_run=dry_run)
+    return _reconcile(patients, as_of_for=as_of_for, dry_run=dry_run, entry_flags_kept=False)
 
 
 def patients_reconcile_progress(patients: list[PatientFacts], *, as_of, dry_run=False) -> ReconcileSummary:
@@ -150,10 +141,12 @@ def patients_reconcile_progress(patients: list[PatientFacts], *, as_of, dry_run=
 
     Their entry flags already match their entries (every change of the record
     is evaluated, at the save or by the sweep's full path), so they are kept
-    as they are and stand in for the entry findings readiness waits for. The
-    rules read only the visits they need, chosen in the database
-    (record.progress_entries_by_patient). A fixed number of queries per batch.
+    as they are and stand in for the entry findings readiness waits for.
     """
+    return _reconcile(patients, as_of_for=lambda _clinic_id: as_of, dry_run=dry_run, entry_flags_kept=True)
+
+
+def _reconcile(patients, *, as_of_for, dry_run, entry_flags_kept) -> ReconcileSummary:
     started_at = timezone.now()
     ids = [p.id for p in patients]
     criteria = exit_criteria_by_phase({p.clinic_id for p in patients})
@@ -161,9 +154,47 @@ def patients_reconcile_progress(patients: list[PatientFacts], *, as_of, dry_run=
     existing = _flags_existing(ids)
     acknowledged = _acknowledged_by_patient(existing)
     regression_acknowledged_on = _regression_acknowledgement_dates(patients, existing)
-    entries = progress_entries_by_patient(
-        patients, as_of=as_of, phase_starts=phase_starts, acknowledged_on=regression_acknowledged_on,
-    )
+    outcomes = _outcome_scores(ids, criteria)
+    by_day = defaultdict(list)
+    for patient in patients:
+        by_day[as_of_for(patient.clinic_id)].append(patient)
+    found = {}
+    for as_of, group in by_day.items():
+        facts = progress_facts_by_patient(group, as_of=as_of, phase_starts=phase_starts,
+                                          acknowledged_on=regression_acknowledged_on)
+        if entry_flags_kept:
+            red_flags = _open_entry_flags(existing)
+        else:
+            red_flags = _red_flag_findings(group, as_of=as_of)
+        for patient in group:
+            progress = progress_findings(
+                patient, facts[patient.id], criteria.get((patient.clinic_id, patient.phase), []),
+                as_of=as_of, phase_start=phase_starts[patient.id], red_flags=red_flags[patient.id],
+                acknowledged=acknowledged[patient.id],
+                regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
+                outcomes=outcomes.get(patient.id, ()),
+            )
+            found[patient.id] = progress if entry_flags_kept else red_flags[patient.id] + progress
+    return _flags_apply(patients, found, existing, started_at=started_at, dry_run=dry_run,
+                        entry_flags_kept=entry_flags_kept)
+
+
+def _red_flag_findings(patients, *, as_of) -> dict:
+    """{patient id: [red-flag Finding]} at `as_of`: the rules run on the
+    entries that can raise one, with the earlier entries they read."""
+    entries, evaluated = red_flag_entries_by_patient(patients, as_of=as_of)
+    found = defaultdict(list)
+    for patient in patients:
+        record = entries.get(patient.id, [])
+        for entry in record:
+            if entry.id in evaluated:
+                found[patient.id] += rules.entry_findings(entry, surgery_date=patient.surgery_date, history=record)
+    return found
+
+
+def _open_entry_flags(existing) -> dict:
+    """{patient id: [Finding]} standing for the open entry flags (their
+    severity is what readiness reads)."""
     red_flags = defaultdict(list)
     for f in existing:
         if f["entry_id"] is not None and f["closed_at"] is None:
@@ -171,18 +202,7 @@ def patients_reconcile_progress(patients: list[PatientFacts], *, as_of, dry_run=
             red_flags[f["patient_id"]].append(rules.Finding(
                 code=f["code"], severity=kind.severity, message="", advice="", entry_id=f["entry_id"],
             ))
-    outcomes = _outcome_scores(ids, criteria)
-    found = {
-        patient.id: progress_findings(
-            patient, entries.get(patient.id, []), criteria.get((patient.clinic_id, patient.phase), []),
-            as_of=as_of, phase_start=phase_starts[patient.id], red_flags=red_flags[patient.id],
-            acknowledged=acknowledged[patient.id],
-            regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
-            outcomes=outcomes.get(patient.id, ()),
-        )
-        for patient in patients
-    }
-    return _flags_apply(patients, found, existing, started_at=started_at, dry_run=dry_run, entry_flags_kept=True)
+    return red_flags
 
 
 def _outcome_scores(patient_ids, criteria_by_phase) -> dict:

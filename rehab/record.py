@@ -10,14 +10,15 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import F, Max
 
-from content.codes import BACK_HIP_LOCATIONS, Context, EntryKind
-from content.measures import OUTCOME_MEASURES
+from content.codes import BACK_HIP_LOCATIONS, IMPLANT_LOCATIONS, Context, EntryKind, Location
+from content.measures import CRITERION_MEASURES, OUTCOME_MEASURES
 from content.models import ExitCriterion
 from patients.models import MEASURE_FIELDS, Entry, EntrySymptom, PainScore
 from rehab import rules
 from rehab.models import PhaseTransition
 from rehab.outcomes import outcome_scores_by_patient
-from rehab.rules.criteria import EVIDENCE_MAX_AGE_DAYS, FALLBACK_DAYS
+from rehab.rules import red_flags
+from rehab.rules.criteria import FALLBACK_DAYS
 
 
 def entries_by_patient(patient_ids, *, with_text=False) -> dict:
@@ -139,91 +140,221 @@ def criteria_evaluate(patient, entries, criteria, *, as_of, phase_start, unackno
     return results, rules.is_ready_to_progress(results, unacknowledged=unacknowledged)
 
 
-# The visits the progress rules and the exit criteria read, picked in the
-# database from per-visit activity pain (DESIGN 5): the first and the latest
-# programme visit with activity pain, the lowest before the latest, the latest
-# on or before the day an open regression was acknowledged, and the visits of
-# the current phase the criteria can take evidence from (the latest, and those
-# within the fallback window of it while it is recent enough). Fed only these,
-# plateau_finding, regression_finding and evaluate_criteria answer exactly as
-# they do over the whole record: every value they compare is among them, in
-# the same order (date, then when recorded).
-PROGRESS_VISITS_SQL = """
+# What the progress rules and the exit criteria read, worked out in the
+# database (DESIGN 5): per visit its activity pain (and rest pain, and whether
+# the anterior hip is among its worst back/hip scores), then per patient the
+# baseline, current and lowest earlier activity pain of the programme's
+# visits, the activity pain when an open regression was acknowledged, the
+# latest visit in the current phase and of any phase, and for every criterion
+# measure the latest value in the fallback window. Fed these, plateau_from,
+# regression_from and judge_criteria answer exactly as plateau_finding,
+# regression_finding and evaluate_criteria do over the whole record
+# (rules.progress_visits and rules.criteria_evidence reduce a record to the
+# same values; tests/rehab/test_set_based_evaluation.py holds them equal).
+# "Latest" is by date, then when recorded, then id: the record's own order.
+PROGRESS_FACTS_SQL = """
 WITH patient AS (
     SELECT * FROM unnest(%(ids)s::uuid[], %(programme_starts)s::date[], %(phase_starts)s::date[],
                          %(acknowledged_on)s::date[]) AS p(id, programme_start, phase_start, acknowledged_on)
 ),
 visit AS (
-    SELECT e.id, e.patient_id, e.date, e.created_at, max(s.score) AS activity_pain
-    FROM {entry} e
-    LEFT JOIN {pain} s ON s.entry_id = e.id AND s.context = %(activity)s AND s.location = ANY(%(back_hip)s)
+    SELECT e.id, e.patient_id, e.date, e.created_at, {entry_measures},
+           max(s.score) FILTER (WHERE s.context = %(activity)s AND s.location = ANY(%(back_hip)s)) AS activity_pain,
+           max(s.score) FILTER (WHERE s.context = %(rest)s AND s.location = ANY(%(back_hip)s)) AS rest_pain,
+           coalesce(max(s.score) FILTER (WHERE s.location = %(anterior_hip)s)
+                    = max(s.score) FILTER (WHERE s.location = ANY(%(back_hip)s)), false) AS hip_worst
+    FROM {entry} e LEFT JOIN {pain} s ON s.entry_id = e.id
     WHERE e.patient_id = ANY(%(ids)s::uuid[]) AND e.kind = %(visit)s AND e.date <= %(as_of)s::date
     GROUP BY e.id
 ),
+v AS (
+    SELECT visit.*, p.programme_start, p.phase_start, p.acknowledged_on
+    FROM visit JOIN patient p ON p.id = visit.patient_id
+),
 programme AS (
-    SELECT v.id, v.patient_id, v.activity_pain, v.date, p.acknowledged_on,
-           row_number() OVER (PARTITION BY v.patient_id ORDER BY v.date, v.created_at, v.id) AS n,
-           row_number() OVER (PARTITION BY v.patient_id ORDER BY v.date DESC, v.created_at DESC, v.id DESC)
-               AS from_end
-    FROM visit v JOIN patient p ON p.id = v.patient_id
-    WHERE v.date >= p.programme_start AND v.activity_pain IS NOT NULL
+    SELECT patient_id, count(*) AS visits,
+           (array_agg(activity_pain ORDER BY date, created_at, id))[1] AS baseline,
+           array_agg(activity_pain ORDER BY date DESC, created_at DESC, id DESC) AS latest_first,
+           (array_agg(date ORDER BY date DESC, created_at DESC, id DESC))[1] AS current_date,
+           (array_agg(hip_worst ORDER BY date DESC, created_at DESC, id DESC))[1] AS current_hip_worst,
+           (array_agg(activity_pain ORDER BY date DESC, created_at DESC, id DESC)
+                FILTER (WHERE date <= acknowledged_on))[1] AS at_acknowledgement
+    FROM v WHERE date >= programme_start AND activity_pain IS NOT NULL
+    GROUP BY patient_id
 ),
-in_phase AS (
-    SELECT v.id, v.date, max(v.date) OVER (PARTITION BY v.patient_id) AS latest
-    FROM visit v JOIN patient p ON p.id = v.patient_id
-    WHERE v.date >= p.phase_start
+latest AS (
+    SELECT patient_id, max(date) FILTER (WHERE date >= phase_start) AS in_phase, max(date) AS any_phase
+    FROM v GROUP BY patient_id
 ),
-chosen AS (
-    SELECT id FROM programme WHERE n = 1 OR from_end = 1
-    UNION (SELECT DISTINCT ON (patient_id) id FROM programme WHERE from_end > 1
-           ORDER BY patient_id, activity_pain, n)
-    UNION (SELECT DISTINCT ON (patient_id) id FROM programme WHERE date <= acknowledged_on
-           ORDER BY patient_id, n DESC)
-    UNION SELECT id FROM in_phase
-          WHERE date = latest OR (%(as_of)s::date - latest <= %(max_age)s AND date >= latest - %(fallback)s)
+evidence AS (
+    SELECT v.patient_id, {evidence}
+    FROM v JOIN latest l ON l.patient_id = v.patient_id
+    WHERE v.date >= v.phase_start AND v.date >= l.in_phase - %(fallback)s
+    GROUP BY v.patient_id
 )
-SELECT e.id, e.patient_id, e.date,
-       array_agg(s.location ORDER BY s.location, s.context) FILTER (WHERE s.id IS NOT NULL),
-       array_agg(s.context ORDER BY s.location, s.context) FILTER (WHERE s.id IS NOT NULL),
-       array_agg(s.score ORDER BY s.location, s.context) FILTER (WHERE s.id IS NOT NULL),
-       array_agg(s.id ORDER BY s.location, s.context) FILTER (WHERE s.id IS NOT NULL),
-       {measures}
-FROM chosen c JOIN {entry} e ON e.id = c.id LEFT JOIN {pain} s ON s.entry_id = e.id
-GROUP BY e.id
-ORDER BY e.patient_id, e.date, e.created_at, e.id
+SELECT p.id, coalesce(pr.visits, 0), pr.baseline, pr.latest_first[1], pr.current_date,
+       (SELECT min(x) FROM unnest(pr.latest_first[2:]) AS x), pr.at_acknowledgement,
+       coalesce(pr.current_hip_worst, false), l.in_phase, l.any_phase, {evidence_columns}
+FROM patient p
+LEFT JOIN programme pr ON pr.patient_id = p.id
+LEFT JOIN latest l ON l.patient_id = p.id
+LEFT JOIN evidence ev ON ev.patient_id = p.id
 """
 
+# The measures a criterion can read from a visit (the rest are questionnaire scores).
+EVIDENCE_MEASURES = tuple(code for code, m in CRITERION_MEASURES.items() if not m.is_outcome)
 
-def progress_entries_by_patient(patients, *, as_of, phase_starts, acknowledged_on) -> dict:
-    """{patient id: [rules.Entry]}: only the visits plateau, regression and
-    the exit criteria read at `as_of` (see PROGRESS_VISITS_SQL), in a fixed
-    number of queries. `phase_starts` is phase_start_by_patient's answer;
-    `acknowledged_on` maps a patient to the clinic date their open
-    pain_regression was acknowledged. PostgreSQL only (the sweep's fast path)."""
+
+def progress_facts_by_patient(patients, *, as_of, phase_starts, acknowledged_on) -> dict:
+    """{patient id: (rules.ProgressVisits, rules.Evidence)} at `as_of`: what
+    plateau, regression and the exit criteria read, in one query whatever
+    the number of patients (PROGRESS_FACTS_SQL). `phase_starts` is
+    phase_start_by_patient's answer; `acknowledged_on` maps a patient to the
+    clinic date their open pain_regression was acknowledged. Elsewhere than
+    on PostgreSQL (the quick start's SQLite) the same values are reduced from
+    the whole record in Python."""
     patients = list(patients)
     if not patients:
         return {}
-    measure_columns = [Entry._meta.get_field(name).column for name in MEASURE_FIELDS]
-    sql = PROGRESS_VISITS_SQL.format(
+    if connection.vendor != "postgresql":
+        return _progress_facts_from_record(patients, as_of=as_of, phase_starts=phase_starts,
+                                           acknowledged_on=acknowledged_on)
+    columns = {name: Entry._meta.get_field(name).column for name in MEASURE_FIELDS}
+    order = "ORDER BY v.date DESC, v.created_at DESC, v.id DESC"
+    evidence = []
+    for number, measure in enumerate(EVIDENCE_MEASURES):
+        column = f"v.{measure}" if measure in _PAIN_MEASURES else f"v.m_{columns[measure]}"
+        for what, alias in (("", "value"), ("date", "date"), ("id", "id")):
+            source = f"v.{what}" if what else column
+            evidence.append(f"(array_agg({source} {order}) FILTER (WHERE {column} IS NOT NULL))[1] AS e{number}_{alias}")
+    sql = PROGRESS_FACTS_SQL.format(
         entry=Entry._meta.db_table, pain=PainScore._meta.db_table,
-        measures=", ".join(f"e.{column}" for column in measure_columns),
+        entry_measures=", ".join(f"e.{column} AS m_{column}" for column in columns.values()),
+        evidence=",\n           ".join(evidence),
+        evidence_columns=", ".join(f"ev.e{n}_{alias}" for n in range(len(EVIDENCE_MEASURES))
+                                   for alias in ("value", "date", "id")),
     )
     params = {
         "ids": [p.id for p in patients],
         "programme_starts": [p.programme_start for p in patients],
         "phase_starts": [phase_starts[p.id] for p in patients],
         "acknowledged_on": [acknowledged_on.get(p.id) for p in patients],
-        "activity": Context.ACTIVITY, "back_hip": sorted(BACK_HIP_LOCATIONS), "visit": EntryKind.VISIT,
-        "as_of": as_of, "max_age": EVIDENCE_MAX_AGE_DAYS, "fallback": FALLBACK_DAYS,
+        "activity": Context.ACTIVITY, "rest": Context.REST, "back_hip": sorted(BACK_HIP_LOCATIONS),
+        "anterior_hip": Location.ANTERIOR_HIP, "visit": EntryKind.VISIT, "as_of": as_of, "fallback": FALLBACK_DAYS,
     }
-    grouped = defaultdict(list)
+    facts = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for entry_id, patient_id, date, locations, contexts, scores, pain_ids, *values in cursor.fetchall():
-            pain = [rules.PainScore(*score) for score in zip(locations or (), contexts or (), scores or (),
-                                                             pain_ids or (), strict=True)]
-            measures = {name: value for name, value in zip(MEASURE_FIELDS, values, strict=True) if value is not None}
-            grouped[patient_id].append(
-                rules.Entry(id=entry_id, kind=EntryKind.VISIT, date=date, pain=pain, measures=measures)
+        for (patient_id, count, baseline, current, current_date, lowest_earlier, at_acknowledgement, hip_worst,
+             latest_in_phase, latest_any, *found) in cursor.fetchall():
+            visits = rules.ProgressVisits(
+                count=count, baseline=baseline, current=current, current_date=current_date,
+                lowest_earlier=lowest_earlier, at_acknowledgement=at_acknowledgement, current_hip_worst=hip_worst,
             )
-    return grouped
+            values = {measure: tuple(found[3 * n:3 * n + 3]) for n, measure in enumerate(EVIDENCE_MEASURES)
+                      if found[3 * n + 2] is not None}
+            evidence = rules.Evidence.of(latest_in_phase=latest_in_phase, latest_any=latest_any, values=values,
+                                         as_of=as_of)
+            facts[patient_id] = (visits, evidence)
+    return facts
+
+
+_PAIN_MEASURES = ("activity_pain", "rest_pain")
+
+
+def _progress_facts_from_record(patients, *, as_of, phase_starts, acknowledged_on) -> dict:
+    entries = entries_by_patient([p.id for p in patients])
+    return {p.id: progress_facts(entries.get(p.id, []), programme_start=p.programme_start, as_of=as_of,
+                                 phase_start=phase_starts[p.id], acknowledged_on=acknowledged_on.get(p.id))
+            for p in patients}
+
+
+def progress_facts(entries, *, programme_start, as_of, phase_start, acknowledged_on=None):
+    """(rules.ProgressVisits, rules.Evidence) reduced from a record's entries:
+    what progress_facts_by_patient gives, from the record in Python."""
+    entries = [entry for entry in entries if entry.date <= as_of]
+    return (
+        rules.progress_visits(entries, programme_start=programme_start, as_of=as_of, acknowledged_on=acknowledged_on),
+        rules.criteria_evidence(entries, as_of=as_of, phase_start=phase_start, measures=EVIDENCE_MEASURES),
+    )
+
+
+# The entries that can raise a red flag (DESIGN 4.2), picked in the database,
+# with the earlier entries those rules read beside them: an entry with a
+# symptom ticked; a knee or thigh score of 3 or more from day 84 after
+# surgery, after a spell of implant scores that were all 0; a self-report
+# with a back/hip score that is severe, or on activity or at rest high enough
+# to be a rise. Every other entry raises nothing (entry_findings would
+# return []), so the rules are fed only these. Beside them: the entries with
+# knee or thigh scores in the 28 days before one (the late ache's look-back),
+# and the latest visit before a self-report (what its rise is measured from).
+RED_FLAG_ENTRIES_SQL = """
+WITH patient AS (
+    SELECT * FROM unnest(%(ids)s::uuid[], %(surgery_dates)s::date[]) AS p(id, surgery_date)
+),
+implant AS (
+    SELECT e.id, e.patient_id, e.date, max(s.score) AS highest
+    FROM {entry} e JOIN {pain} s ON s.entry_id = e.id
+    WHERE e.patient_id = ANY(%(ids)s::uuid[]) AND e.date <= %(as_of)s::date AND s.location = ANY(%(implant)s)
+    GROUP BY e.id
+),
+candidate AS (
+    SELECT e.id, e.patient_id, e.kind, e.date
+    FROM {entry} e JOIN patient p ON p.id = e.patient_id
+    WHERE e.patient_id = ANY(%(ids)s::uuid[]) AND e.date <= %(as_of)s::date AND (
+        EXISTS (SELECT 1 FROM {symptom} y WHERE y.entry_id = e.id)
+        OR (e.kind = %(self_report)s AND EXISTS (
+            SELECT 1 FROM {pain} s WHERE s.entry_id = e.id AND s.location = ANY(%(back_hip)s)
+               AND (s.score >= %(severe)s OR (s.context = ANY(%(rise_contexts)s) AND s.score >= %(rise)s))))
+        OR (e.date - p.surgery_date >= %(late_days)s AND EXISTS (
+            SELECT 1 FROM implant i WHERE i.id = e.id AND i.highest >= %(late_score)s)
+            AND EXISTS (SELECT 1 FROM implant i WHERE i.patient_id = e.patient_id
+                          AND i.date >= e.date - %(lookback)s AND i.date < e.date)
+            AND NOT EXISTS (SELECT 1 FROM implant i WHERE i.patient_id = e.patient_id
+                              AND i.date >= e.date - %(lookback)s AND i.date < e.date AND i.highest > 0))
+    )
+),
+beside AS (
+    SELECT i.id FROM candidate c JOIN implant i ON i.patient_id = c.patient_id
+     WHERE i.date >= c.date - %(lookback)s AND i.date < c.date
+    UNION
+    SELECT (SELECT e.id FROM {entry} e WHERE e.patient_id = c.patient_id AND e.kind = %(visit)s AND e.date < c.date
+             ORDER BY e.date DESC, e.created_at DESC, e.id DESC LIMIT 1)
+      FROM candidate c WHERE c.kind = %(self_report)s
+)
+SELECT id, true FROM candidate
+UNION ALL
+SELECT id, false FROM beside WHERE id IS NOT NULL AND id NOT IN (SELECT id FROM candidate)
+"""
+
+
+def red_flag_entries_by_patient(patients, *, as_of) -> tuple[dict, set]:
+    """({patient id: [rules.Entry, oldest first]}, {ids of the entries to
+    evaluate}): the entries that can raise a red flag at `as_of` and the
+    earlier ones their rules read (RED_FLAG_ENTRIES_SQL), in four queries.
+    `patients` have `id` and `surgery_date`. Elsewhere than on PostgreSQL,
+    the whole record, every entry to be evaluated."""
+    patients = list(patients)
+    if not patients:
+        return {}, set()
+    if connection.vendor != "postgresql":
+        entries = entries_by_patient([p.id for p in patients])
+        return entries, {e.id for record in entries.values() for e in record}
+    sql = RED_FLAG_ENTRIES_SQL.format(entry=Entry._meta.db_table, pain=PainScore._meta.db_table,
+                                      symptom=EntrySymptom._meta.db_table)
+    params = {
+        "ids": [p.id for p in patients], "surgery_dates": [p.surgery_date for p in patients], "as_of": as_of,
+        "implant": sorted(IMPLANT_LOCATIONS), "back_hip": sorted(BACK_HIP_LOCATIONS),
+        "self_report": EntryKind.SELF_REPORT, "visit": EntryKind.VISIT,
+        "severe": red_flags.SELF_REPORT_SEVERE_PAIN, "rise": red_flags.SELF_REPORT_PAIN_RISE,
+        "rise_contexts": [Context.ACTIVITY, Context.REST],
+        "late_days": red_flags.LATE_ACHE_MIN_DAYS_AFTER_SURGERY, "late_score": red_flags.LATE_ACHE_MIN_SCORE,
+        "lookback": red_flags.LATE_ACHE_LOOKBACK_DAYS,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return {}, set()
+    evaluated = {entry_id for entry_id, is_candidate in rows if is_candidate}
+    return _entries_read(Entry.objects.filter(id__in=[entry_id for entry_id, _ in rows])), evaluated

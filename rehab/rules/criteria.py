@@ -6,7 +6,8 @@ The physio decides; these functions only say what the evidence shows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from content.codes import PHASE_ORDER, Phase
 from content.flag_kinds import FLAG_KINDS, FlagCode, Severity
@@ -47,11 +48,41 @@ def measure_value(entry: Entry, measure: str) -> int | bool | None:
     return entry.measures.get(measure)
 
 
-def evaluate_criteria(
-    criteria: Iterable[Criterion], entries: Iterable[Entry], *, as_of: dt.date, phase_start: dt.date,
-    outcomes: Iterable[OutcomeScore] = (),
-) -> list[CriterionResult]:
-    """Judge each criterion on the latest visit on or before ``as_of``.
+@dataclass(frozen=True)
+class Evidence:
+    """What the exit criteria are judged on (DESIGN 4.1), reduced from the
+    visits: the one shape both the whole record (``criteria_evidence``) and
+    the sweep's database summary give.
+
+    ``latest`` is the latest visit in the current phase on or before
+    ``as_of`` when it is recent enough (None otherwise, with ``reason``);
+    ``values`` maps a measure to (value, date, entry id) of the latest visit
+    in the fallback window holding it.
+    """
+
+    latest: dt.date | None = None
+    reason: str = ""
+    values: Mapping[str, tuple] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *, latest_in_phase: dt.date | None, latest_any: dt.date | None, values: Mapping[str, tuple],
+           as_of: dt.date) -> Evidence:
+        """The evidence, given the latest visit in the phase, the latest visit
+        of any phase (both on or before ``as_of``) and the values of the
+        fallback window ending at the first."""
+        if latest_in_phase is not None:
+            if (as_of - latest_in_phase).days > EVIDENCE_MAX_AGE_DAYS:
+                return cls(reason=NO_RECENT_VISIT)
+            return cls(latest=latest_in_phase, values=values)
+        if latest_any is None:
+            return cls()
+        recent = (as_of - latest_any).days <= EVIDENCE_MAX_AGE_DAYS
+        return cls(reason=NO_VISIT_IN_PHASE if recent else NO_RECENT_VISIT)
+
+
+def criteria_evidence(entries: Iterable[Entry], *, as_of: dt.date, phase_start: dt.date,
+                      measures: Iterable[str]) -> Evidence:
+    """The evidence for criteria on ``measures`` in a record's entries.
 
     Only visits count: a self-report is the patient's word, not a measurement.
     Only visits in the current phase count, dated on or after ``phase_start``
@@ -60,6 +91,43 @@ def evaluate_criteria(
     unknown. A value missing at the latest visit is taken from the most
     recent earlier visit at most ``FALLBACK_DAYS`` before it. Visits on the
     same date keep the order they were given in, the last being the latest.
+    """
+    entries = list(entries)
+    visits = sorted(
+        (e for e in entries if e.is_visit and phase_start <= e.date <= as_of), key=lambda e: e.date
+    )
+    latest_any = max((e.date for e in entries if e.is_visit and e.date <= as_of), default=None)
+    values = {}
+    if visits:
+        window_start = visits[-1].date - dt.timedelta(days=FALLBACK_DAYS)
+        # Latest first, so the first visit holding a value is the one to use.
+        candidates = [v for v in reversed(visits) if v.date >= window_start]
+        for measure in measures:
+            if measure in OUTCOME_MEASURES:
+                continue
+            value, visit = next(((measure_value(v, measure), v) for v in candidates
+                                 if measure_value(v, measure) is not None), (None, None))
+            if visit is not None:
+                values[measure] = (value, visit.date, visit.id)
+    return Evidence.of(latest_in_phase=visits[-1].date if visits else None, latest_any=latest_any,
+                       values=values, as_of=as_of)
+
+
+def evaluate_criteria(
+    criteria: Iterable[Criterion], entries: Iterable[Entry], *, as_of: dt.date, phase_start: dt.date,
+    outcomes: Iterable[OutcomeScore] = (),
+) -> list[CriterionResult]:
+    """Judge each criterion on the latest visit on or before ``as_of``
+    (``criteria_evidence`` says which visits count)."""
+    criteria = list(criteria)
+    evidence = criteria_evidence(entries, as_of=as_of, phase_start=phase_start,
+                                 measures={c.measure for c in criteria})
+    return judge_criteria(criteria, evidence, as_of=as_of, phase_start=phase_start, outcomes=outcomes)
+
+
+def judge_criteria(criteria: Iterable[Criterion], evidence: Evidence, *, as_of: dt.date, phase_start: dt.date,
+                   outcomes: Iterable[OutcomeScore] = ()) -> list[CriterionResult]:
+    """Judge each criterion on the evidence.
 
     A criterion on a questionnaire score (DESIGN 9) reads ``outcomes`` under
     the same rules: the latest score of that instrument dated in the current
@@ -67,29 +135,16 @@ def evaluate_criteria(
     (a patient answers on the portal between visits), and unknown whenever
     the visits are (no visit in the last 4 weeks, none in this phase).
     """
-    entries = list(entries)
-    visits = sorted(
-        (e for e in entries if e.is_visit and phase_start <= e.date <= as_of), key=lambda e: e.date
-    )
-    reason = ""
-    if visits and (as_of - visits[-1].date).days > EVIDENCE_MAX_AGE_DAYS:
-        visits, reason = [], NO_RECENT_VISIT
-    elif not visits and any(e.is_visit and e.date <= as_of for e in entries):
-        earlier = max(e.date for e in entries if e.is_visit and e.date <= as_of)
-        recent = (as_of - earlier).days <= EVIDENCE_MAX_AGE_DAYS
-        reason = NO_VISIT_IN_PHASE if recent else NO_RECENT_VISIT
-    if visits:
-        window_start = visits[-1].date - dt.timedelta(days=FALLBACK_DAYS)
-        # Latest first, so the first visit holding a value is the one to use.
-        candidates = [v for v in reversed(visits) if v.date >= window_start]
+    if evidence.latest is not None:
+        window_start = evidence.latest - dt.timedelta(days=FALLBACK_DAYS)
         scores = sorted(
             (o for o in outcomes if max(window_start, phase_start) <= o.date <= as_of), key=lambda o: o.date,
         )
     else:
-        candidates, scores = [], []
+        scores = []
     return [
-        _judge_outcome(criterion, scores, reason) if criterion.measure in OUTCOME_MEASURES
-        else _judge(criterion, candidates, reason)
+        _judge_outcome(criterion, scores, evidence.reason) if criterion.measure in OUTCOME_MEASURES
+        else _judge(criterion, evidence)
         for criterion in criteria
     ]
 
@@ -107,19 +162,19 @@ def _judge_outcome(criterion: Criterion, scores: Sequence[OutcomeScore], reason:
     )
 
 
-def _judge(criterion: Criterion, candidates: Sequence[Entry], reason: str) -> CriterionResult:
-    for visit in candidates:
-        value = measure_value(visit, criterion.measure)
-        if value is not None:
-            return CriterionResult(
-                measure=criterion.measure,
-                comparator=criterion.comparator,
-                threshold=criterion.threshold,
-                value=value,
-                evidence_date=visit.date,
-                status=MET if criterion.is_met_by(value) else NOT_MET,
-                evidence_entry_id=visit.id,
-            )
+def _judge(criterion: Criterion, evidence: Evidence) -> CriterionResult:
+    found = evidence.values.get(criterion.measure)
+    if found is not None:
+        value, date, entry_id = found
+        return CriterionResult(
+            measure=criterion.measure,
+            comparator=criterion.comparator,
+            threshold=criterion.threshold,
+            value=value,
+            evidence_date=date,
+            status=MET if criterion.is_met_by(value) else NOT_MET,
+            evidence_entry_id=entry_id,
+        )
     return CriterionResult(
         measure=criterion.measure,
         comparator=criterion.comparator,
@@ -127,7 +182,7 @@ def _judge(criterion: Criterion, candidates: Sequence[Entry], reason: str) -> Cr
         value=None,
         evidence_date=None,
         status=UNKNOWN,
-        reason=reason,
+        reason=evidence.reason,
     )
 
 

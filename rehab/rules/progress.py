@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from content.codes import BACK_HIP_LOCATIONS, Location
 from content.flag_kinds import FLAG_KINDS, FlagCode
@@ -45,6 +46,45 @@ def is_meaningful_improvement(baseline: int, current: int) -> bool:
     return fall > 0 and (fall >= 2 or 10 * fall >= 3 * baseline)
 
 
+@dataclass(frozen=True)
+class ProgressVisits:
+    """What plateau and regression read from the programme's visits with
+    activity pain up to ``as_of`` (oldest first): the one shape both the
+    whole record (``progress_visits``) and the sweep's database summary give.
+
+    ``at_acknowledgement`` is the activity pain of the latest of those
+    visits on or before the day an open regression was acknowledged;
+    ``current_hip_worst`` says whether ``anterior_hip`` is among the worst
+    back/hip locations (any context) of the current visit.
+    """
+
+    count: int = 0
+    baseline: int | None = None
+    current: int | None = None
+    current_date: dt.date | None = None
+    lowest_earlier: int | None = None
+    at_acknowledgement: int | None = None
+    current_hip_worst: bool = False
+
+
+def progress_visits(entries: Iterable[Entry], *, programme_start: dt.date, as_of: dt.date,
+                    acknowledged_on: dt.date | None = None) -> ProgressVisits:
+    """The programme's visits with activity pain, reduced to what the rules compare."""
+    visits = programme_visits(entries, programme_start=programme_start, as_of=as_of)
+    if not visits:
+        return ProgressVisits()
+    seen = [v for v in visits if acknowledged_on is not None and v.date <= acknowledged_on]
+    return ProgressVisits(
+        count=len(visits),
+        baseline=activity_pain(visits[0]),
+        current=activity_pain(visits[-1]),
+        current_date=visits[-1].date,
+        lowest_earlier=min((activity_pain(v) for v in visits[:-1]), default=None),
+        at_acknowledgement=activity_pain(seen[-1]) if seen else None,
+        current_hip_worst=Location.ANTERIOR_HIP in worst_back_hip_locations(visits[-1]),
+    )
+
+
 def plateau_finding(
     entries: Iterable[Entry],
     *,
@@ -53,20 +93,26 @@ def plateau_finding(
     as_of: dt.date,
 ) -> Finding | None:
     """``plateau_12w`` when pain has not improved meaningfully after 12 weeks."""
+    visits = progress_visits(entries, programme_start=programme_start, as_of=as_of)
+    return plateau_from(visits, programme_start=programme_start, is_active=is_active, as_of=as_of)
+
+
+def plateau_from(visits: ProgressVisits, *, programme_start: dt.date, is_active: bool,
+                 as_of: dt.date) -> Finding | None:
+    """``plateau_finding`` on the reduced visits."""
     days = (as_of - programme_start).days
     if not is_active or days < PLATEAU_MIN_DAYS:
         return None
-    visits = programme_visits(entries, programme_start=programme_start, as_of=as_of)
-    if len(visits) < 2:
+    if visits.count < 2:
         return None
-    baseline, current = activity_pain(visits[0]), activity_pain(visits[-1])
+    baseline, current = visits.baseline, visits.current
     if current <= PLATEAU_MAX_ACCEPTABLE_PAIN:
         return None
     if is_meaningful_improvement(baseline, current):
         return None
     kind = FLAG_KINDS[FlagCode.PLATEAU_12W]
     advice = kind.advice
-    if Location.ANTERIOR_HIP in worst_back_hip_locations(visits[-1]):
+    if visits.current_hip_worst:
         advice = f"{advice} {HIP_XRAY_ADVICE}"
     return Finding(
         code=kind.code,
@@ -107,20 +153,23 @@ def regression_finding(
     that date, the finding ``renews`` it: the acknowledged flag closes and a
     new one is raised (DESIGN 4.3).
     """
-    if not is_active:
+    visits = progress_visits(entries, programme_start=programme_start, as_of=as_of, acknowledged_on=acknowledged_on)
+    return regression_from(visits, programme_start=programme_start, is_active=is_active,
+                           acknowledged_on=acknowledged_on)
+
+
+def regression_from(visits: ProgressVisits, *, programme_start: dt.date, is_active: bool,
+                    acknowledged_on: dt.date | None = None) -> Finding | None:
+    """``regression_finding`` on the reduced visits (reduced with the same ``acknowledged_on``)."""
+    if not is_active or visits.count < 2:
         return None
-    visits = programme_visits(entries, programme_start=programme_start, as_of=as_of)
-    if len(visits) < 2:
-        return None
-    baseline, current = activity_pain(visits[0]), activity_pain(visits[-1])
-    lowest_earlier = min(activity_pain(v) for v in visits[:-1])
+    baseline, current, lowest_earlier = visits.baseline, visits.current, visits.lowest_earlier
     if current < lowest_earlier + REGRESSION_RISE:
         return None
-    weeks = (visits[-1].date - programme_start).days // 7
+    weeks = (visits.current_date - programme_start).days // 7
     kind = FLAG_KINDS[FlagCode.PAIN_REGRESSION]
     if acknowledged_on is not None:
-        seen = [v for v in visits if v.date <= acknowledged_on]
-        at_acknowledgement = activity_pain(seen[-1]) if seen else None
+        at_acknowledgement = visits.at_acknowledgement
         if at_acknowledgement is not None and current >= at_acknowledgement + REGRESSION_RISE:
             return Finding(
                 code=kind.code,

@@ -179,7 +179,7 @@ def _entry(out, patient_id, kind, day, recorded_by, measures, rng):
     # Never in the future: an entry written "later today" would look edited
     # after every sweep until that hour, and send its patient down the full path.
     at = min(at, SETTLED)
-    out["entry"].append((entry_id, patient_id, kind, day, "", "", recorded_by, None, at, at, None,
+    out["entry"].append((entry_id, patient_id, kind, day, "", "", recorded_by, None, at, at,
                          *[measures.get(name) for name in MEASURE_COLUMNS]))
     roll = rng.random()
     for code, share in SYMPTOMS:
@@ -217,7 +217,7 @@ PATIENT_COLUMNS = ["id", "clinic_id", "ref", "given_name", "family_name", "date_
                    "surgery_date", "programme_start", "phase", "physio_id", "email", "urgency", "created_at",
                    "updated_at"]
 ENTRY_COLUMNS = ["id", "patient_id", "kind", "date", "ref", "notes", "recorded_by_id", "portal_link_id",
-                 "created_at", "updated_at", "flags_checked_at", *MEASURE_COLUMNS]
+                 "created_at", "updated_at", *MEASURE_COLUMNS]
 
 
 def copy_rows(table, cols, rows):

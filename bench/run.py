@@ -233,14 +233,13 @@ def group_by_seconds(repeats=3):
 
 def flags_reset():
     """Back to "no sweep yet" when an earlier run left flags (best effort:
-    the flags, their history, the entries' checked marks, the ranks)."""
+    the flags, their history, the clinics' sweep marks, the ranks)."""
     from rehab.models import Flag
 
     if not Flag.objects.exists():
         return False
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {Flag._meta.db_table}, {Flag.history.model._meta.db_table}")
-        cursor.execute("UPDATE patients_entry SET flags_checked_at = NULL WHERE flags_checked_at IS NOT NULL")
+        cursor.execute(f"TRUNCATE {Flag._meta.db_table}, {Flag.history.model._meta.db_table}, rehab_clinicsweep")
         cursor.execute("UPDATE patients_patient SET urgency = %s WHERE urgency <> %s", [gen.NO_FLAG_RANK] * 2)
         cursor.execute("VACUUM ANALYZE patients_entry, patients_patient")
     return True

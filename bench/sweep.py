@@ -9,9 +9,7 @@ back/hip pain scores (the 100,000-patient shape: 1 M entries, 2 M scores),
 then times, beside `SELECT patient, max(score) ... GROUP BY patient` over
 every pain score:
 
-- first sweep: no earlier sweep and no entry checked (everyone in full);
-- first sweep, entries checked: no earlier sweep, but every entry's flags were
-  checked when it was saved, as in production (everyone on the progress path);
+- first sweep: no earlier sweep (everyone in full);
 - unchanged caseload: the same day again;
 - after 1 % new visits: the next day, 1 % of patients with a visit saved
   around the services (their evaluation left to the sweep).
@@ -39,7 +37,6 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import F  # noqa: E402
 
 from patients.models import Clinic, Entry, PainScore, Patient  # noqa: E402
 from rehab.models import ClinicSweep, Flag  # noqa: E402
@@ -130,19 +127,15 @@ def main(size):
     reference = group_by_seconds()
     print(f"  {'GROUP BY over all pain scores':<34} {reference:7.3f} s")
 
-    def fresh(*, checked):
+    def fresh():
         Flag.objects.filter(patient__clinic=clinic).delete()
         ClinicSweep.objects.filter(clinic=clinic).delete()
-        entries.update(flags_checked_at=F("updated_at") if checked else None)
 
     def report(label, seconds, summary):
         print(f"  {label:<34} {seconds:7.3f} s   {seconds / reference:6.2f}x   "
               f"raised {sum(summary.raised.values())}, closed {summary.closed}")
 
-    fresh(checked=True)
-    with at(TODAY):
-        report("first sweep, entries checked", *timed(lambda: sweep_run(clinic=clinic)))
-    fresh(checked=False)
+    fresh()
     with at(TODAY):
         report("first sweep", *timed(lambda: sweep_run(clinic=clinic)))
         report("unchanged caseload", *timed(lambda: sweep_run(clinic=clinic)))

@@ -15,7 +15,7 @@ patients whose flags are reconciled afterwards.
 COPY fires no signals, so the imported entries are sent to the programme
 engine explicitly afterwards, through its batched reconciliation (the
 sweep's path); an entry whose evaluation is lost is picked up by the next
-sweep (its `flags_checked_at` is empty). New patients start with their
+sweep (it was saved since that sweep began). New patients start with their
 phase's exercise template as a plan.
 
 Per patient, `_import_batch` plans what is new (entries by identity, phase
@@ -240,8 +240,8 @@ def _import(header: Document, patients: Iterator[tuple[int, object]], *, clinic_
     if result.entries_created >= ANALYZE_AFTER_ENTRIES:
         _statistics_refresh()
     # The engine's own batched path (what the sweep runs), once the data is
-    # committed; should it fail, the entries stay unchecked and the next sweep
-    # raises their flags.
+    # committed; should it fail, the next sweep finds the entries saved since it
+    # last ran and raises their flags.
     flags.patients_reconcile_by_id(touched)
     return result
 

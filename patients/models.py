@@ -339,13 +339,11 @@ class Entry(EntryMeasures):
         related_name="self_reports",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The sweep re-evaluates every entry saved since it last ran (rehab.sweeps):
+    # a task lost while Redis was down is caught up.
     updated_at = models.DateTimeField(auto_now=True)
-    # When the programme engine last evaluated this entry's flags; an entry
-    # changed since (updated_at later) is picked up by the next sweep, so a
-    # task lost while Redis was down is caught up.
-    flags_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["flags_checked_at"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -376,12 +374,9 @@ class Entry(EntryMeasures):
         indexes = [
             models.Index(fields=["patient", "kind", "date"]),
             # The sweep's two ways into the entries without reading them all:
-            # those changed since their flags were checked (a handful), and the
-            # visits whose date crosses the 28-day evidence window edge today.
-            models.Index(
-                fields=["patient"], name="entry_flags_unchecked",
-                condition=Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at")),
-            ),
+            # those saved since it last ran (a handful), and the visits whose
+            # date crosses the 28-day evidence window edge today.
+            models.Index(fields=["updated_at"], name="entry_updated_at"),
             models.Index(fields=["date", "patient"], name="entry_visit_date", condition=Q(kind=EntryKind.VISIT)),
         ]
 

@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -148,10 +148,23 @@ def patients_reconcile_progress(patients: list[PatientFacts], *, as_of, dry_run=
 
 def _reconcile(patients, *, as_of_for, dry_run, entry_flags_kept) -> ReconcileSummary:
     started_at = timezone.now()
+    existing = _flags_existing([p.id for p in patients])
+    found = patients_findings(patients, as_of_for=as_of_for, existing=existing, entry_flags_kept=entry_flags_kept)
+    return _flags_apply(patients, found, existing, started_at=started_at, dry_run=dry_run,
+                        entry_flags_kept=entry_flags_kept)
+
+
+def patients_findings(patients, *, as_of_for, existing=None, entry_flags_kept=False) -> dict:
+    """{patient id: [rules.Finding]}: what the rules find for these patients,
+    each at `as_of_for(clinic_id)`, set-based (a fixed number of queries
+    whatever their number); the same as `patient_findings` over each whole
+    record. `existing` is _flags_existing's answer (read here when not
+    given): acknowledgements, and with `entry_flags_kept` the open entry
+    flags that stand for the red flags, which are then not looked for."""
     ids = [p.id for p in patients]
+    existing = _flags_existing(ids) if existing is None else existing
     criteria = exit_criteria_by_phase({p.clinic_id for p in patients})
     phase_starts = phase_start_by_patient(patients)
-    existing = _flags_existing(ids)
     acknowledged = _acknowledged_by_patient(existing)
     regression_acknowledged_on = _regression_acknowledgement_dates(patients, existing)
     outcomes = _outcome_scores(ids, criteria)
@@ -175,8 +188,7 @@ def _reconcile(patients, *, as_of_for, dry_run, entry_flags_kept) -> ReconcileSu
                 outcomes=outcomes.get(patient.id, ()),
             )
             found[patient.id] = progress if entry_flags_kept else red_flags[patient.id] + progress
-    return _flags_apply(patients, found, existing, started_at=started_at, dry_run=dry_run,
-                        entry_flags_kept=entry_flags_kept)
+    return found
 
 
 def _red_flag_findings(patients, *, as_of) -> dict:
@@ -273,7 +285,7 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
             closed += Flag.objects.filter(pk__in=to_renew, closed_at__isnull=True).update(
                 closed_at=started_at, closed_reason=WORSENED
             )
-        Flag.objects.bulk_create(to_create, ignore_conflicts=True)
+        _flags_insert(to_create)
         if to_reopen:
             _flags_reopen(to_reopen)
         if stale_entry:
@@ -288,14 +300,10 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
             patient_ids=ids, at=started_at, raised=bool(to_create), changed=changed,
         )
         patients_urgency_refresh(touched)
-        if not entry_flags_kept:
-            Entry.objects.filter(patient_id__in=ids, updated_at__lte=started_at).filter(
-                Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
-            ).update(flags_checked_at=started_at)
 
     raised = {}
-    for flag in created:
-        raised[flag.code] = raised.get(flag.code, 0) + 1
+    for code in created:
+        raised[code] = raised.get(code, 0) + 1
     return ReconcileSummary(raised=raised, closed=closed, reopened=len(to_reopen))
 
 
@@ -369,47 +377,74 @@ REOPENED = "Reopened as a new alert: the entry shows the sign again."
 WORSENED = "Pain got worse since this was acknowledged: raised again as a new flag."
 
 
-def _engine_changes_record(*, patient_ids, at, raised: bool, changed: list) -> list[Flag]:
-    """Write the history rows of the engine's own changes made at `at`; return the flags it raised.
+def _engine_changes_record(*, patient_ids, at, raised: bool, changed: list) -> list[str]:
+    """Write the history rows of the engine's own changes made at `at`; return
+    the codes of the flags it raised (one per flag).
 
     The changes are bulk writes (a fixed number of queries per batch), which
-    fire no signals, so the history is written here: one query reads back
-    what this run changed, one or two insert the rows. The engine is the
-    author (history_user None); the reason says why. Reading back by time
-    keeps the conditional updates above race-free: a flag another process
-    changed first is not recorded as ours.
+    fire no signals, so the history is written here, in one INSERT … SELECT
+    from the flags as they are now (HISTORY_SQL). The engine is the author
+    (history_user None); the reason says why. Selecting by time keeps the
+    conditional updates above race-free: a flag another process changed
+    first is not recorded as ours.
     """
     if not (raised or changed):
         return []
-    ours = Q(pk__in=changed) if changed else Q(pk__in=[])
-    if raised:
-        # Inserted with raised_at = at: a flag that already existed (the
-        # insert was ignored) has its own, earlier raised_at.
-        ours |= Q(patient_id__in=patient_ids, raised_at=at)
-    created, updated = [], []
-    for flag in Flag.objects.filter(ours):
-        if flag.pk in changed and flag.closed_at is None:
-            flag._change_reason = REOPENED
-        elif flag.pk in changed and flag.closed_at == at:
-            flag._change_reason = flag.closed_reason
-        elif flag.pk not in changed and flag.raised_at == at:
-            flag._change_reason = RAISED
-            created.append(flag)
-            continue
-        else:
-            continue  # changed by someone else between our read and our write
-        updated.append(flag)
-    return _history_write(created, updated, at=at)
+    history = Flag.history.model
+    tracked = [connection.ops.quote_name(f.column) for f in history._meta.concrete_fields
+               if not f.name.startswith("history_")]
+    as_stored = Patient._meta.pk.get_db_prep_value
+    patients = [as_stored(pk, connection) for pk in patient_ids] if raised else []
+    changed = list(changed) or [0]  # no flag has id 0: `id IN (0)` is false, never NULL
+    sql = HISTORY_SQL.format(
+        history=history._meta.db_table, flag=Flag._meta.db_table, columns=", ".join(tracked),
+        changed=_placeholders(changed), patients=_placeholders(patients),
+    )
+    params = [at, RAISED, REOPENED, *changed, *changed, at, *patients, at, *changed]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [code for code, kind in cursor.fetchall() if kind == "+"]
 
 
-def _history_write(created, updated, *, at) -> list[Flag]:
-    for flag in created + updated:
-        flag._history_user = None  # the programme engine, not whoever's request triggered it
-    if created:
-        Flag.history.bulk_history_create(created, default_date=at)
-    if updated:
-        Flag.history.bulk_history_create(updated, update=True, default_date=at)
-    return created
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values)) or "NULL"
+
+
+# Created ("+") when this run inserted the flag (raised_at = at, and not a
+# flag it changed); changed ("~") when this run reopened it (open now) or
+# closed it (closed_at = at).
+HISTORY_SQL = """
+INSERT INTO {history} ({columns}, history_date, history_type, history_change_reason, history_user_id)
+SELECT {columns}, %s, history_type,
+       CASE WHEN history_type = '+' THEN %s WHEN closed_at IS NULL THEN %s ELSE closed_reason END, NULL
+FROM (SELECT *, CASE WHEN id IN ({changed}) THEN '~' ELSE '+' END AS history_type FROM {flag}) AS flag
+WHERE (id IN ({changed}) AND (closed_at IS NULL OR closed_at = %s))
+   OR (patient_id IN ({patients}) AND raised_at = %s AND id NOT IN ({changed}))
+RETURNING code, history_type
+"""
+
+
+def _flags_insert(flags: list[Flag]) -> None:
+    """Insert new flags in one statement; one that would duplicate a flag
+    (the database's unique constraints) is skipped, as a retried task or a
+    second sweep would make it. On PostgreSQL the rows travel as one array
+    per column (the ORM's VALUES list costs more to build than to run)."""
+    if not flags:
+        return
+    if connection.vendor != "postgresql":
+        Flag.objects.bulk_create(flags, ignore_conflicts=True)
+        return
+    fields = [f for f in Flag._meta.concrete_fields if not f.primary_key]
+    arrays = [[f.get_db_prep_save(getattr(flag, f.attname), connection) for flag in flags] for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    unnest = ", ".join(f"%s::{_array_type(f)}" for f in fields)
+    sql = f"INSERT INTO {Flag._meta.db_table} ({columns}) SELECT * FROM unnest({unnest}) ON CONFLICT DO NOTHING"  # noqa: S608  (names from the model)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arrays)
+
+
+def _array_type(field) -> str:
+    return (field.rel_db_type(connection) if field.is_relation else field.db_type(connection)) + "[]"
 
 
 def _new_flag(patient: PatientFacts, finding: rules.Finding, raised_at) -> Flag:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import F, Max
 
-from content.codes import BACK_HIP_LOCATIONS, IMPLANT_LOCATIONS, Context, EntryKind, Location
+from content.codes import EntryKind
 from content.measures import CRITERION_MEASURES, OUTCOME_MEASURES
 from content.models import ExitCriterion
 from patients.models import MEASURE_FIELDS, Entry, EntrySymptom, PainScore
@@ -142,7 +142,8 @@ def criteria_evaluate(patient, entries, criteria, *, as_of, phase_start, unackno
 
 # What the progress rules and the exit criteria read, worked out in the
 # database (DESIGN 5): per visit its activity pain (and rest pain, and whether
-# the anterior hip is among its worst back/hip scores), then per patient the
+# the anterior hip is among its worst back/hip scores), which the database
+# keeps on the entry's row (patients migration 0018), then per patient the
 # baseline, current and lowest earlier activity pain of the programme's
 # visits, the activity pain when an open regression was acknowledged, the
 # latest visit in the current phase and of any phase, and for every criterion
@@ -158,14 +159,10 @@ WITH patient AS (
                          %(acknowledged_on)s::date[]) AS p(id, programme_start, phase_start, acknowledged_on)
 ),
 visit AS (
-    SELECT e.id, e.patient_id, e.date, e.created_at, {entry_measures},
-           max(s.score) FILTER (WHERE s.context = %(activity)s AND s.location = ANY(%(back_hip)s)) AS activity_pain,
-           max(s.score) FILTER (WHERE s.context = %(rest)s AND s.location = ANY(%(back_hip)s)) AS rest_pain,
-           coalesce(max(s.score) FILTER (WHERE s.location = %(anterior_hip)s)
-                    = max(s.score) FILTER (WHERE s.location = ANY(%(back_hip)s)), false) AS hip_worst
-    FROM {entry} e LEFT JOIN {pain} s ON s.entry_id = e.id
+    SELECT e.id, e.patient_id, e.date, e.created_at, {entry_measures}, e.activity_pain, e.rest_pain,
+           coalesce(e.anterior_hip_pain = e.back_hip_pain, false) AS hip_worst
+    FROM {entry} e
     WHERE e.patient_id = ANY(%(ids)s::uuid[]) AND e.kind = %(visit)s AND e.date <= %(as_of)s::date
-    GROUP BY e.id
 ),
 v AS (
     SELECT visit.*, p.programme_start, p.phase_start, p.acknowledged_on
@@ -228,19 +225,18 @@ def progress_facts_by_patient(patients, *, as_of, phase_starts, acknowledged_on)
             source = f"v.{what}" if what else column
             evidence.append(f"(array_agg({source} {order}) FILTER (WHERE {column} IS NOT NULL))[1] AS e{number}_{alias}")
     sql = PROGRESS_FACTS_SQL.format(
-        entry=Entry._meta.db_table, pain=PainScore._meta.db_table,
+        entry=Entry._meta.db_table,
         entry_measures=", ".join(f"e.{column} AS m_{column}" for column in columns.values()),
         evidence=",\n           ".join(evidence),
         evidence_columns=", ".join(f"ev.e{n}_{alias}" for n in range(len(EVIDENCE_MEASURES))
                                    for alias in ("value", "date", "id")),
     )
     params = {
-        "ids": [p.id for p in patients],
-        "programme_starts": [p.programme_start for p in patients],
-        "phase_starts": [phase_starts[p.id] for p in patients],
-        "acknowledged_on": [acknowledged_on.get(p.id) for p in patients],
-        "activity": Context.ACTIVITY, "rest": Context.REST, "back_hip": sorted(BACK_HIP_LOCATIONS),
-        "anterior_hip": Location.ANTERIOR_HIP, "visit": EntryKind.VISIT, "as_of": as_of, "fallback": FALLBACK_DAYS,
+        "ids": array_literal(p.id for p in patients),
+        "programme_starts": array_literal(p.programme_start for p in patients),
+        "phase_starts": array_literal(phase_starts[p.id] for p in patients),
+        "acknowledged_on": array_literal(acknowledged_on.get(p.id) for p in patients),
+        "visit": EntryKind.VISIT, "as_of": as_of, "fallback": FALLBACK_DAYS,
     }
     facts = {}
     with connection.cursor() as cursor:
@@ -262,6 +258,14 @@ def progress_facts_by_patient(patients, *, as_of, phase_starts, acknowledged_on)
 _PAIN_MEASURES = ("activity_pain", "rest_pain")
 
 
+def array_literal(values) -> str:
+    """A PostgreSQL array literal of ids or dates ("{…,NULL,…}"), to be cast
+    in the query (`%s::uuid[]`): one parameter the driver passes as it is,
+    instead of hundreds it quotes one by one. Only for values whose text has
+    no comma, brace, quote or space (UUIDs, dates)."""
+    return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+
+
 def _progress_facts_from_record(patients, *, as_of, phase_starts, acknowledged_on) -> dict:
     entries = entries_by_patient([p.id for p in patients])
     return {p.id: progress_facts(entries.get(p.id, []), programme_start=p.programme_start, as_of=as_of,
@@ -279,44 +283,37 @@ def progress_facts(entries, *, programme_start, as_of, phase_start, acknowledged
     )
 
 
-# The entries that can raise a red flag (DESIGN 4.2), picked in the database,
-# with the earlier entries those rules read beside them: an entry with a
-# symptom ticked; a knee or thigh score of 3 or more from day 84 after
-# surgery, after a spell of implant scores that were all 0; a self-report
-# with a back/hip score that is severe, or on activity or at rest high enough
-# to be a rise. Every other entry raises nothing (entry_findings would
-# return []), so the rules are fed only these. Beside them: the entries with
-# knee or thigh scores in the 28 days before one (the late ache's look-back),
-# and the latest visit before a self-report (what its rise is measured from).
+# The entries that can raise a red flag (DESIGN 4.2), picked in the database
+# from the pain summary on each entry's row (patients migration 0018), with
+# the earlier entries those rules read beside them: an entry with a symptom
+# ticked; a knee or thigh score of 3 or more from day 84 after surgery, after
+# a spell of knee and thigh scores that were all 0; a self-report with a
+# back/hip score that is severe, or on activity or at rest high enough to be
+# a rise. Every other entry raises nothing (entry_findings would return []),
+# so the rules are fed only these. Beside them: the entries with knee or
+# thigh scores in the 28 days before one (the late ache's look-back), and the
+# latest visit before a self-report (what its rise is measured from).
 RED_FLAG_ENTRIES_SQL = """
 WITH patient AS (
     SELECT * FROM unnest(%(ids)s::uuid[], %(surgery_dates)s::date[]) AS p(id, surgery_date)
-),
-implant AS (
-    SELECT e.id, e.patient_id, e.date, max(s.score) AS highest
-    FROM {entry} e JOIN {pain} s ON s.entry_id = e.id
-    WHERE e.patient_id = ANY(%(ids)s::uuid[]) AND e.date <= %(as_of)s::date AND s.location = ANY(%(implant)s)
-    GROUP BY e.id
 ),
 candidate AS (
     SELECT e.id, e.patient_id, e.kind, e.date
     FROM {entry} e JOIN patient p ON p.id = e.patient_id
     WHERE e.patient_id = ANY(%(ids)s::uuid[]) AND e.date <= %(as_of)s::date AND (
         EXISTS (SELECT 1 FROM {symptom} y WHERE y.entry_id = e.id)
-        OR (e.kind = %(self_report)s AND EXISTS (
-            SELECT 1 FROM {pain} s WHERE s.entry_id = e.id AND s.location = ANY(%(back_hip)s)
-               AND (s.score >= %(severe)s OR (s.context = ANY(%(rise_contexts)s) AND s.score >= %(rise)s))))
-        OR (e.date - p.surgery_date >= %(late_days)s AND EXISTS (
-            SELECT 1 FROM implant i WHERE i.id = e.id AND i.highest >= %(late_score)s)
-            AND EXISTS (SELECT 1 FROM implant i WHERE i.patient_id = e.patient_id
+        OR (e.kind = %(self_report)s
+            AND (e.back_hip_pain >= %(severe)s OR greatest(e.activity_pain, e.rest_pain) >= %(rise)s))
+        OR (e.knee_thigh_pain >= %(late_score)s AND e.date - p.surgery_date >= %(late_days)s
+            AND EXISTS (SELECT 1 FROM {entry} i WHERE i.patient_id = e.patient_id AND i.knee_thigh_pain IS NOT NULL
                           AND i.date >= e.date - %(lookback)s AND i.date < e.date)
-            AND NOT EXISTS (SELECT 1 FROM implant i WHERE i.patient_id = e.patient_id
-                              AND i.date >= e.date - %(lookback)s AND i.date < e.date AND i.highest > 0))
+            AND NOT EXISTS (SELECT 1 FROM {entry} i WHERE i.patient_id = e.patient_id AND i.knee_thigh_pain > 0
+                              AND i.date >= e.date - %(lookback)s AND i.date < e.date))
     )
 ),
 beside AS (
-    SELECT i.id FROM candidate c JOIN implant i ON i.patient_id = c.patient_id
-     WHERE i.date >= c.date - %(lookback)s AND i.date < c.date
+    SELECT i.id FROM candidate c JOIN {entry} i ON i.patient_id = c.patient_id
+     WHERE i.knee_thigh_pain IS NOT NULL AND i.date >= c.date - %(lookback)s AND i.date < c.date
     UNION
     SELECT (SELECT e.id FROM {entry} e WHERE e.patient_id = c.patient_id AND e.kind = %(visit)s AND e.date < c.date
              ORDER BY e.date DESC, e.created_at DESC, e.id DESC LIMIT 1)
@@ -340,14 +337,12 @@ def red_flag_entries_by_patient(patients, *, as_of) -> tuple[dict, set]:
     if connection.vendor != "postgresql":
         entries = entries_by_patient([p.id for p in patients])
         return entries, {e.id for record in entries.values() for e in record}
-    sql = RED_FLAG_ENTRIES_SQL.format(entry=Entry._meta.db_table, pain=PainScore._meta.db_table,
-                                      symptom=EntrySymptom._meta.db_table)
+    sql = RED_FLAG_ENTRIES_SQL.format(entry=Entry._meta.db_table, symptom=EntrySymptom._meta.db_table)
     params = {
-        "ids": [p.id for p in patients], "surgery_dates": [p.surgery_date for p in patients], "as_of": as_of,
-        "implant": sorted(IMPLANT_LOCATIONS), "back_hip": sorted(BACK_HIP_LOCATIONS),
+        "ids": array_literal(p.id for p in patients),
+        "surgery_dates": array_literal(p.surgery_date for p in patients), "as_of": as_of,
         "self_report": EntryKind.SELF_REPORT, "visit": EntryKind.VISIT,
         "severe": red_flags.SELF_REPORT_SEVERE_PAIN, "rise": red_flags.SELF_REPORT_PAIN_RISE,
-        "rise_contexts": [Context.ACTIVITY, Context.REST],
         "late_days": red_flags.LATE_ACHE_MIN_DAYS_AFTER_SURGERY, "late_score": red_flags.LATE_ACHE_MIN_SCORE,
         "lookback": red_flags.LATE_ACHE_LOOKBACK_DAYS,
     }

@@ -4,19 +4,18 @@ schedule and `manage.py run_sweeps` run.
 Incremental and set-based. One query picks the patients of a clinic whose
 flags can have changed since the clinic's last sweep (`ClinicSweep`):
 
-- *full*: the record changed (an entry not evaluated since it was saved, an
-  entry deleted, the patient edited or moved phase). These go through
-  `patients_reconcile`, the same path as a saved entry: every rule over the
-  whole record.
+- *full*: the record changed (an entry saved or deleted, the patient edited
+  or moved phase, since the last sweep began: whatever happened to its own
+  evaluation, a task lost while Redis was down included). These go through
+  `patients_reconcile`, the same path as a saved entry: every rule.
 - *progress*: only the programme's clock or the flags moved (day 84 of the
   programme, a visit leaving the 28-day evidence window, a phase entry date,
   an acknowledgement, the clinic's exit criteria edited). Their entry flags
   already match their entries, so only plateau, regression and readiness
-  are worked out, from the few visits those rules read, chosen in the
-  database (`patients_reconcile_progress`).
+  are worked out (`patients_reconcile_progress`).
 
 Everyone else is left alone: an unchanged caseload costs one query per
-clinic. A clinic's first sweep evaluates every active patient.
+clinic. A clinic's first sweep evaluates every patient in full.
 
 Only the sweep at the clinic's today writes (and moves the mark). At any
 other `as_of` every patient the sweep covers is evaluated in full, read-only.
@@ -29,7 +28,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from content.codes import EntryKind, Phase
@@ -57,12 +55,6 @@ BATCH_SIZE = 500
 # it: the next sweep looks back this much further.
 CHANGE_MARGIN = dt.timedelta(minutes=10)
 
-# After a sweep that checked this many patients' entries in full (a first
-# sweep, a large import), the planner's statistics still count those entries
-# as unchecked until autovacuum's next analyze, and the next sweep would read
-# every entry instead of the few the index `entry_flags_unchecked` holds.
-STATISTICS_REFRESH_AFTER = 2000
-
 FULL = "full"
 PROGRESS = "progress"
 
@@ -72,17 +64,14 @@ def batch_size_default() -> int:
 
 
 def sweep_patients(clinic: Clinic):
-    """Everyone a sweep covers: active patients, and anyone with an entry
-    changed since its flags were last checked (a task lost while Redis was down)."""
-    unchecked = Entry.objects.filter(patient=OuterRef("pk")).filter(
-        Q(flags_checked_at__isnull=True) | Q(flags_checked_at__lt=F("updated_at"))
-    )
-    return Patient.objects.filter(clinic=clinic).filter(~Q(phase=Phase.DISCHARGED) | Exists(unchecked))
+    """Everyone a sweep without a usable mark covers: every patient of the
+    clinic (a discharged patient's entries still raise red flags)."""
+    return Patient.objects.filter(clinic=clinic)
 
 
 CHANGED_SQL = """
 SELECT e.patient_id, true FROM {entry} e JOIN {patient} p ON p.id = e.patient_id
- WHERE p.clinic_id = %(clinic)s AND (e.flags_checked_at IS NULL OR e.flags_checked_at < e.updated_at)
+ WHERE p.clinic_id = %(clinic)s AND e.updated_at > %(since)s
 UNION
 SELECT p.id, true FROM {patient} p
  WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND p.updated_at > %(since)s
@@ -97,10 +86,9 @@ SELECT p.id, false FROM {patient} p
     OR (p.programme_start > %(last)s::date AND p.programme_start <= %(as_of)s::date))
 UNION
 SELECT p.id, false FROM {patient} p
- WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s AND (
-       %(everyone)s
-    OR EXISTS (SELECT 1 FROM {criterion_history} c JOIN {phase} ph ON ph.id = c.phase_id
-                WHERE ph.clinic_id = %(clinic)s AND c.history_date > %(since)s))
+ WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s
+   AND EXISTS (SELECT 1 FROM {criterion_history} c JOIN {phase} ph ON ph.id = c.phase_id
+                WHERE ph.clinic_id = %(clinic)s AND c.history_date > %(since)s)
 UNION
 SELECT e.patient_id, false FROM {entry} e JOIN {patient} p ON p.id = e.patient_id
  WHERE e.kind = %(visit)s AND p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s
@@ -132,7 +120,12 @@ first day a visit counts as evidence), and visits dated since. Flag
 changes count when a person made them (an acknowledgement): the engine's own
 writes are already what the rules said. A questionnaire answered since, or
 one leaving the evidence window, can change readiness on a criterion that
-reads its score. With no earlier sweep, `everyone`."""
+reads its score.
+
+Entries are found by `updated_at`, not by whether their own evaluation
+happened: a visit evaluated when it was saved is evaluated again by the next
+sweep, which keeps no per-entry mark to write (a clinic's first sweep would
+otherwise rewrite every entry) and needs no trust in the task."""
 
 
 @dataclass
@@ -153,12 +146,12 @@ class SweepPlan:
 
 def sweep_plan(clinic: Clinic, *, as_of: dt.date, mark: ClinicSweep | None) -> SweepPlan:
     """The patients of `clinic` whose flags can have changed since `mark`
-    (the clinic's last sweep), as of `as_of`; everyone active when there is
-    no usable mark. On databases other than PostgreSQL (the quick-start's
-    SQLite), everyone the sweep covers, in full."""
-    if connection.vendor != "postgresql":
-        return SweepPlan(full=sorted(sweep_patients(clinic).values_list("id", flat=True), key=str))
+    (the clinic's last sweep), as of `as_of`; everyone, in full, when there
+    is no usable mark. On databases other than PostgreSQL (the quick-start's
+    SQLite), everyone, in full."""
     first = mark is None or mark.swept_on is None or mark.started_at is None or mark.swept_on > as_of
+    if first or connection.vendor != "postgresql":
+        return SweepPlan(full=sorted(sweep_patients(clinic).values_list("id", flat=True), key=str))
     sql = CHANGED_SQL.format(
         entry=Entry._meta.db_table, patient=Patient._meta.db_table,
         entry_history=Entry.history.model._meta.db_table, flag_history=Flag.history.model._meta.db_table,
@@ -167,9 +160,8 @@ def sweep_plan(clinic: Clinic, *, as_of: dt.date, mark: ClinicSweep | None) -> S
         outcome=OutcomeAdministration._meta.db_table,
     )
     params = {
-        "clinic": clinic.pk, "discharged": Phase.DISCHARGED, "visit": EntryKind.VISIT, "everyone": first,
-        "as_of": as_of, "last": None if first else mark.swept_on,
-        "since": None if first else mark.started_at - CHANGE_MARGIN,
+        "clinic": clinic.pk, "discharged": Phase.DISCHARGED, "visit": EntryKind.VISIT,
+        "as_of": as_of, "last": mark.swept_on, "since": mark.started_at - CHANGE_MARGIN,
         "plateau_days": PLATEAU_MIN_DAYS, "ready": FlagCode.READY_TO_PROGRESS,
         # A visit more than EVIDENCE_MAX_AGE_DAYS before as_of no longer counts.
         "too_old": EVIDENCE_MAX_AGE_DAYS + 1,
@@ -241,8 +233,6 @@ def clinic_sweep(clinic: Clinic, *, as_of=None, dry_run=False, batch_size=None) 
             summary.merge(sweep_batch(kind, ids, as_of=day))
         _mark_complete(mark, swept_on=day, started_at=started_at)
     summary.written = True
-    if len(plan.full) >= STATISTICS_REFRESH_AFTER:
-        _statistics_refresh()
     return summary
 
 
@@ -262,12 +252,6 @@ class _ClinicClaim:
 
     def __exit__(self, *exc):
         return self.atomic.__exit__(*exc)
-
-
-def _statistics_refresh() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Entry._meta.db_table}")
 
 
 def _mark_complete(mark: ClinicSweep, *, swept_on, started_at) -> None:

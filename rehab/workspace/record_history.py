@@ -28,7 +28,7 @@ ENGINE = "Kinetic (automatic)"
 PATIENT_VIA_PORTAL = "The patient (portal)"
 # Bookkeeping, and secrets: never shown as a change.
 HIDDEN_FIELDS = frozenset({
-    "id", "patient", "clinic", "entry", "created_at", "updated_at", "flags_checked_at", "token_hash",
+    "id", "patient", "clinic", "entry", "created_at", "updated_at", "token_hash",
     "notified_at", "last_used_at", "criteria_snapshot", "message", "advice", "kind", "code", "severity",
     "raised_at", "entry_date",
 })

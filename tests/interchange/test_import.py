@@ -112,7 +112,6 @@ def test_an_import_reconciles_flags_in_batches_without_a_task_per_entry(clinic, 
     caseload_import(caseload_doc(first, second))
 
     assert Flag.objects.filter(code="cauda_equina").count() == 2
-    assert not Entry.objects.filter(flags_checked_at__isnull=True).exists()
 
 
 def test_clinic_option_overrides_the_document(clinic, physio, tmp_path):

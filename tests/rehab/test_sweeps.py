@@ -10,9 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from content.flag_kinds import FLAG_KINDS
-from patients.models import Entry
 from rehab import flags
-from rehab.models import Flag
+from rehab.models import ClinicSweep, Flag
 from rehab.sweeps import sweep_run
 from tests.factories import EntryFactory, EntrySymptomFactory, PainScoreFactory, PatientFactory
 
@@ -54,7 +53,7 @@ def test_sweep_query_count_is_the_same_for_10_and_200_patients(clinic, physio, o
     few = sweep_queries(clinic, as_of)
     patients_with_visits(clinic, physio, 190)
     Flag.objects.all().delete()
-    Entry.objects.update(flags_checked_at=None)
+    ClinicSweep.objects.all().delete()
     many = sweep_queries(clinic, as_of)
     assert Flag.objects.filter(code="plateau_12w").count() == 200
     assert many == few
@@ -73,10 +72,8 @@ def test_sweep_raises_plateau_for_every_stalled_patient_once(clinic, physio):
 def test_sweep_raises_the_red_flag_a_lost_task_missed(patient):
     unevaluated_visit(patient, "calf_swelling")
     assert not Flag.objects.exists()
-    assert Entry.objects.get().flags_checked_at is None
     summary = sweep_run(clinic=patient.clinic)
     assert summary.raised == {"dvt_signs": 1}
-    assert Entry.objects.get().flags_checked_at is not None
 
 
 def test_sweep_reaches_a_discharged_patients_unchecked_entry(patient):
@@ -146,7 +143,7 @@ def test_a_dry_run_today_prints_what_it_would_raise_and_writes_nothing(patient):
     call_command("run_sweeps", "--clinic", patient.clinic.slug, "--dry-run", stdout=out)
     assert _flags_as_they_are() == before
     assert any(line.startswith("dvt_signs") and "new    1" in line for line in out.getvalue().splitlines())
-    assert Entry.objects.get().flags_checked_at is None
+    assert not ClinicSweep.objects.filter(swept_on__isnull=False).exists()
 
 
 def test_red_flags_ignore_entries_dated_after_as_of(patient):

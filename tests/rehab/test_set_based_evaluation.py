@@ -174,3 +174,33 @@ def test_the_database_keeps_each_entrys_pain_summary_whatever_writes_the_scores(
     stale.notes = "Seen."
     stale.save()
     assert entry_pain_summary(other) == (None, 7, 7, None, 3)
+
+
+def test_the_set_based_findings_hold_at_the_red_flag_rules_boundaries(clinic, physio):
+    """Records sitting exactly on the thresholds the database pre-selects by:
+    a rise of exactly 2 from 0, a severe score of exactly 7 at night, a knee
+    score of exactly 3 on day 84 after surgery (and on day 83)."""
+    surgery = START - dt.timedelta(days=10)
+
+    def patient_with(*entries):
+        patient = PatientFactory(clinic=clinic, physio=physio, programme_start=START, surgery_date=surgery)
+        for maker, day, scores in entries:
+            entry = maker(patient=patient, date=surgery + dt.timedelta(days=day))
+            for location, context, score in scores:
+                PainScoreFactory(entry=entry, location=location, context=context, score=score)
+        return patient
+
+    rise = patient_with((EntryFactory, 20, [("lumbar_bilateral", "activity", 0)]),
+                        (SelfReportFactory, 22, [("lumbar_bilateral", "activity", 2)]))
+    severe = patient_with((SelfReportFactory, 22, [("buttock_si", "night", 7)]))
+    day_84 = patient_with((EntryFactory, 70, [("knee", "activity", 0)]), (EntryFactory, 84, [("knee", "rest", 3)]))
+    day_83 = patient_with((EntryFactory, 70, [("knee", "activity", 0)]), (EntryFactory, 83, [("knee", "rest", 3)]))
+    facts = flags.patient_facts(Patient.objects.filter(clinic=clinic))
+    as_of = surgery + dt.timedelta(days=90)
+
+    got = flags.patients_findings(facts, as_of_for=lambda _clinic: as_of)
+
+    assert comparable(got) == comparable(whole_record_findings(facts, as_of))
+    codes = {patient.pk: {f.code for f in got[patient.pk]} for patient in (rise, severe, day_84, day_83)}
+    assert "patient_reported_pain" in codes[rise.pk] and "patient_reported_pain" in codes[severe.pk]
+    assert "late_implant_ache" in codes[day_84.pk] and "late_implant_ache" not in codes[day_83.pk]

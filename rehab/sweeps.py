@@ -55,10 +55,10 @@ BATCH_SIZE = 500
 # it: the next sweep looks back this much further.
 CHANGE_MARGIN = dt.timedelta(minutes=10)
 
-# After a sweep that raised this many flags (a clinic's first, a large
-# import's), the planner's statistics still describe the flag table as it was
-# until autovacuum's next analyze, and the next sweep would scan every flag
-# instead of probing a batch's: the sweep refreshes them itself.
+# Once a sweep has raised this many flags (a clinic's first, after a large
+# import), the planner's statistics still describe the flag table as it was
+# until autovacuum's next analyze, and each later batch would scan every flag
+# instead of probing its patients': the sweep refreshes them itself.
 STATISTICS_REFRESH_AFTER = 2000
 
 FULL = "full"
@@ -228,7 +228,7 @@ def _sweep_today(clinics, *, size) -> ReconcileSummary:
     sweep holds is skipped."""
     summary = ReconcileSummary(raised={}, written=True)
     ClinicSweep.objects.bulk_create([ClinicSweep(clinic=clinic) for clinic in clinics], ignore_conflicts=True)
-    queue = list(clinics)
+    queue, unanalysed = list(clinics), 0
     while queue:
         with transaction.atomic():
             claimed, planned = [], 0
@@ -246,11 +246,14 @@ def _sweep_today(clinics, *, size) -> ReconcileSummary:
             for kind in (FULL, PROGRESS):
                 ids = [patient_id for *_, plan in claimed for patient_id in getattr(plan, kind)]
                 for start in range(0, len(ids), size):
-                    summary.merge(sweep_batch(kind, ids[start:start + size], as_of_for=days.__getitem__))
+                    swept = sweep_batch(kind, ids[start:start + size], as_of_for=days.__getitem__)
+                    summary.merge(swept)
+                    unanalysed += sum(swept.raised.values())
+                    if unanalysed >= STATISTICS_REFRESH_AFTER:
+                        _statistics_refresh()
+                        unanalysed = 0
             for _, mark, day, started_at, _ in claimed:
                 _mark_complete(mark, swept_on=day, started_at=started_at)
-    if sum(summary.raised.values()) >= STATISTICS_REFRESH_AFTER:
-        _statistics_refresh()
     return summary
 
 

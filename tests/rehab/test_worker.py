@@ -158,10 +158,11 @@ def test_with_redis_unreachable_the_visit_and_its_flag_are_saved_and_the_sweep_s
 def test_a_worker_killed_mid_task_loses_nothing(start_worker):
     patient = PatientFactory()
     entry = _entry_saved_as_the_admin_does(patient, "calf_swelling")
-    # Another session holds the entry's row lock, so the first worker gets
-    # stuck inside its transaction, after inserting the flag but before commit.
+    # Another session holds the flag history table in SHARE mode, so the first
+    # worker gets stuck inside its transaction, after inserting the flag and
+    # before writing its history row and committing.
     with psycopg.connect(_test_database_url(), autocommit=False) as blocker:
-        blocker.execute("SELECT id FROM patients_entry WHERE id = %s FOR UPDATE", [entry.pk])
+        blocker.execute("LOCK TABLE rehab_historicalflag IN SHARE MODE")
         try:
             first, first_log = start_worker("doomed")
             _wait_for(lambda: _waiting_on_a_lock(blocker), timeout=30, what="the task to block", log=first_log)

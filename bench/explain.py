@@ -6,14 +6,15 @@
 Runs on a database bench/generate.py built (and bench/run.py swept, so there
 are flags). Each page is requested in-process as the clinic's admin (the
 clinic-wide caseload, the patient page of the page's first patient), the
-sweep runs read-only (`run_sweeps --clinic --dry-run`, whatever the sweep is
-now); every query they send is captured as Django sends it and explained
+sweep runs read-only (`run_sweeps --clinic --dry-run` for today's plan, and
+`--as-of` yesterday for every patient in full, whatever the sweep is now); every query they send is captured as Django sends it and explained
 with the same parameters: the pages' queries except the session and user
 look-ups every request makes, the sweep's distinct query shapes by total
 time, the costliest first. Not a test: plans and timings vary with the machine.
 """
 
 import argparse
+import datetime as dt
 import io
 import os
 import sys
@@ -102,8 +103,14 @@ def main():
     for n, (sql, params) in enumerate(page_queries(client, f"/patients/{first.patient.pk}/"), start=1):
         explain(f"patient page, query {n}", sql, params)
 
+    # Today's plan (a dry run: who changed since the last sweep), then every
+    # patient of the clinic in full, read-only (as of yesterday): the shapes
+    # a first sweep sends for each batch.
+    yesterday = Clinic.objects.get(slug=args.sweep_clinic).today() - dt.timedelta(days=1)
     sweep = captured(lambda: call_command("run_sweeps", "--clinic", args.sweep_clinic, "--dry-run",
                                           stdout=io.StringIO()))
+    sweep += captured(lambda: call_command("run_sweeps", "--clinic", args.sweep_clinic, "--as-of",
+                                           yesterday.isoformat(), stdout=io.StringIO()))
     shapes = defaultdict(lambda: [0, 0.0, None])
     for sql, params, seconds in sweep:
         shape = shapes[sql]
@@ -114,7 +121,7 @@ def main():
           f"{sum(s for *_, s in sweep):.1f} s in the database\n")
     costliest = sorted(shapes.items(), key=lambda item: -item[1][1])[:args.sweep_shapes]
     for sql, (count, seconds, params) in costliest:
-        if sql.lstrip().startswith("SELECT"):
+        if sql.lstrip().startswith(("SELECT", "WITH")):
             explain(f"sweep: {count} × this shape, {seconds:.2f} s in all", sql, params)
 
 

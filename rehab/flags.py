@@ -133,7 +133,8 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
     return _reconcile(patients, as_of_for=as_of_for, dry_run=dry_run, entry_flags_kept=False)
 
 
-def patients_reconcile_progress(patients: list[PatientFacts], *, as_of, dry_run=False) -> ReconcileSummary:
+def patients_reconcile_progress(patients: list[PatientFacts], *, as_of=None, as_of_for=None,
+                                dry_run=False) -> ReconcileSummary:
     """The sweep's reconciliation of active patients whose record has not
     changed since their flags were last checked (only the programme's clock,
     their flags or their phase did): plateau, regression and readiness only.
@@ -141,8 +142,10 @@ def patients_reconcile_progress(patients: list[PatientFacts], *, as_of, dry_run=
     Their entry flags already match their entries (every change of the record
     is evaluated, at the save or by the sweep's full path), so they are kept
     as they are and stand in for the entry findings readiness waits for.
+    Evaluated at `as_of`, or at `as_of_for(clinic_id)`.
     """
-    return _reconcile(patients, as_of_for=lambda _clinic_id: as_of, dry_run=dry_run, entry_flags_kept=True)
+    as_of_for = as_of_for or (lambda _clinic_id: as_of)
+    return _reconcile(patients, as_of_for=as_of_for, dry_run=dry_run, entry_flags_kept=True)
 
 
 def _reconcile(patients, *, as_of_for, dry_run, entry_flags_kept) -> ReconcileSummary:
@@ -229,6 +232,7 @@ def _flags_existing(patient_ids) -> list[dict]:
     return list(
         Flag.objects.filter(patient_id__in=patient_ids)
         .filter(Q(entry__isnull=False) | Q(closed_at__isnull=True))
+        .order_by()
         .values("id", "patient_id", "code", "entry_id", "closed_at", "closed_reason", "acknowledged_at")
     )
 

@@ -55,6 +55,12 @@ BATCH_SIZE = 500
 # it: the next sweep looks back this much further.
 CHANGE_MARGIN = dt.timedelta(minutes=10)
 
+# Once a sweep has raised this many flags (a clinic's first, after a large
+# import), the planner's statistics still describe the flag table as it was
+# until autovacuum's next analyze, and each later batch would scan every flag
+# instead of probing its patients': the sweep refreshes them itself.
+STATISTICS_REFRESH_AFTER = 2000
+
 FULL = "full"
 PROGRESS = "progress"
 
@@ -174,15 +180,18 @@ def sweep_plan(clinic: Clinic, *, as_of: dt.date, mark: ClinicSweep | None) -> S
     return SweepPlan(full=sorted(full, key=str), progress=sorted(progress, key=str))
 
 
-def sweep_batch(kind: str, patient_ids, *, as_of: dt.date, dry_run=False) -> ReconcileSummary:
-    """Reconcile one batch of a plan at `as_of`."""
+def sweep_batch(kind: str, patient_ids, *, as_of: dt.date | None = None, as_of_for=None,
+                dry_run=False) -> ReconcileSummary:
+    """Reconcile one batch of a plan at `as_of`, or at `as_of_for(clinic_id)`
+    for a batch that spans clinics."""
+    as_of_for = as_of_for or (lambda _clinic_id: as_of)
     patients = [PatientFacts(**row) for row in
                 Patient.objects.filter(pk__in=list(patient_ids)).order_by("pk").values(*PATIENT_FIELDS)]
     if kind == PROGRESS:
         # A patient discharged since the plan was made is left to the next sweep.
         patients = [p for p in patients if p.is_active]
-        return patients_reconcile_progress(patients, as_of=as_of, dry_run=dry_run)
-    return patients_reconcile(patients, as_of_for=lambda _clinic_id: as_of, dry_run=dry_run)
+        return patients_reconcile_progress(patients, as_of_for=as_of_for, dry_run=dry_run)
+    return patients_reconcile(patients, as_of_for=as_of_for, dry_run=dry_run)
 
 
 def sweep_run(*, clinic: Clinic | None = None, as_of: dt.date | None = None, dry_run=False,
@@ -195,19 +204,62 @@ def sweep_run(*, clinic: Clinic | None = None, as_of: dt.date | None = None, dry
     acknowledgements.
     """
     clinics = [clinic] if clinic else list(Clinic.objects.order_by("pk"))
-    summary = ReconcileSummary(raised={}, written=False)
-    for each in clinics:
-        swept = clinic_sweep(each, as_of=as_of, dry_run=dry_run, batch_size=batch_size)
-        summary.merge(swept)
-        summary.written = summary.written or swept.written
+    if as_of is None and not dry_run:
+        summary = _sweep_today(clinics, size=batch_size or batch_size_default())
+    else:
+        summary = ReconcileSummary(raised={}, written=False)
+        for each in clinics:
+            swept = clinic_sweep(each, as_of=as_of, dry_run=dry_run, batch_size=batch_size)
+            summary.merge(swept)
+            summary.written = summary.written or swept.written
     if summary.written:
         summary.notified = flags_notify_pending()
     return summary
 
 
+def _sweep_today(clinics, *, size) -> ReconcileSummary:
+    """Today's sweep of `clinics`, in this process, writing.
+
+    Clinics are claimed and planned in turn; their plans fill shared batches
+    of up to `size` patients (a batch can span clinics, each patient judged
+    at their clinic's today), so a day of small changes across many clinics
+    costs a few batches, not one per clinic. Each group of clinics is one
+    transaction: the batches, then every clinic's mark. A clinic another
+    sweep holds is skipped."""
+    summary = ReconcileSummary(raised={}, written=True)
+    ClinicSweep.objects.bulk_create([ClinicSweep(clinic=clinic) for clinic in clinics], ignore_conflicts=True)
+    queue, unanalysed = list(clinics), 0
+    while queue:
+        with transaction.atomic():
+            claimed, planned = [], 0
+            while queue and planned < size:
+                clinic = queue.pop(0)
+                mark = ClinicSweep.objects.select_for_update(skip_locked=True).filter(clinic=clinic).first()
+                if mark is None:
+                    log.info("Sweep of clinic %s skipped: another sweep of it is running", clinic.pk)
+                    continue
+                day, started_at = clinic.today(), timezone.now()
+                plan = sweep_plan(clinic, as_of=day, mark=mark)
+                claimed.append((clinic, mark, day, started_at, plan))
+                planned += len(plan)
+            days = {clinic.pk: day for clinic, _, day, _, _ in claimed}
+            for kind in (FULL, PROGRESS):
+                ids = [patient_id for *_, plan in claimed for patient_id in getattr(plan, kind)]
+                for start in range(0, len(ids), size):
+                    swept = sweep_batch(kind, ids[start:start + size], as_of_for=days.__getitem__)
+                    summary.merge(swept)
+                    unanalysed += sum(swept.raised.values())
+                    if unanalysed >= STATISTICS_REFRESH_AFTER:
+                        _statistics_refresh()
+                        unanalysed = 0
+            for _, mark, day, started_at, _ in claimed:
+                _mark_complete(mark, swept_on=day, started_at=started_at)
+    return summary
+
+
 def clinic_sweep(clinic: Clinic, *, as_of=None, dry_run=False, batch_size=None) -> ReconcileSummary:
-    """Sweep one clinic in this process: the command's path, and a Celery
-    clinic task's when its plan fits in one batch."""
+    """Sweep one clinic in this process: at its today (writing, as
+    `_sweep_today`), at another date or as a dry run (read-only)."""
     size = batch_size or batch_size_default()
     today = clinic.today()
     day = as_of or today
@@ -223,17 +275,13 @@ def clinic_sweep(clinic: Clinic, *, as_of=None, dry_run=False, batch_size=None) 
         for kind, ids in plan.batches(size):
             summary.merge(sweep_batch(kind, ids, as_of=day, dry_run=True))
         return summary
-    with _ClinicClaim(clinic) as mark:
-        if mark is None:
-            log.info("Sweep of clinic %s skipped: another sweep of it is running", clinic.pk)
-            return summary
-        started_at = timezone.now()
-        plan = sweep_plan(clinic, as_of=day, mark=mark)
-        for kind, ids in plan.batches(size):
-            summary.merge(sweep_batch(kind, ids, as_of=day))
-        _mark_complete(mark, swept_on=day, started_at=started_at)
-    summary.written = True
-    return summary
+    return _sweep_today([clinic], size=size)
+
+
+def _statistics_refresh() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Flag._meta.db_table}, {Flag.history.model._meta.db_table}")
 
 
 class _ClinicClaim:

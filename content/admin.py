@@ -4,6 +4,7 @@ from django.db import router
 
 from content.admin_forms import ExitCriterionForm, ReadableUniqueInlineFormSet, clinic_owned_form
 from content.admin_scoping import ClinicScopedHistoryAdmin, ClinicScopedInline
+from content.measures import OUTCOME_MEASURES
 from content.models import EducationArticle, Exercise, ExitCriterion, Phase, PhaseTemplateItem
 
 
@@ -32,11 +33,20 @@ class ExitCriterionInline(ClinicScopedInline, admin.StackedInline):
     model = ExitCriterion
     form = ExitCriterionForm
     formset = ReadableUniqueInlineFormSet
-    fields = ["measure", "comparator", "threshold", "answer"]
+    fields = ["measure", "instrument", "comparator", "threshold", "answer"]
     extra = 0
     # Nothing points at a criterion: readiness is worked out from the phase's
     # criteria at the time, and a phase move keeps its own snapshot of them.
     clinic_admin_can_delete = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            # The phase's own clinic's questionnaires (the operator's too), less
+            # the PSFS, KOOS JR and HOOS JR, which the measure list holds.
+            field = formset.form.base_fields["instrument"]
+            field.queryset = field.queryset.filter(clinic_id=obj.clinic_id).exclude(code__in=list(OUTCOME_MEASURES))
+        return formset
 
 
 class PhaseTemplateItemInline(ClinicScopedInline, admin.TabularInline):

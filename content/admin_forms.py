@@ -11,7 +11,7 @@ from django.forms.models import BaseInlineFormSet
 
 from content.codes import Comparator
 from content.display import measure_name, measure_range
-from content.measures import CRITERION_MEASURES
+from content.measures import CRITERION_MEASURES, OUTCOME_MEASURES
 from content.models import ExitCriterion
 
 YES, NO = "yes", "no"
@@ -43,7 +43,13 @@ class ExitCriterionForm(forms.ModelForm):
 
     class Meta:
         model = ExitCriterion
-        fields = ["measure", "comparator", "threshold", "answer"]
+        fields = ["measure", "instrument", "comparator", "threshold", "answer"]
+        labels = {"instrument": "Or a questionnaire your clinic added"}
+        help_texts = {
+            "measure": "A measure taken at a visit, or the PSFS, KOOS JR or HOOS JR score.",
+            "instrument": "Another questionnaire of your clinic (an Oswestry Disability Index, say): its latest "
+                          "score in this phase is compared, as for the others. Leave “Measure” empty.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,8 +60,16 @@ class ExitCriterionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        instrument = cleaned.get("instrument")
+        if instrument is not None:
+            if cleaned.get("measure"):
+                self.add_error("instrument", "Choose a measure or a questionnaire: one of the two.")
+                return cleaned
+            return self._clean_questionnaire(cleaned, instrument)
         row = CRITERION_MEASURES.get(cleaned.get("measure"))
         if row is None:
+            if not self.errors:
+                self.add_error("measure", "Choose a measure, or a questionnaire your clinic added.")
             return cleaned
         name = measure_name(row.code)
         if row.is_bool:
@@ -78,6 +92,34 @@ class ExitCriterionForm(forms.ModelForm):
         error = ExitCriterion.threshold_error(row.code, cleaned.get("comparator"), threshold)
         if error:
             self.add_error("threshold", error)
+        return cleaned
+
+
+    def _clean_questionnaire(self, cleaned, instrument):
+        """A questionnaire of the phase's clinic, in use, compared by ≥ or ≤
+        with a score it can give (Instrument.criterion_problem)."""
+        name = instrument.name
+        phase = self.instance.phase if self.instance.phase_id else None
+        if phase is not None and instrument.clinic_id != phase.clinic_id:
+            self.add_error("instrument", "Choose one of your clinic's questionnaires.")
+            return cleaned
+        if instrument.code in OUTCOME_MEASURES:
+            self.add_error("instrument", f"{name} is in the measure list: choose it under “Measure”.")
+            return cleaned
+        if not instrument.is_active and "instrument" in self.changed_data:
+            self.add_error("instrument", f"{name} is retired: bring it back into use first, or choose another.")
+            return cleaned
+        if not cleaned.get("comparator"):
+            self.add_error("comparator", f"Choose ≥ (at least) or ≤ (at most) for {name}.")
+        threshold = cleaned.get("threshold")
+        if threshold is None:
+            if "threshold" not in self.errors:
+                self.add_error("threshold", f"Enter the {name} score the patient must reach.")
+            return cleaned
+        if cleaned.get("comparator"):
+            error = instrument.criterion_problem(cleaned["comparator"], threshold)
+            if error:
+                self.add_error("threshold", error)
         return cleaned
 
 

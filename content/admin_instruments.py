@@ -3,6 +3,7 @@ tests' minimal detectable change (DESIGN.md §9): a new instrument is added
 here as data, its items, answer options and conversion table inline."""
 
 from django.contrib import admin
+from django.db.models import Count
 
 from content.admin import ClinicOwnedAdmin
 from content.admin_scoping import ClinicScopedInline
@@ -13,6 +14,7 @@ from content.instruments import (
     InstrumentItem,
     MinimalDetectableChange,
 )
+from content.models import ExitCriterion
 
 
 class InstrumentItemInline(ClinicScopedInline, admin.TabularInline):
@@ -48,6 +50,12 @@ class InstrumentAdmin(ClinicOwnedAdmin):
         ("LOINC", {"fields": ("loinc_panel", "loinc_score")}),
     )
 
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            protected = instrument_uses(objs)
+        return deleted, model_count, perms_needed, protected
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
@@ -61,3 +69,20 @@ class InstrumentAdmin(ClinicOwnedAdmin):
 class MinimalDetectableChangeAdmin(ClinicOwnedAdmin):
     list_display = ["measure", "value", "source"]
     list_filter = []
+
+
+def instrument_uses(instruments) -> list[str]:
+    """What keeps these questionnaires from being deleted, in words and
+    without patients' names: “the Integrate exit criterion Oswestry ≥ 40”,
+    “the answers of 3 patients”."""
+    instruments = list(instruments)
+    uses = [
+        f"the {criterion.phase.name} exit criterion “{criterion}”"
+        for criterion in ExitCriterion.objects.filter(instrument__in=instruments)
+        .select_related("phase", "instrument").order_by("phase__order", "id")
+    ]
+    patients = Instrument.objects.filter(pk__in=[i.pk for i in instruments]).aggregate(
+        n=Count("administrations__patient", distinct=True))["n"]
+    if patients:
+        uses.append(f"the answers of {patients} patient{'s' if patients != 1 else ''}")
+    return uses

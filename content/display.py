@@ -47,6 +47,17 @@ def criterion_target(measure: str, comparator: str, threshold: int) -> str:
     return f"{Comparator(comparator).label} {format_measure(measure, threshold)}"
 
 
+def questionnaire_target(comparator: str, threshold: int) -> str:
+    """“≥ 40”: the target of a criterion on a questionnaire the clinic added
+    (a score, with no unit)."""
+    return f"{Comparator(comparator).label} {number_text(threshold)}"
+
+
+def score_text(value) -> str:
+    """A questionnaire score as read, “—” when there is none."""
+    return "—" if value is None else number_text(value)
+
+
 def measure_name(measure: str) -> str:
     """A measure's label without its unit in brackets: “Back/hip pain on
     activity”, for sentences that give the unit themselves."""

@@ -21,8 +21,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from content.codes import Comparator
 from content.constraints import ReadableUniqueMessages
-from content.measures import PERFORMANCE_TESTS
+from content.display import number_text
+from content.measures import MEASURES, OUTCOME_MEASURES, PERFORMANCE_TESTS
 from content.scoring import InstrumentSpec, ScoringMethod
 
 
@@ -144,6 +146,14 @@ class Instrument(ReadableUniqueMessages, models.Model):
 
     def clean(self):
         errors = {}
+        if self.code in MEASURES and self.code not in OUTCOME_MEASURES:
+            # An exit criterion names its questionnaire by code, beside the measures' codes.
+            errors["code"] = f"“{self.code}” is the code of a measure ({MEASURES[self.code].label}): choose another."
+        if self.pk and not self.is_active:
+            phases = sorted({c.phase.name for c in self.exit_criteria.select_related("phase")})
+            if phases:
+                errors["is_active"] = (f"{self.name} is an exit criterion of {' and '.join(phases)}: "
+                                       "remove that criterion before retiring it.")
         if self.scoring == ScoringMethod.TABLE and not self.conversion_source.strip():
             errors["conversion_source"] = "Cite the primary scoring document the conversion table comes from."
         if self.meaningful_change is not None and not self.meaningful_change_source.strip():
@@ -155,6 +165,29 @@ class Instrument(ReadableUniqueMessages, models.Model):
                 errors["max_items"] = "The most activities must be at least the fewest."
         if errors:
             raise ValidationError(errors)
+
+    def criterion_problem(self, comparator: str, threshold) -> str:
+        """Why "score `comparator` `threshold`" cannot be an exit criterion on
+        this instrument, in words ("" when it can): the threshold must lie in
+        the range its scores run, and point the way the score gets better —
+        "at least" when a higher score is better, "at most" when lower is. A
+        target every score meets is no criterion either."""
+        score_range = self.spec().score_range()
+        if score_range is None:
+            return (f"{self.name} cannot be scored yet: give it its questions, answer options"
+                    f"{' and conversion table' if self.scoring == ScoringMethod.TABLE else ''} first.")
+        low, high = score_range
+        if not low <= threshold <= high:
+            return f"{self.name} scores run {number_text(low)}–{number_text(high)}; {threshold} is out of range."
+        better, words = (Comparator.AT_LEAST, "at least") if self.higher_is_better else (Comparator.AT_MOST, "at most")
+        if comparator != better:
+            return (f"A {'higher' if self.higher_is_better else 'lower'} {self.name} score is better: "
+                    f"choose {better.label} ({words}).")
+        worst = low if self.higher_is_better else high
+        if threshold == worst:
+            return (f"Every {self.name} score is {words} {number_text(worst)}: "
+                    "choose a target patients work towards.")
+        return ""
 
     def spec(self) -> InstrumentSpec:
         """The instrument as plain data for `content.scoring.score_answers`

@@ -59,7 +59,19 @@ def _thresholds_within_limits() -> Q:
 class ExitCriterion(ReadableUniqueMessages, models.Model):
     # Indexed by the unique (phase, measure) below.
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="exit_criteria", db_index=False)
-    measure = models.CharField(max_length=40, choices=CRITERION_MEASURE_CHOICES)
+    # What the criterion reads: a measure of the vocabulary, or a
+    # questionnaire the clinic added itself (an Oswestry Disability Index,
+    # say) — exactly one of the two. `measure` is null, not "", for a
+    # questionnaire, so that (phase, measure) stays unique among the rest.
+    # RESTRICT: a questionnaire a criterion reads cannot be deleted on its
+    # own (the admin lists the criteria in the way), yet a clinic deleted
+    # whole takes both with it.
+    measure = models.CharField(max_length=40, choices=CRITERION_MEASURE_CHOICES, null=True, blank=True)  # noqa: DJ001
+    instrument = models.ForeignKey(
+        "content.Instrument", on_delete=models.RESTRICT, null=True, blank=True, related_name="exit_criteria",
+        verbose_name="questionnaire",
+        help_text="A questionnaire your clinic added; its latest score in this phase is compared.",
+    )
     comparator = models.CharField(max_length=2, choices=Comparator.choices)
     threshold = models.PositiveSmallIntegerField(
         help_text="Pain 0–10; minutes or seconds; for yes/no measures 1 = yes, 0 = no."
@@ -72,6 +84,13 @@ class ExitCriterion(ReadableUniqueMessages, models.Model):
         verbose_name_plural = "exit criteria"
         constraints = [
             models.UniqueConstraint(fields=["phase", "measure"], name="criterion_unique_measure"),
+            models.UniqueConstraint(fields=["phase", "instrument"], name="criterion_unique_instrument"),
+            models.CheckConstraint(
+                condition=Q(measure__isnull=False, instrument__isnull=True)
+                | Q(measure__isnull=True, instrument__isnull=False),
+                name="criterion_reads_one_measure",
+                violation_error_message="Choose a measure or a questionnaire: one of the two.",
+            ),
             models.CheckConstraint(
                 condition=Q(measure__in=list(CRITERION_MEASURES)),
                 name="criterion_measure_valid",
@@ -97,12 +116,20 @@ class ExitCriterion(ReadableUniqueMessages, models.Model):
 
     unique_messages = {
         ("phase", "measure"): "A criterion for this measure already exists in this phase: change that one instead.",
+        ("phase", "instrument"): "A criterion for this questionnaire already exists in this phase: change that one"
+        " instead.",
     }
 
     def __str__(self):
         if self.measure in MEASURES and MEASURES[self.measure].is_bool:
-            return f"{self.get_measure_display()}: {'yes' if self.threshold else 'no'}"
-        return f"{self.get_measure_display()} {self.get_comparator_display()} {self.threshold}"
+            return f"{self.measure_label}: {'yes' if self.threshold else 'no'}"
+        return f"{self.measure_label} {self.get_comparator_display()} {self.threshold}"
+
+    @property
+    def measure_label(self) -> str:
+        """What the criterion reads, as the clinic names it: the measure's
+        label, or the questionnaire's name."""
+        return self.instrument.name if self.instrument_id else self.get_measure_display()
 
     @staticmethod
     def threshold_error(measure: str, comparator: str, threshold) -> str:
@@ -117,9 +144,24 @@ class ExitCriterion(ReadableUniqueMessages, models.Model):
         return "" if row.contains(threshold) else out_of_range(measure, threshold)
 
     def clean(self):
+        if self.instrument_id:
+            self._clean_instrument()
+            return
         error = self.threshold_error(self.measure, self.comparator, self.threshold)
         if error:
             raise ValidationError({"threshold": error})
+
+    def _clean_instrument(self):
+        """A questionnaire of the phase's own clinic, and a target its scores can meet."""
+        instrument = self.instrument
+        if self.phase_id and instrument.clinic_id != self.phase.clinic_id:
+            raise ValidationError({"instrument": "Choose one of your clinic's questionnaires."})
+        if self.measure:
+            raise ValidationError({"instrument": "Choose a measure or a questionnaire: one of the two."})
+        if self.comparator and self.threshold is not None:
+            error = instrument.criterion_problem(self.comparator, self.threshold)
+            if error:
+                raise ValidationError({"threshold": error})
 
 
 # An exercise code: lower-case words joined by hyphens, e.g. "heel-slides".

@@ -55,6 +55,23 @@ class InstrumentSpec:
             return f"{values[0]} to {values[-1]}"
         return ", ".join(str(v) for v in values[:-1]) + f" or {values[-1]}"
 
+    def score_range(self) -> tuple[Decimal, Decimal] | None:
+        """The lowest and highest score the instrument can give, or None while
+        it cannot be scored yet (no answer options, no questions, no table):
+        what an exit criterion's threshold is checked against."""
+        counts = (self.min_items, self.max_items) if self.patient_named_items else (len(self.items),) * 2
+        if not self.options or not counts[1]:
+            return None
+        low, high = self.options[0], self.options[-1]
+        if self.scoring == ScoringMethod.TABLE:
+            if not self.table:
+                return None
+            return Decimal(min(self.table.values())), Decimal(max(self.table.values()))
+        if self.scoring == ScoringMethod.MEAN:
+            return Decimal(low), Decimal(high)
+        totals = [count * value for count in counts for value in (low, high)]
+        return Decimal(min(totals)), Decimal(max(totals))
+
 
 @dataclass(frozen=True)
 class Scored:

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from content.codes import Phase
 from content.flag_kinds import FLAG_KINDS, NO_FLAG_RANK, SWEEP_FLAG_CODES, FlagCode
-from content.measures import OUTCOME_MEASURES
 from patients.models import Clinic, Entry, Patient
 from rehab import rules
 from rehab.alerts import flags_notify_later, flags_notify_pending
@@ -223,7 +222,7 @@ def _open_entry_flags(existing) -> dict:
 def _outcome_scores(patient_ids, criteria_by_phase) -> dict:
     """The patients' questionnaire scores, read only when an exit criterion
     of their clinics reads one (one query, or none)."""
-    if not any(c.measure in OUTCOME_MEASURES for criteria in criteria_by_phase.values() for c in criteria):
+    if not any(c.reads_outcome for criteria in criteria_by_phase.values() for c in criteria):
         return {}
     return outcome_scores_by_patient(patient_ids)
 

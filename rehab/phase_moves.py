@@ -5,6 +5,7 @@ from dataclasses import asdict
 from django.db import transaction
 
 from content.codes import Phase
+from content.measures import json_value
 from patients.models import Patient
 from rehab import rules
 from rehab.flags import flag_acknowledge, progress_flags_close_on_phase_move
@@ -53,6 +54,8 @@ def criteria_snapshot(patient: Patient, *, as_of) -> list[dict]:
     snapshot = []
     for result in results:
         row = asdict(result)
+        # A Timed Up and Go time or a questionnaire score is a Decimal: JSON holds it as a number.
+        row["value"] = json_value(result.value)
         row["evidence_date"] = result.evidence_date.isoformat() if result.evidence_date else None
         row["evidence_entry_id"] = str(result.evidence_entry_id) if result.evidence_entry_id else None
         snapshot.append(row)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import F, Max
 
 from content.codes import EntryKind
-from content.measures import CRITERION_MEASURES, OUTCOME_MEASURES
+from content.measures import CRITERION_MEASURES
 from content.models import ExitCriterion
 from patients.models import MEASURE_FIELDS, Entry, EntrySymptom, PainScore
 from rehab import rules
@@ -100,12 +100,15 @@ def exit_criteria_by_phase(clinic_ids) -> dict:
     rows = (
         ExitCriterion.objects.filter(phase__clinic_id__in=list(clinic_ids))
         .order_by("phase__clinic_id", "phase__order", "id")
-        .values_list("phase__clinic_id", "phase__code", "measure", "comparator", "threshold")
+        .values_list("phase__clinic_id", "phase__code", "measure", "comparator", "threshold",
+                     "instrument__code", "instrument__name")
     )
-    for clinic_id, phase_code, measure, comparator, threshold in rows:
-        criteria[(clinic_id, phase_code)].append(
-            rules.Criterion(measure=measure, comparator=comparator, threshold=threshold)
-        )
+    for clinic_id, phase_code, measure, comparator, threshold, instrument_code, instrument_name in rows:
+        # A questionnaire the clinic added is named by its code, as its scores are (OutcomeScore).
+        criteria[(clinic_id, phase_code)].append(rules.Criterion(
+            measure=measure or instrument_code, comparator=comparator, threshold=threshold,
+            questionnaire=instrument_name or "",
+        ))
     return criteria
 
 
@@ -134,7 +137,7 @@ def criteria_evaluate(patient, entries, criteria, *, as_of, phase_start, unackno
         return [], False
     if outcomes is None:
         outcomes = ()
-        if any(c.measure in OUTCOME_MEASURES for c in criteria):
+        if any(c.reads_outcome for c in criteria):
             outcomes = outcome_scores_by_patient([patient.pk]).get(patient.pk, [])
     results = rules.evaluate_criteria(criteria, entries, as_of=as_of, phase_start=phase_start, outcomes=outcomes)
     return results, rules.is_ready_to_progress(results, unacknowledged=unacknowledged)

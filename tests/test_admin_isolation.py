@@ -317,3 +317,32 @@ def test_admin_site_pages_show_nothing_of_another_clinic(client, name, clinic, o
         for obj in theirs.values():
             if len(str(obj.pk)) == 36:  # a UUID cannot turn up by chance
                 assert str(obj.pk) not in body, (url, label(type(obj)))
+
+
+@pytest.mark.parametrize("model", list(REGISTRY), ids=label)
+def test_change_forms_and_their_inlines_offer_only_the_users_clinics_rows(client, model, clinic, other_clinic,
+                                                                         clinic_admin):
+    """Every choice of a related row on a change page (an exit criterion's
+    questionnaire, a template's exercise, a patient's physio) is the clinic's
+    own: another clinic's row of each related model is made first, and must
+    not be offered."""
+    mine = make_in_clinic(model, clinic)
+    client.force_login(clinic_admin)
+    response = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[mine.pk]))
+    if response.status_code != 200:
+        return
+    forms_on_page = [response.context["adminform"].form]
+    forms_on_page += [inline.formset.empty_form for inline in response.context.get("inline_admin_formsets", [])]
+    checked = 0
+    for form in forms_on_page:
+        for name, field in form.fields.items():
+            related = getattr(getattr(field, "queryset", None), "model", None)
+            path = related and clinic_path(related)
+            # An inline row's own hidden id is looked up in its parent's rows, never offered.
+            if not path or related is ContentType or isinstance(field.widget, forms.HiddenInput):
+                continue
+            theirs = make_in_clinic(related, other_clinic)
+            assert theirs.pk not in set(field.queryset.values_list("pk", flat=True)), (label(model), name)
+            checked += 1
+    if model._meta.label == "content.Phase":
+        assert checked >= 2  # the criteria's questionnaire and the template's exercise

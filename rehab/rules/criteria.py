@@ -121,7 +121,7 @@ def evaluate_criteria(
     (``criteria_evidence`` says which visits count)."""
     criteria = list(criteria)
     evidence = criteria_evidence(entries, as_of=as_of, phase_start=phase_start,
-                                 measures={c.measure for c in criteria})
+                                 measures={c.measure for c in criteria if not c.reads_outcome})
     return judge_criteria(criteria, evidence, as_of=as_of, phase_start=phase_start, outcomes=outcomes)
 
 
@@ -129,7 +129,8 @@ def judge_criteria(criteria: Iterable[Criterion], evidence: Evidence, *, as_of: 
                    outcomes: Iterable[OutcomeScore] = ()) -> list[CriterionResult]:
     """Judge each criterion on the evidence.
 
-    A criterion on a questionnaire score (DESIGN 9) reads ``outcomes`` under
+    A criterion on a questionnaire score (DESIGN 9: a seeded instrument's
+    measure code, or a questionnaire the clinic added) reads ``outcomes`` under
     the same rules: the latest score of that instrument dated in the current
     phase, from ``FALLBACK_DAYS`` before the latest visit up to ``as_of``
     (a patient answers on the portal between visits), and unknown whenever
@@ -143,7 +144,7 @@ def judge_criteria(criteria: Iterable[Criterion], evidence: Evidence, *, as_of: 
     else:
         scores = []
     return [
-        _judge_outcome(criterion, scores, evidence.reason) if criterion.measure in OUTCOME_MEASURES
+        _judge_outcome(criterion, scores, evidence.reason) if criterion.reads_outcome
         else _judge(criterion, evidence)
         for criterion in criteria
     ]
@@ -154,11 +155,11 @@ def _judge_outcome(criterion: Criterion, scores: Sequence[OutcomeScore], reason:
     if latest is None:
         return CriterionResult(measure=criterion.measure, comparator=criterion.comparator,
                                threshold=criterion.threshold, value=None, evidence_date=None,
-                               status=UNKNOWN, reason=reason)
+                               status=UNKNOWN, reason=reason, questionnaire=criterion.questionnaire)
     return CriterionResult(
         measure=criterion.measure, comparator=criterion.comparator, threshold=criterion.threshold,
         value=latest.score, evidence_date=latest.date,
-        status=MET if criterion.is_met_by(latest.score) else NOT_MET,
+        status=MET if criterion.is_met_by(latest.score) else NOT_MET, questionnaire=criterion.questionnaire,
     )
 
 

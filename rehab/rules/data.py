@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from content.codes import BACK_HIP_LOCATIONS, Comparator, Context, EntryKind
-from content.measures import CRITERION_MEASURES
+from content.measures import CRITERION_MEASURES, OUTCOME_MEASURES
 
 
 class PainScore(NamedTuple):
@@ -98,14 +98,22 @@ class Criterion:
     measure: str
     comparator: str
     threshold: int
+    # Set for a questionnaire the clinic added itself (content.instruments):
+    # its name, for the pages; ``measure`` is then that instrument's code.
+    questionnaire: str = ""
 
     def __post_init__(self) -> None:
-        if self.measure not in CRITERION_MEASURES:
+        if self.measure not in CRITERION_MEASURES and not self.questionnaire:
             raise ValueError(f"unknown measure {self.measure!r}")
         if self.comparator not in Comparator.values:
             raise ValueError(f"unknown comparator {self.comparator!r}")
         if isinstance(self.threshold, bool) or not isinstance(self.threshold, int):
             raise TypeError(f"threshold must be an int, not {self.threshold!r}")
+
+    @property
+    def reads_outcome(self) -> bool:
+        """Whether the evidence is a questionnaire score (OutcomeScore), not a visit's value."""
+        return bool(self.questionnaire) or self.measure in OUTCOME_MEASURES
 
     def is_met_by(self, value) -> bool:
         # Yes/no as 1/0; a decimal (Timed Up and Go, a questionnaire score)
@@ -121,7 +129,8 @@ class Criterion:
 @dataclass(frozen=True)
 class OutcomeScore:
     """A questionnaire's score on a date (DESIGN 9): the evidence for an exit
-    criterion on that instrument's code (content.measures OUTCOME rows)."""
+    criterion on that instrument's code (a content.measures OUTCOME row, or a
+    questionnaire the clinic added)."""
 
     date: dt.date
     instrument: str
@@ -160,6 +169,7 @@ class CriterionResult:
     status: str
     evidence_entry_id: Hashable | None = None
     reason: str = ""  # why there is no evidence, when there is a reason to give
+    questionnaire: str = ""  # the criterion's own questionnaire's name (Criterion.questionnaire)
 
     @property
     def met(self) -> bool | None:

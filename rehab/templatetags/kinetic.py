@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from content.codes import Phase
 from content.display import criterion_target as format_criterion_target
-from content.display import label_of
+from content.display import label_of, questionnaire_target
 from content.flag_kinds import FlagCode, Severity
 
 register = template.Library()
@@ -59,7 +59,10 @@ def severity_label(severity):
 
 @register.filter
 def criterion_target(criterion):
-    """An ExitCriterion as the clinic reads it: “≤ 4/10”, “≥ 20 min”, “Yes”."""
+    """An ExitCriterion as the clinic reads it: “≤ 4/10”, “≥ 20 min”, “Yes”;
+    “≥ 40” on a questionnaire the clinic added."""
+    if criterion.instrument_id:
+        return questionnaire_target(criterion.comparator, criterion.threshold)
     return format_criterion_target(criterion.measure, criterion.comparator, criterion.threshold)
 
 

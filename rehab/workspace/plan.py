@@ -53,7 +53,7 @@ def plan_panel_context(patient: Patient, user) -> dict:
 def library_context(clinic_id) -> dict:
     phases = list(
         Phase.objects.filter(clinic_id=clinic_id).prefetch_related(
-            Prefetch("exit_criteria", queryset=ExitCriterion.objects.order_by("id")),
+            Prefetch("exit_criteria", queryset=ExitCriterion.objects.select_related("instrument").order_by("id")),
             Prefetch("template_items", queryset=PhaseTemplateItem.objects.select_related("exercise")),
         )
     )

@@ -19,7 +19,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from content import codes
 from content.codes import BACK_HIP_LOCATIONS, Context
-from content.display import criterion_target, format_measure
+from content.display import criterion_target, format_measure, questionnaire_target, score_text
 from content.flag_kinds import severity_rank
 from content.measures import MEASURES
 from content.models import Phase
@@ -226,9 +226,13 @@ class CriterionRow:
 def criterion_rows(results) -> list[CriterionRow]:
     rows = []
     for r in results:
-        target = criterion_target(r.measure, r.comparator, r.threshold)
+        if r.questionnaire:  # one the clinic added: its name, and a bare score
+            label, target, latest = r.questionnaire, questionnaire_target(r.comparator, r.threshold), score_text(r.value)
+        else:
+            label, target = MEASURES[r.measure].label, criterion_target(r.measure, r.comparator, r.threshold)
+            latest = format_measure(r.measure, r.value)
         rows.append(CriterionRow(
-            label=MEASURES[r.measure].label, target=target, latest=format_measure(r.measure, r.value),
+            label=label, target=target, latest=latest,
             evidence_date=r.evidence_date, status=r.status, reason=r.reason,
         ))
     return rows

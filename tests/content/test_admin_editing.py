@@ -6,7 +6,6 @@ articles and exercises without breaking what patients already have."""
 import re
 
 import pytest
-from django import forms
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.urls import reverse
 from content.admin_forms import ExitCriterionForm
 from content.models import EducationArticle, Exercise, ExitCriterion, Phase
 from patients.models import User
+from tests.admin_pages import add_inline_row, change_url, form_data
 from tests.factories import ExerciseFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,33 +26,6 @@ CONSTRAINT_NAMES = [
 ]
 
 
-def change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def form_data(response):
-    """The POST a browser would send for the admin page in `response`, as shown."""
-    data = {}
-    context = response.context
-    forms_on_page = [context["adminform"].form]
-    for inline in context.get("inline_admin_formsets", []):
-        forms_on_page += [inline.formset.management_form, *inline.formset.forms]
-    for form in forms_on_page:
-        for name, field in form.fields.items():
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is None:
-                continue
-            if isinstance(field.widget, forms.CheckboxInput):
-                if value:
-                    data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(v) for v in value]
-            else:
-                data[key] = str(value)
-    return data
-
-
 def criterion_rows(data):
     """{measure: row prefix} of the exit-criteria inline in `data`."""
     return {
@@ -63,11 +36,7 @@ def criterion_rows(data):
 
 
 def add_criterion_row(data, **values):
-    index = int(data["exit_criteria-TOTAL_FORMS"])
-    data["exit_criteria-TOTAL_FORMS"] = str(index + 1)
-    for name, value in values.items():
-        data[f"exit_criteria-{index}-{name}"] = value
-    return f"exit_criteria-{index}"
+    return add_inline_row(data, "exit_criteria", **values)
 
 
 def assert_readable(response, message):

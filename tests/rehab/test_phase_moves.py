@@ -2,14 +2,17 @@
 moving the same patient at the same moment."""
 
 import threading
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from content.models import ExitCriterion
+from content.models import Phase as ContentPhase
 from rehab.models import Flag, PhaseTransition
-from tests.factories import FlagFactory
+from tests.factories import EntryFactory, FlagFactory
 
 
 def move(client, patient, to_phase="rebuild", reason="Exit criteria met", expected_from="normalise", **kw):
@@ -193,3 +196,16 @@ def test_a_discharged_patient_with_an_unseen_red_flag_stays_on_the_caseload(clie
     Flag.objects.filter(pk=red.pk).update(acknowledged_at=red.raised_at, acknowledged_by=physio,
                                           acknowledgement_note="Seen.")
     assert not selectors.caseload_rows(patient.clinic, physio, filters).object_list
+
+
+def test_a_move_keeps_a_timed_up_and_go_criterion_with_its_tenth(client, physio, patient):
+    """A decimal value (TUG, a questionnaire score) is stored in the move's
+    snapshot as a JSON number: it used to fail the move with a TypeError."""
+    normalise = ContentPhase.objects.get(clinic=patient.clinic, code="normalise")
+    normalise.exit_criteria.all().delete()
+    ExitCriterion.objects.create(phase=normalise, measure="tug_s", comparator="<=", threshold=12)
+    EntryFactory(patient=patient, date=patient.clinic.today(), tug_s=Decimal("11.4"))
+    client.force_login(physio)
+    assert move(client, patient).status_code == 302
+    [row] = PhaseTransition.objects.get(patient=patient).criteria_snapshot
+    assert (row["measure"], row["value"], row["status"]) == ("tug_s", 11.4, "met")

@@ -141,3 +141,31 @@ def test_an_outcome_criterion_is_unknown_without_a_recent_visit_or_before_the_ph
     # Evidence only from the current phase.
     assert judge(criterion, [visit(30)], [psfs(24, "9")], 31, phase_start=day(25)).status == UNKNOWN
     assert judge(criterion, [visit(30)], [psfs(25, "9")], 31, phase_start=day(25)).status == MET
+
+
+def made_up(n, score):
+    return rules.OutcomeScore(date=day(n), instrument="made_up_odi", score=Decimal(score))
+
+
+def test_a_criterion_on_a_questionnaire_the_clinic_added_reads_its_scores_under_the_same_rules():
+    criterion = rules.Criterion("made_up_odi", "<=", 20, questionnaire="Made-up disability index")
+    entries = [visit(30)]
+    result = judge(criterion, entries, [made_up(20, "30"), made_up(33, "18")], 35)
+    assert (result.status, result.value, result.evidence_date) == (MET, Decimal("18"), day(33))
+    assert result.questionnaire == "Made-up disability index"
+    assert judge(criterion, entries, [made_up(16, "20.5")], 35).status == NOT_MET
+    # The same window as the PSFS's: 14 days before the latest visit, up to as_of, this instrument only.
+    assert judge(criterion, entries, [made_up(14, "10")], 35).status == UNKNOWN
+    assert judge(criterion, entries, [made_up(36, "10")], 35).status == UNKNOWN
+    assert judge(criterion, entries, [psfs(33, "2")], 35).status == UNKNOWN
+    result = judge(criterion, [visit(0)], [made_up(29, "5")], 29)
+    assert (result.status, result.reason) == (UNKNOWN, "no visit in the last 4 weeks")
+    assert judge(criterion, [visit(30)], [made_up(24, "5")], 31, phase_start=day(25)).status == UNKNOWN
+    assert judge(criterion, [visit(30)], [made_up(25, "5")], 31, phase_start=day(25)).status == MET
+
+
+def test_a_criterion_names_a_measure_of_the_vocabulary_or_its_own_questionnaire():
+    with pytest.raises(ValueError, match="unknown measure 'made_up_odi'"):
+        rules.Criterion("made_up_odi", "<=", 20)
+    assert rules.Criterion("psfs", ">=", 7).reads_outcome
+    assert not rules.Criterion("tug_s", "<=", 12).reads_outcome

@@ -22,7 +22,6 @@ from rehab.models import ClinicSweep, Flag
 from rehab.phase_moves import discharge_blockers, patient_move_phase
 from rehab.record import entries_by_patient, exit_criteria_by_phase, phase_start_by_patient
 from rehab.rules.criteria import next_phase
-
 from rehab.sweeps import sweep_patients, sweep_plan, sweep_run
 from tests.factories import EntryFactory, PainScoreFactory, PatientFactory
 

@@ -403,6 +403,7 @@ def _engine_changes_record(*, patient_ids, at, raised: bool, changed: list) -> l
         history=history._meta.db_table, flag=Flag._meta.db_table, columns=", ".join(tracked),
         changed=_placeholders(changed), patients=_placeholders(patients),
     )
+    at = connection.ops.adapt_datetimefield_value(at)  # as the ORM stored it (SQLite keeps text)
     params = [at, RAISED, REOPENED, *changed, *changed, at, *patients, at, *changed]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -44,3 +44,14 @@ assert "Caseload" in caseload and "Riverside Physiotherapy (demo)" in caseload, 
 assert "P-00" in caseload, "the caseload shows no demo patients"
 print("Quick start OK: login page, demo login and caseload served from SQLite, with a deployment .env present.")
 PY
+
+# The engine writes its flags' audit rows in SQL of its own (rehab/flags.py):
+# on SQLite too, every demo flag has its "raised" row.
+.venv/bin/python - "$workdir/quickstart.sqlite3" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+flags = db.execute("SELECT count(*) FROM rehab_flag").fetchone()[0]
+raised = db.execute("SELECT count(DISTINCT id) FROM rehab_historicalflag WHERE history_type = '+'").fetchone()[0]
+assert flags and raised == flags, f"{flags} demo flags but {raised} 'raised' audit rows"
+print(f"Audit OK: each of the {flags} demo flags has its 'raised' history row on SQLite.")
+PY

@@ -6,18 +6,19 @@ from content.models import EducationArticle, Phase
 from patients.models import AssignedPlanItem, Patient
 from portal.today import plan_today
 from portal.wording import clinic_call
-from rehab.home_programme import patient_articles as portal_articles
+from rehab.content_cache import ClinicContent, clinic_content
 
 Section = EducationArticle.Section
 
 
-def plan_left_from(patient: Patient) -> Phase | None:
+def plan_left_from(patient: Patient, phases: dict[str, Phase]) -> Phase | None:
     """The phase whose exercises the plan still holds, when the patient was
     moved without replacing the plan and nobody has touched it since; None
     when the plan is the current phase's own.
 
     Then the portal shows the plan under that phase's name with a note that
     it is being updated, never the new phase's name over the old exercises.
+    `phases`: the clinic's, by code (rehab.content_cache).
     """
     last = patient.phase_transitions.first()
     if last is None or last.plan_replaced is not False or last.to_phase != patient.phase:
@@ -26,7 +27,7 @@ def plan_left_from(patient: Patient) -> Phase | None:
         return None
     if AssignedPlanItem.history.filter(patient_id=patient.pk, history_date__gt=last.moved_at).exists():
         return None  # the physio has adjusted the plan for the new phase
-    return Phase.objects.filter(clinic_id=patient.clinic_id, code=last.from_phase).first()
+    return phases.get(last.from_phase)
 
 
 def portal_frame(patient: Patient) -> dict:
@@ -40,11 +41,16 @@ def portal_frame(patient: Patient) -> dict:
     }
 
 
-def portal_context(patient: Patient) -> dict:
-    """What the patient's own page shows, and nothing else about anyone."""
-    articles = portal_articles(patient.clinic)
+def portal_context(patient: Patient, content: ClinicContent | None = None) -> dict:
+    """What the patient's own page shows, and nothing else about anyone.
+
+    The clinic's articles and phases come from rehab.content_cache (the same
+    for every patient of the clinic); everything about the patient is read
+    on each request. `content`: the clinic's, when the caller has it already."""
+    content = content or clinic_content(patient.clinic)
+    articles = content.articles
     physio = patient.physio
-    phase = Phase.objects.filter(clinic_id=patient.clinic_id, code=patient.phase).first()
+    phase = content.phases.get(patient.phase)
     return {
         **portal_frame(patient),
         "physio_first_name": physio.first_name if physio else "",
@@ -52,7 +58,7 @@ def portal_context(patient: Patient) -> dict:
         "phase_description": [p.strip() for p in phase.description.split("\n\n") if p.strip()] if phase else [],
         "discharged": patient.phase == codes.Phase.DISCHARGED,
         **plan_today(patient),
-        "plan_from_phase": plan_left_from(patient),
+        "plan_from_phase": plan_left_from(patient, content.phases),
         "dos": articles[Section.DOS],
         "donts": articles[Section.DONTS],
         "same_day": articles[Section.SEEK_SAME_DAY_CARE],

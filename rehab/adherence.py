@@ -68,11 +68,6 @@ def _plan_item(patient: Patient, exercise_code: str) -> AssignedPlanItem:
     return item
 
 
-def marks_on(patient: Patient, day: dt.date) -> dict[int, str]:
-    """{exercise id: status} of the patient's marks of one day."""
-    return dict(AdherenceMark.objects.filter(patient=patient, date=day).values_list("exercise_id", "status"))
-
-
 @dataclass(frozen=True)
 class PatientAdherence:
     plan_start: dt.date

@@ -6,4 +6,4 @@ class RehabConfig(AppConfig):
     verbose_name = "Programme"
 
     def ready(self):
-        from rehab import entries  # noqa: F401  (connects the entry → engine hook)
+        from rehab import content_cache, entries  # noqa: F401  (connect the entry → engine hook and the content cache's receivers)

@@ -9,20 +9,17 @@ section, in the clinic's words), and how to reach the clinic.
 
 from content.codes import SYMPTOMS
 from content.models import ArticleSection, EducationArticle
-from content.text import article_blocks
-from content.wording import article_blocks_for_clinic, clinic_call
+from content.wording import clinic_call
 from patients.models import Patient
+from rehab.content_cache import clinic_content
 from rehab.plans import plan_items
 
 
 def patient_articles(clinic) -> dict[str, list[EducationArticle]]:
-    """Every shown patient article of the clinic, by section code, in the admin's order."""
-    sections = {code: [] for code in ArticleSection.values}
-    articles = EducationArticle.objects.filter(clinic=clinic, audience="patient", is_active=True)
-    for article in articles.order_by("order", "title", "pk"):
-        article.blocks = article_blocks_for_clinic(article_blocks(article.body), clinic)
-        sections[article.section].append(article)
-    return sections
+    """Every shown patient article of the clinic, by section code, in the
+    admin's order, each with its `blocks` and `html` in the clinic's words
+    (rehab.content_cache: read and parsed once per edit, not per page)."""
+    return clinic_content(clinic).articles
 
 
 def home_programme(patient: Patient) -> dict:

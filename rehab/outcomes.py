@@ -145,11 +145,13 @@ def discharge_outcomes_missing(patient, entries, *, discharge_on: dt.date) -> li
     return [t for t in tracks if t.code in missing]
 
 
-def questionnaires_due(patient, *, as_of: dt.date) -> list[tuple[Instrument, ScheduleStatus]]:
+def questionnaires_due(patient, *, as_of: dt.date, instruments=None) -> list[tuple[Instrument, ScheduleStatus]]:
     """The scheduled questionnaires due or overdue for the patient on
     ``as_of``, with their status: what the portal asks the patient to fill in.
     Three queries, however long the record (the first visit's date, the
-    clinic's scheduled instruments, the patient's administration dates)."""
+    clinic's scheduled instruments, the patient's administration dates); two
+    when the caller passes `instruments`, the clinic's active scheduled ones
+    with `item_count` (rehab.content_cache keeps them)."""
     if not patient.is_active:
         return []
     first_visit = (
@@ -157,9 +159,10 @@ def questionnaires_due(patient, *, as_of: dt.date) -> list[tuple[Instrument, Sch
         .first()
     )
     anchor = schedule_anchor(first_visit=first_visit, programme_start=patient.programme_start)
-    # item_count: how many questions, told to the patient before they start.
-    instruments = list(Instrument.objects.filter(clinic_id=patient.clinic_id, is_active=True, scheduled=True)
-                       .annotate(item_count=Count("items")))
+    if instruments is None:
+        # item_count: how many questions, told to the patient before they start.
+        instruments = list(Instrument.objects.filter(clinic_id=patient.clinic_id, is_active=True, scheduled=True)
+                           .annotate(item_count=Count("items")))
     taken = defaultdict(list)
     for instrument_id, date in OutcomeAdministration.objects.filter(patient=patient).values_list(
         "instrument_id", "date"

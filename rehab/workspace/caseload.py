@@ -2,7 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from rehab.workspace import selectors
+from rehab.workspace.caseload_html import caseload_rows_html, filter_menus
 from rehab.workspace.forms import CaseloadFilterForm
+
+# The menus of the filter form (the search box and the scope are drawn apart).
+FILTER_MENUS = ("phase", "flag", "physio", "status")
 
 
 @login_required
@@ -26,9 +30,11 @@ def caseload(request):
     return render(request, "rehab/caseload.html", {
         "nav": "caseload",
         "form": form,
+        "filter_menus": filter_menus(form, FILTER_MENUS),
         "filters": filters,
         "page": page,
         "rows": page.object_list,
+        "rows_html": caseload_rows_html(page.object_list, show_physio=filters.scope != selectors.MINE),
         "query": query.urlencode(),
         "scope_links": scope_links if user.is_physio else [],
         "is_filtered": any((filters.phase, filters.flag, filters.physio_id, filters.search,

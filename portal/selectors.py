@@ -1,17 +1,71 @@
-"""What the patient's own page reads."""
+"""What the patient's own page reads.
+
+Three queries a page, whatever the record: the link (with the patient, the
+clinic and the physio), the plan with today's marks (portal.today), and one
+row of facts from the patient's record (`record_facts`). The clinic's
+articles, phases and questionnaires come from rehab.content_cache.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
 
 from content import codes
-from content.codes import SYMPTOMS
+from content.codes import SYMPTOMS, EntryKind
 from content.models import EducationArticle, Phase
-from patients.models import AssignedPlanItem, Patient
+from patients.models import AssignedPlanItem, Entry, OutcomeAdministration, Patient
 from portal.today import plan_today
 from portal.wording import clinic_call
-from rehab.content_cache import ClinicContent, clinic_content
+from rehab.content_cache import clinic_content
+from rehab.models import PhaseTransition
+from rehab.outcomes import questionnaires_due_from
 
 Section = EducationArticle.Section
 
 
-def plan_left_from(patient: Patient, phases: dict[str, Phase]) -> Phase | None:
+@dataclass(frozen=True)
+class LastMove:
+    """The patient's latest phase move, as far as the portal needs it."""
+
+    from_phase: str
+    to_phase: str
+    plan_replaced: bool | None
+    moved_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    first_visit: dt.date | None  # day 0 of the questionnaires' schedule
+    last_move: LastMove | None
+    last_taken: dict  # {instrument id: the latest date it was answered, up to today}
+
+
+def record_facts(patient: Patient, questionnaires, *, as_of: dt.date) -> RecordFacts:
+    """What the page needs from the patient's record besides the plan, in one
+    query of index probes: the first visit, the latest phase move and, for
+    each of the clinic's scheduled `questionnaires`, when it was last answered."""
+    visits = Entry.objects.filter(patient=OuterRef("pk"), kind=EntryKind.VISIT).order_by("date")
+    moves = PhaseTransition.objects.filter(patient=OuterRef("pk")).order_by("-moved_at", "-pk")
+    columns = {
+        "first_visit": Subquery(visits.values("date")[:1]),
+        **{f"move_{name}": Subquery(moves.values(name)[:1])
+           for name in ("from_phase", "to_phase", "plan_replaced", "moved_at")},
+        **{f"taken_{questionnaire.pk}": Subquery(
+            OutcomeAdministration.objects.filter(patient=OuterRef("pk"), instrument_id=questionnaire.pk,
+                                                 date__lte=as_of).order_by("-date").values("date")[:1])
+           for questionnaire in questionnaires},
+    }
+    row = Patient.objects.filter(pk=patient.pk).values(**columns).get()
+    last_move = None
+    if row["move_to_phase"] is not None:
+        last_move = LastMove(row["move_from_phase"], row["move_to_phase"], row["move_plan_replaced"],
+                             row["move_moved_at"])
+    last_taken = {q.pk: row[f"taken_{q.pk}"] for q in questionnaires if row[f"taken_{q.pk}"] is not None}
+    return RecordFacts(first_visit=row["first_visit"], last_move=last_move, last_taken=last_taken)
+
+
+def plan_left_from(patient: Patient, last_move: LastMove | None, phases: dict[str, Phase]) -> Phase | None:
     """The phase whose exercises the plan still holds, when the patient was
     moved without replacing the plan and nobody has touched it since; None
     when the plan is the current phase's own.
@@ -20,14 +74,13 @@ def plan_left_from(patient: Patient, phases: dict[str, Phase]) -> Phase | None:
     it is being updated, never the new phase's name over the old exercises.
     `phases`: the clinic's, by code (rehab.content_cache).
     """
-    last = patient.phase_transitions.first()
-    if last is None or last.plan_replaced is not False or last.to_phase != patient.phase:
+    if last_move is None or last_move.plan_replaced is not False or last_move.to_phase != patient.phase:
         return None
     if patient.phase == codes.Phase.DISCHARGED:
         return None
-    if AssignedPlanItem.history.filter(patient_id=patient.pk, history_date__gt=last.moved_at).exists():
+    if AssignedPlanItem.history.filter(patient_id=patient.pk, history_date__gt=last_move.moved_at).exists():
         return None  # the physio has adjusted the plan for the new phase
-    return phases.get(last.from_phase)
+    return phases.get(last_move.from_phase)
 
 
 def portal_frame(patient: Patient) -> dict:
@@ -41,16 +94,17 @@ def portal_frame(patient: Patient) -> dict:
     }
 
 
-def portal_context(patient: Patient, content: ClinicContent | None = None) -> dict:
-    """What the patient's own page shows, and nothing else about anyone.
-
-    The clinic's articles and phases come from rehab.content_cache (the same
-    for every patient of the clinic); everything about the patient is read
-    on each request. `content`: the clinic's, when the caller has it already."""
-    content = content or clinic_content(patient.clinic)
+def portal_context(patient: Patient) -> dict:
+    """What the patient's own page shows, and nothing else about anyone,
+    with the questionnaires due (`questionnaires_due`, as
+    rehab.outcomes.questionnaires_due gives them)."""
+    content = clinic_content(patient.clinic)
     articles = content.articles
     physio = patient.physio
     phase = content.phases.get(patient.phase)
+    as_of = patient.clinic.today()
+    questionnaires = content.questionnaires if patient.is_active else []
+    facts = record_facts(patient, questionnaires, as_of=as_of)
     return {
         **portal_frame(patient),
         "physio_first_name": physio.first_name if physio else "",
@@ -58,7 +112,10 @@ def portal_context(patient: Patient, content: ClinicContent | None = None) -> di
         "phase_description": [p.strip() for p in phase.description.split("\n\n") if p.strip()] if phase else [],
         "discharged": patient.phase == codes.Phase.DISCHARGED,
         **plan_today(patient),
-        "plan_from_phase": plan_left_from(patient, content.phases),
+        "plan_from_phase": plan_left_from(patient, facts.last_move, content.phases),
+        "questionnaires_due": questionnaires_due_from(
+            questionnaires, last_taken=facts.last_taken, first_visit=facts.first_visit,
+            programme_start=patient.programme_start, as_of=as_of),
         "dos": articles[Section.DOS],
         "donts": articles[Section.DONTS],
         "same_day": articles[Section.SEEK_SAME_DAY_CARE],

@@ -20,9 +20,7 @@ from portal.report_draft import draft_load
 from portal.selectors import portal_context
 from portal.self_reports import DAILY_LIMIT, advice_sections, saved_report_advice
 from portal.wording import advice_sections_for_clinic
-from rehab.content_cache import clinic_content
 from rehab.home_programme import home_programme
-from rehab.outcomes import questionnaires_due
 from rehab.portal_links import portal_link_resolve, portal_link_touch
 from rehab.qr import qr_svg
 
@@ -69,14 +67,11 @@ def portal_view(view):
 @portal_view
 @require_http_methods(["GET", "HEAD"])
 def portal_home(request, link, token):
-    patient = link.patient
-    content = clinic_content(patient.clinic)
-    context = portal_context(patient, content)
+    context = portal_context(link.patient)
     # A report part-way through carries on at the step it reached.
     draft = draft_load(request, link)
-    due = questionnaires_due(patient, as_of=patient.clinic.today(), instruments=content.questionnaires)
     context.update(token=token, report_started=draft.started(),
-                   report_url=reverse(draft.next_step(), kwargs={"token": token}), questionnaires_due=due)
+                   report_url=reverse(draft.next_step(), kwargs={"token": token}))
     return render(request, "portal/home.html", context)
 
 

@@ -145,32 +145,39 @@ def discharge_outcomes_missing(patient, entries, *, discharge_on: dt.date) -> li
     return [t for t in tracks if t.code in missing]
 
 
-def questionnaires_due(patient, *, as_of: dt.date, instruments=None) -> list[tuple[Instrument, ScheduleStatus]]:
+def questionnaires_due(patient, *, as_of: dt.date) -> list[tuple[Instrument, ScheduleStatus]]:
     """The scheduled questionnaires due or overdue for the patient on
     ``as_of``, with their status: what the portal asks the patient to fill in.
     Three queries, however long the record (the first visit's date, the
-    clinic's scheduled instruments, the patient's administration dates); two
-    when the caller passes `instruments`, the clinic's active scheduled ones
-    with `item_count` (rehab.content_cache keeps them)."""
+    clinic's scheduled instruments, the patient's administration dates)."""
     if not patient.is_active:
         return []
     first_visit = (
         Entry.objects.filter(patient=patient, kind=EntryKind.VISIT).order_by("date").values_list("date", flat=True)
         .first()
     )
-    anchor = schedule_anchor(first_visit=first_visit, programme_start=patient.programme_start)
-    if instruments is None:
-        # item_count: how many questions, told to the patient before they start.
-        instruments = list(Instrument.objects.filter(clinic_id=patient.clinic_id, is_active=True, scheduled=True)
-                           .annotate(item_count=Count("items")))
-    taken = defaultdict(list)
-    for instrument_id, date in OutcomeAdministration.objects.filter(patient=patient).values_list(
+    # item_count: how many questions, told to the patient before they start.
+    instruments = list(Instrument.objects.filter(clinic_id=patient.clinic_id, is_active=True, scheduled=True)
+                       .annotate(item_count=Count("items")))
+    last_taken = {}
+    for instrument_id, date in OutcomeAdministration.objects.filter(patient=patient, date__lte=as_of).values_list(
         "instrument_id", "date"
     ):
-        taken[instrument_id].append(date)
+        last_taken[instrument_id] = max(date, last_taken.get(instrument_id, date))
+    return questionnaires_due_from(instruments, last_taken=last_taken, first_visit=first_visit,
+                                   programme_start=patient.programme_start, as_of=as_of)
+
+
+def questionnaires_due_from(instruments, *, last_taken: dict, first_visit: dt.date | None,
+                            programme_start: dt.date, as_of: dt.date) -> list[tuple[Instrument, ScheduleStatus]]:
+    """questionnaires_due from what was read already: the clinic's scheduled
+    `instruments`, the latest date each was taken on or before ``as_of``
+    ({instrument id: date}) and the patient's first visit (for an active patient)."""
+    anchor = schedule_anchor(first_visit=first_visit, programme_start=programme_start)
     due = []
     for instrument in instruments:
-        status = outcome_status(taken[instrument.pk], anchor=anchor, as_of=as_of)
+        last = last_taken.get(instrument.pk)
+        status = outcome_status([last] if last else [], anchor=anchor, as_of=as_of)
         if status.is_due:
             due.append((instrument, status))
     return due

@@ -42,6 +42,31 @@ def test_due_questionnaires_follow_the_schedule(planned_patient):
         "psfs", "koos_jr"}  # day 28 of the schedule
 
 
+def _due_on_the_portal(client, portal_url):
+    page = client.get(portal_url).content.decode()
+    return {code for code in ("koos_jr", "psfs", "hoos_jr") if _url(portal_url, code) in page}
+
+
+def test_the_portal_lists_what_questionnaires_due_lists_day_by_day(client, portal_url, planned_patient):
+    # The portal reads the first visit and each questionnaire's last answer in
+    # one query (portal.selectors.record_facts): the same schedule as the full read.
+    today = planned_patient.clinic.today()
+    EntryFactory(patient=planned_patient, date=today - dt.timedelta(days=3))
+    koos = Instrument.objects.get(clinic=planned_patient.clinic, code="koos_jr")
+    record_outcome(patient=planned_patient, instrument=koos, date=today - dt.timedelta(days=2), by="patient",
+                   answers=[1] * 7)
+    record_outcome(patient=planned_patient, instrument=koos, date=today - dt.timedelta(days=1), by="patient",
+                   answers=[2] * 7)
+    seen = set()
+    for days in (0, 20, 25, 26, 60):
+        day = today + dt.timedelta(days=days)
+        with time_machine.travel(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC), tick=False):
+            expected = {i.code for i, _ in questionnaires_due(planned_patient, as_of=planned_patient.clinic.today())}
+            assert _due_on_the_portal(client, portal_url) == expected, days
+            seen.add(frozenset(expected))
+    assert {frozenset({"psfs"}), frozenset({"psfs", "koos_jr"})} <= seen
+
+
 def test_the_portal_lists_what_is_due_and_a_patient_answers_koos_jr(client, portal_url, planned_patient):
     page = client.get(portal_url).content.decode()
     assert "KOOS JR (knee)" in page and _url(portal_url, "koos_jr") in page

@@ -1,15 +1,15 @@
 """What the patient's own page reads.
 
-Three queries a page, whatever the record: the link (with the patient, the
-clinic and the physio), the plan with today's marks (portal.today), and one
-row of facts from the patient's record (`record_facts`). The clinic's
-articles, phases and questionnaires come from rehab.content_cache.
+At most five small queries a page, whatever the record: the link (with the patient,
+the clinic and the physio), the plan with today's marks (portal.today), and
+the facts of the patient's record the page needs (`record_facts`). The
+clinic's articles, phases and questionnaires come from rehab.content_cache.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max
 
 from content import codes
 from content.codes import SYMPTOMS, EntryKind
@@ -41,28 +41,20 @@ class RecordFacts:
     last_taken: dict  # {instrument id: the latest date it was answered, up to today}
 
 
-def record_facts(patient: Patient, questionnaires, *, as_of: dt.date) -> RecordFacts:
-    """What the page needs from the patient's record besides the plan, in one
-    query of index probes: the first visit, the latest phase move and, for
-    each of the clinic's scheduled `questionnaires`, when it was last answered."""
-    visits = Entry.objects.filter(patient=OuterRef("pk"), kind=EntryKind.VISIT).order_by("date")
-    moves = PhaseTransition.objects.filter(patient=OuterRef("pk")).order_by("-moved_at", "-pk")
-    columns = {
-        "first_visit": Subquery(visits.values("date")[:1]),
-        **{f"move_{name}": Subquery(moves.values(name)[:1])
-           for name in ("from_phase", "to_phase", "plan_replaced", "moved_at")},
-        **{f"taken_{questionnaire.pk}": Subquery(
-            OutcomeAdministration.objects.filter(patient=OuterRef("pk"), instrument_id=questionnaire.pk,
-                                                 date__lte=as_of).order_by("-date").values("date")[:1])
-           for questionnaire in questionnaires},
-    }
-    row = Patient.objects.filter(pk=patient.pk).values(**columns).get()
-    last_move = None
-    if row["move_to_phase"] is not None:
-        last_move = LastMove(row["move_from_phase"], row["move_to_phase"], row["move_plan_replaced"],
-                             row["move_moved_at"])
-    last_taken = {q.pk: row[f"taken_{q.pk}"] for q in questionnaires if row[f"taken_{q.pk}"] is not None}
-    return RecordFacts(first_visit=row["first_visit"], last_move=last_move, last_taken=last_taken)
+def record_facts(patient: Patient, *, as_of: dt.date) -> RecordFacts:
+    """What the page needs from the patient's record besides the plan: the
+    first visit, the latest phase move and when each questionnaire was last
+    answered (asked of active patients only). Small queries of index probes:
+    cheaper to build and run than one query of subqueries doing the same."""
+    move = (PhaseTransition.objects.filter(patient=patient).order_by("-moved_at", "-pk")
+            .values_list("from_phase", "to_phase", "plan_replaced", "moved_at").first())
+    first_visit, last_taken = None, {}
+    if patient.is_active:
+        first_visit = (Entry.objects.filter(patient=patient, kind=EntryKind.VISIT).order_by("date")
+                       .values_list("date", flat=True).first())
+        last_taken = dict(OutcomeAdministration.objects.filter(patient=patient, date__lte=as_of)
+                          .values_list("instrument_id").annotate(last=Max("date")).order_by())
+    return RecordFacts(first_visit=first_visit, last_move=LastMove(*move) if move else None, last_taken=last_taken)
 
 
 def plan_left_from(patient: Patient, last_move: LastMove | None, phases: dict[str, Phase]) -> Phase | None:
@@ -104,7 +96,7 @@ def portal_context(patient: Patient) -> dict:
     phase = content.phases.get(patient.phase)
     as_of = patient.clinic.today()
     questionnaires = content.questionnaires if patient.is_active else []
-    facts = record_facts(patient, questionnaires, as_of=as_of)
+    facts = record_facts(patient, as_of=as_of)
     return {
         **portal_frame(patient),
         "physio_first_name": physio.first_name if physio else "",

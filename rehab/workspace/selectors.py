@@ -20,7 +20,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from content import codes
 from content.codes import BACK_HIP_LOCATIONS, Context
 from content.display import criterion_target, format_measure, questionnaire_target, score_text
-from content.flag_kinds import severity_rank
+from content.flag_kinds import NO_FLAG_RANK, Severity, severity_rank
 from content.measures import MEASURES
 from content.models import Phase
 from patients.models import Clinic, Entry, PainScore, Patient, User
@@ -30,6 +30,7 @@ from rehab.record import criteria_evaluate, entries_by_patient, exit_criteria_by
 from rehab.rules.adherence import Adherence
 
 CASELOAD_PAGE_SIZE = 25
+SEVERITY_RANKS = {severity.value: severity.rank for severity in Severity}
 
 MINE = "mine"
 CLINIC = "clinic"
@@ -117,13 +118,8 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
             Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(ref__icontains=term)
         )
 
-    last_visit = (
-        Entry.objects.filter(patient=OuterRef("pk"), kind=Entry.VISIT)
-        .order_by()
-        .values("patient")
-        .annotate(last=Max("date"))
-        .values("last")
-    )
+    # The newest visit's date: a backward probe of the (patient, kind, date) index.
+    last_visit = Entry.objects.filter(patient=OuterRef("pk"), kind=Entry.VISIT).order_by("-date").values("date")[:1]
     # A self-report no visit has followed yet: none dated later, nor recorded
     # later on the same day (a visit seen that day has read it).
     visit_after = Entry.objects.filter(patient=OuterRef(OuterRef("pk")), kind=Entry.VISIT).filter(
@@ -171,16 +167,13 @@ def caseload_rows(clinic: Clinic, physio: User | None, filters: CaseloadFilters,
 
 
 def _open_flags_by_patient(patient_ids) -> dict:
-    """Unacknowledged open flags, most urgent first (one query)."""
+    """Unacknowledged open flags, most urgent first (one query; the severity's
+    rank is sorted here, the newest first within a rank as the query gives them)."""
     grouped = defaultdict(list)
-    rows = (
-        Flag.objects.needs_attention()
-        .filter(patient_id__in=patient_ids)
-        .with_rank()
-        .order_by("rank", "-raised_at")
-    )
-    for flag in rows:
+    for flag in Flag.objects.needs_attention().filter(patient_id__in=patient_ids).order_by("-raised_at", "-pk"):
         grouped[flag.patient_id].append(flag)
+    for flags in grouped.values():
+        flags.sort(key=lambda flag: SEVERITY_RANKS.get(flag.severity, NO_FLAG_RANK))
     return grouped
 
 

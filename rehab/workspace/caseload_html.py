@@ -4,15 +4,19 @@ A caseload page draws 25 rows of eight cells (badges, dates, pain with its
 trend, adherence, flags) and four filter menus of some forty options. Drawn
 by the template language, looping and resolving each variable, that was a
 third of the page's time, more than the admin's whole changelist (issue 13);
-here each row is one format string. The markup is what
+here each row is one format string, and what repeats (the URL, month names,
+phase badges, pain readings) is worked out once a page. The markup is what
 templates/rehab/caseload.html drew, and the badges are the same functions as
 the template tags of rehab/templatetags/kinetic.py, so the two never differ.
-Everything shown is escaped by format_html.
+Every text from the records is escaped.
 """
 
-from django.template.defaultfilters import date as date_format
+import uuid
+from html import escape
+
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.dates import MONTHS_3
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from rehab.templatetags.kinetic import flag_badge, pain_reading, phase_badge
@@ -41,42 +45,74 @@ SELF_REPORT = (
     'self-report-badge" title="The patient reported through the portal after their last visit">New self-report '
     '<time datetime="{}">{}</time></span>'
 )
-NONE_YET = mark_safe('<span class="text-body-secondary">None yet</span>')
-NO_VALUE = mark_safe('<span class="text-body-secondary">—</span>')
-NO_FLAG = mark_safe('<span class="text-body-secondary small">—</span>')
+ADHERENCE = '<span{} title="{} of {} days">{} %</span>'
+NONE_YET = '<span class="text-body-secondary">None yet</span>'
+NO_VALUE = '<span class="text-body-secondary">—</span>'
+NO_FLAG = '<span class="text-body-secondary small">—</span>'
+# Any id: the patient page's URL is reversed once a page, then filled in row by row.
+_SAMPLE_ID = uuid.UUID(int=0)
+
+
+class _RowDrawer:
+    """Draws the rows of one page. Text from the records is escaped with
+    html.escape (what django.utils.html.escape does); numbers need none; the
+    badges come escaped from their own functions. Dates are written as the
+    template's |date filter wrote them ("5 Dec 2026"), month names in the
+    active language, looked up once a page, as are the patient page's URL
+    and the phase badges."""
+
+    def __init__(self, show_physio: bool):
+        self.show_physio = show_physio
+        self.url = reverse("patient_detail", args=[_SAMPLE_ID]).replace(str(_SAMPLE_ID), "{}")
+        self.months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
+        self.phases = {}
+        self.pain = {}
+
+    def day_month(self, day) -> str:
+        return f"{day.day} {self.months[day.month]}"
+
+    def phase(self, phase) -> str:
+        if phase not in self.phases:
+            self.phases[phase] = phase_badge(phase)
+        return self.phases[phase]
+
+    def pain_reading(self, reading) -> str:
+        key = (reading.value, reading.previous)
+        if key not in self.pain:
+            self.pain[key] = pain_reading(reading)
+        return self.pain[key]
+
+    def row(self, row: CaseloadRow) -> str:
+        patient = row.patient
+        physio = patient.physio if self.show_physio and patient.physio_id else None
+        adherence, last_visit, self_report = row.adherence_28d, row.last_visit, row.new_self_report
+        return ROW.format(
+            urgency=row.urgency,
+            url=self.url.format(patient.pk),
+            family_name=escape(patient.family_name),
+            given_name=escape(patient.given_name),
+            ref=escape(patient.ref),
+            physio=" · " + escape(physio.display_name) if physio else "",
+            self_report=SELF_REPORT.format(self_report.isoformat(), self.day_month(self_report)) if self_report
+            else "",
+            phase=self.phase(patient.phase),
+            weeks_since_surgery=row.weeks_since_surgery,
+            weeks_in_programme=row.weeks_in_programme,
+            activity_pain=self.pain_reading(row.activity_pain),
+            rest_pain=self.pain_reading(row.rest_pain),
+            last_visit=f"{self.day_month(last_visit)} {last_visit.year:04d}" if last_visit else NONE_YET,
+            adherence=ADHERENCE.format(' class="adherence-low-text"' if adherence.is_low else "",
+                                       adherence.days_done, adherence.days, adherence.percent) if adherence
+            else NO_VALUE,
+            flags="".join(flag_badge(flag) + " " for flag in row.flags) if row.flags else NO_FLAG,
+        )
 
 
 def caseload_rows_html(rows: list[CaseloadRow], *, show_physio: bool) -> SafeString:
     """The table body's rows; `show_physio`: name each patient's physio (not
     on "my patients", where it is the reader)."""
-    return mark_safe("".join(_row_html(row, show_physio) for row in rows))  # noqa: S308  (format_html escapes)
-
-
-def _row_html(row: CaseloadRow, show_physio: bool) -> str:
-    patient = row.patient
-    physio = patient.physio if show_physio and patient.physio_id else None
-    adherence = row.adherence_28d
-    return format_html(
-        ROW,
-        urgency=row.urgency,
-        url=reverse("patient_detail", args=[patient.pk]),
-        family_name=patient.family_name,
-        given_name=patient.given_name,
-        ref=patient.ref,
-        physio=format_html(" · {}", physio.display_name) if physio else "",
-        self_report=format_html(SELF_REPORT, date_format(row.new_self_report, "Y-m-d"),
-                                date_format(row.new_self_report, "j M")) if row.new_self_report else "",
-        phase=phase_badge(patient.phase),
-        weeks_since_surgery=row.weeks_since_surgery,
-        weeks_in_programme=row.weeks_in_programme,
-        activity_pain=pain_reading(row.activity_pain),
-        rest_pain=pain_reading(row.rest_pain),
-        last_visit=date_format(row.last_visit, "j M Y") if row.last_visit else NONE_YET,
-        adherence=format_html('<span{} title="{} of {} days">{} %</span>',
-                              mark_safe(' class="adherence-low-text"') if adherence.is_low else "",
-                              adherence.days_done, adherence.days, adherence.percent) if adherence else NO_VALUE,
-        flags=mark_safe("".join(flag_badge(flag) + " " for flag in row.flags)) if row.flags else NO_FLAG,  # noqa: S308
-    )
+    drawer = _RowDrawer(show_physio)
+    return mark_safe("".join(drawer.row(row) for row in rows))  # noqa: S308  (every text escaped above)
 
 
 def filter_menus(form, names) -> list[dict]:

@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 
 # A day: a bound on how long a write that sends no signal goes unseen.
 CONTENT_TIMEOUT = 24 * 60 * 60
+# Part of the key: a release that changes what ClinicContent holds (or how
+# articles are drawn) raises it, so it never unpickles an older release's entry.
+CONTENT_FORMAT = 1
 
 
 @dataclass
@@ -114,7 +117,7 @@ def _version_key(clinic_id) -> str:
 
 
 def _content_key(clinic: Clinic) -> str:
-    return f"clinic-content:{clinic.pk}:{clinic.created_at.timestamp()}"
+    return f"clinic-content:{CONTENT_FORMAT}:{clinic.pk}:{clinic.created_at.timestamp()}"
 
 
 def clinic_content_changed(clinic_id) -> None:

@@ -100,6 +100,32 @@ def test_pain_rising_shows_an_upward_trend_and_self_reports_are_not_visits(clini
     assert row.last_visit == patient.programme_start + dt.timedelta(days=7)
 
 
+def test_the_pain_summaries_on_the_entries_read_as_the_pain_scores_do(clinic, physio, monkeypatch):
+    # PostgreSQL reads the per-visit highest scores its triggers keep on each
+    # entry (patients migration 0018); elsewhere the scores are grouped. Edits
+    # and deletions of scores included: the triggers follow them.
+    patients = [PatientFactory(clinic=clinic, physio=physio) for _ in range(3)]
+    visit(patients[0], 0, lumbar_bilateral_activity=6, lateral_hip_rest=2)
+    visit(patients[0], 7, knee_activity=9)  # not back/hip: no reading at this visit
+    later = visit(patients[0], 14, anterior_hip_activity=3, buttock_si_activity=4, lumbar_unilateral_rest=5)
+    visit(patients[1], 0, lumbar_bilateral_rest=1)
+    edited = visit(patients[1], 3, lumbar_bilateral_activity=2, lumbar_bilateral_rest=7)
+    edited.pain_scores.filter(context="rest").update(score=3)
+    later.pain_scores.filter(location="buttock_si").delete()
+    ids = [p.pk for p in patients]
+    on_rows = selectors._latest_pain_by_patient(ids)
+
+    class Elsewhere:
+        vendor = "sqlite"
+
+    monkeypatch.setattr(selectors, "connection", Elsewhere)
+    grouped = selectors._latest_pain_by_patient(ids)
+    assert {k: on_rows[k] for k in ids} == {k: grouped[k] for k in ids}
+    assert (on_rows[patients[0].pk]["activity"].value, on_rows[patients[0].pk]["activity"].previous) == (3, 6)
+    assert (on_rows[patients[1].pk]["rest"].value, on_rows[patients[1].pk]["rest"].previous) == (3, 1)
+    assert on_rows[patients[2].pk]["activity"].value is None
+
+
 def test_weeks_since_surgery_and_in_programme_count_from_the_clinic_today(clinic, physio):
     today = clinic.today()
     PatientFactory(clinic=clinic, physio=physio, surgery_date=today - dt.timedelta(days=50),

@@ -248,7 +248,8 @@ def redis_cache(url, *, prefix="kinetic"):
     slows nothing down."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, sharing one client per pool (rehab/redis_cache.py).
+            "BACKEND": "rehab.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -1,14 +1,14 @@
 """What the patient's own page reads.
 
-Three queries a page on PostgreSQL (five elsewhere), whatever the record:
-the link (with the patient, the clinic and the physio), the plan with
-today's marks (portal.today), and the facts of the patient's record the page
-needs (`record_facts`). The clinic's articles, phases and questionnaires come
+Two queries a page on PostgreSQL, whatever the record: the link (with the
+patient, the clinic and the physio), and one statement for the facts of the
+patient's record the page needs and the plan with today's marks
+(`record_facts`). Elsewhere five small ones. The clinic's articles, phases and questionnaires come
 from rehab.content_cache.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Max
@@ -17,7 +17,7 @@ from content import codes
 from content.codes import SYMPTOMS, EntryKind
 from content.models import EducationArticle, Phase
 from patients.models import AssignedPlanItem, Entry, OutcomeAdministration, Patient
-from portal.today import plan_today
+from portal.today import PLAN_TODAY_JSON_SQL, plan_today
 from portal.wording import clinic_call
 from rehab.content_cache import clinic_content
 from rehab.models import PhaseTransition
@@ -41,14 +41,18 @@ class RecordFacts:
     first_visit: dt.date | None  # day 0 of the questionnaires' schedule
     last_move: LastMove | None
     last_taken: dict  # {instrument id: the latest date it was answered, up to today}
+    # The plan with today's marks as portal.today.PLAN_TODAY_JSON_SQL gives it,
+    # when read in the same statement (PostgreSQL); None: plan_today reads it.
+    plan_json: list | None = field(default=None, compare=False)
 
 
 def record_facts(patient: Patient, *, as_of: dt.date) -> RecordFacts:
     """What the page needs from the patient's record besides the plan: the
     first visit, the latest phase move and when each questionnaire was last
-    answered (asked of active patients only). Index probes all: on PostgreSQL
-    one statement, elsewhere small ORM queries (one statement of ORM
-    subqueries cost more to build than the queries it saved)."""
+    answered (asked of active patients only), and on PostgreSQL the plan with
+    today's marks too. Index probes all: on PostgreSQL one statement,
+    elsewhere small ORM queries (one statement of ORM subqueries cost more to
+    build than the queries it saved)."""
     if connection.vendor == "postgresql":
         return _record_facts_postgresql(patient, as_of=as_of)
     move = (PhaseTransition.objects.filter(patient=patient).order_by("-moved_at", "-pk")
@@ -69,19 +73,20 @@ def _record_facts_postgresql(patient: Patient, *, as_of: dt.date) -> RecordFacts
                (SELECT json_object_agg(instrument_id, last) FROM (
                     SELECT instrument_id, max(date) AS last FROM {OutcomeAdministration._meta.db_table}
                     WHERE patient_id = %(patient)s AND date <= %(as_of)s GROUP BY instrument_id) taken),
+               ({PLAN_TODAY_JSON_SQL}),
                move.from_phase, move.to_phase, move.plan_replaced, move.moved_at
         FROM (SELECT 1) one LEFT JOIN LATERAL (
             SELECT from_phase, to_phase, plan_replaced, moved_at FROM {PhaseTransition._meta.db_table}
             WHERE patient_id = %(patient)s ORDER BY moved_at DESC, id DESC LIMIT 1) move ON true
     """  # noqa: S608  (table names from the models; every value is a parameter)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"patient": patient.pk, "visit": EntryKind.VISIT, "as_of": as_of})
-        first_visit, taken, *move = cursor.fetchone()
+        cursor.execute(sql, {"patient": patient.pk, "visit": EntryKind.VISIT, "as_of": as_of, "today": as_of})
+        first_visit, taken, plan_json, *move = cursor.fetchone()
     last_taken = {int(pk): dt.date.fromisoformat(day) for pk, day in (taken or {}).items()}
     if not patient.is_active:
         first_visit, last_taken = None, {}
     return RecordFacts(first_visit=first_visit, last_move=LastMove(*move) if move[1] is not None else None,
-                       last_taken=last_taken)
+                       last_taken=last_taken, plan_json=plan_json or [])
 
 
 def plan_left_from(patient: Patient, last_move: LastMove | None, phases: dict[str, Phase]) -> Phase | None:
@@ -130,7 +135,7 @@ def portal_context(patient: Patient) -> dict:
         "phase": phase,
         "phase_description": [p.strip() for p in phase.description.split("\n\n") if p.strip()] if phase else [],
         "discharged": patient.phase == codes.Phase.DISCHARGED,
-        **plan_today(patient),
+        **plan_today(patient, plan_json=facts.plan_json),
         "plan_from_phase": plan_left_from(patient, facts.last_move, content.phases),
         "questionnaires_due": questionnaires_due_from(
             questionnaires, last_taken=facts.last_taken, first_visit=facts.first_visit,

@@ -102,14 +102,14 @@ def test_the_portal_reads_no_content_query_once_the_content_is_kept(
     client, portal_url, clinic, django_assert_num_queries
 ):
     _page(client, portal_url)
-    # The link (with patient, clinic and physio), the plan with today's marks,
-    # and one statement for the record's first visit, last phase move and each
-    # questionnaire's last answer: none of the clinic's articles, phases or
-    # questionnaires.
-    with django_assert_num_queries(3):
+    # The link (with patient, clinic and physio), and one statement for the
+    # plan with today's marks, the record's first visit, last phase move and
+    # each questionnaire's last answer: none of the clinic's articles, phases
+    # or questionnaires.
+    with django_assert_num_queries(2):
         _page(client, portal_url)
     for number in range(5):
         EducationArticleFactory(clinic=clinic, title=f"More reading {number}", section=Section.GENERAL)
     _page(client, portal_url)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert "More reading 4" in _page(client, portal_url)

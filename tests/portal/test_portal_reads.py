@@ -1,5 +1,6 @@
 """What the portal reads of the patient's record (portal.selectors.record_facts):
-one statement on PostgreSQL, small ORM queries elsewhere, the same facts."""
+one statement on PostgreSQL, small ORM queries elsewhere, the same facts and
+the same page."""
 
 import datetime as dt
 
@@ -9,6 +10,7 @@ from content.models import Instrument
 from patients.outcomes import record_outcome
 from portal import selectors
 from portal.selectors import LastMove, record_facts
+from rehab.adherence import adherence_mark_record
 from rehab.phase_moves import patient_move_phase
 from tests.factories import EntryFactory, PatientFactory
 
@@ -59,3 +61,22 @@ def test_a_discharged_patient_is_asked_no_questionnaire(clinic, physio, monkeypa
     EntryFactory(patient=patient, date=clinic.today() - dt.timedelta(days=3))
     facts = both_ways(patient, clinic.today(), monkeypatch)
     assert (facts.first_visit, facts.last_taken) == (None, {})
+
+
+def test_the_page_is_the_same_whichever_way_the_plan_is_read(client, portal_url, planned_patient, monkeypatch):
+    # On PostgreSQL the plan and today's marks come as JSON in the facts'
+    # statement (portal.today.PLAN_TODAY_JSON_SQL); elsewhere through the ORM.
+    items = list(planned_patient.plan_items.select_related("exercise").order_by("order"))
+    assert len(items) >= 3
+    items[0].note = "Slowly <please> & gently"
+    items[0].save()
+    adherence_mark_record(patient=planned_patient, exercise_code=items[0].exercise.code, status="done")
+    adherence_mark_record(patient=planned_patient, exercise_code=items[1].exercise.code, status="hurt")
+    on_postgresql = client.get(portal_url).content.decode()
+    monkeypatch.setattr(selectors, "connection", Elsewhere)
+    elsewhere = client.get(portal_url).content.decode()
+    assert on_postgresql == elsewhere
+    assert "Slowly &lt;please&gt; &amp; gently" in on_postgresql
+    assert "Today: <strong>2 of" in on_postgresql
+    for item in items:
+        assert f'id="exercise-{item.exercise.code}"' in on_postgresql

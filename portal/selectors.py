@@ -3,8 +3,8 @@
 Two queries a page on PostgreSQL, whatever the record: the link (with the
 patient, the clinic and the physio), and one statement for the facts of the
 patient's record the page needs and the plan with today's marks
-(`record_facts`). Elsewhere five small ones. The clinic's articles, phases and questionnaires come
-from rehab.content_cache.
+(`record_facts`); elsewhere five small ones. The clinic's articles, phases
+and questionnaires come from rehab.content_cache.
 """
 
 import datetime as dt

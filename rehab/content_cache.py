@@ -19,8 +19,10 @@ What keeps the cache right:
   database afresh: an edit shows on the next request; a page that read the
   old rows while the edit was being committed kept them with a token that no
   longer matches.
-- Writes that send no signal (`QuerySet.update`, SQL) are not seen until the
-  entry expires (CONTENT_TIMEOUT); the admin and the services save rows.
+- Writes that send no signal (`QuerySet.update`, SQL), and an edit made
+  while Redis was unreachable (no new token could be set), are not seen until
+  the entry expires (CONTENT_TIMEOUT, an hour); the admin and the services
+  save rows.
 - With the cache unreachable the content is read from the database, as the
   portal works on with Redis down.
 """
@@ -45,8 +47,9 @@ from patients.models import Clinic
 
 log = logging.getLogger(__name__)
 
-# A day: a bound on how long a write that sends no signal goes unseen.
-CONTENT_TIMEOUT = 24 * 60 * 60
+# How long a write that sends no signal can go unseen. A miss costs three
+# small queries once per clinic, so an hour is cheap.
+CONTENT_TIMEOUT = 60 * 60
 # Part of the key: a release that changes what ClinicContent holds (or how
 # articles are drawn) raises it, so it never unpickles an older release's entry.
 CONTENT_FORMAT = 1

@@ -122,6 +122,33 @@ def test_figures_for_many_patients_cost_one_query(clinic, physio):
     assert counts == [1, 1]
 
 
+def test_the_sql_read_on_postgresql_gives_the_figures_the_orm_read_gives(planned_patient, exercises, clinic,
+                                                                          physio, monkeypatch):
+    # PostgreSQL reads the marks and the plan's history in one statement of SQL
+    # (rehab.adherence._adherence_rows_postgresql); elsewhere through the ORM.
+    from rehab import adherence
+
+    today = clinic.today()
+    for n in (0, 1, 1, 5, 20, 27, 28, 40):
+        AdherenceMark.objects.get_or_create(patient=planned_patient, exercise=exercises[n % 2],
+                                            date=today - dt.timedelta(days=n))
+    unplanned = PatientFactory(clinic=clinic, physio=physio)  # no plan, no marks
+    imported = PatientFactory(clinic=clinic, physio=physio)
+    AdherenceMarkFactory(patient=imported, exercise=exercises[0], date=today - dt.timedelta(days=3))
+    patients = [planned_patient, unplanned, imported]
+    for as_of in (today, today - dt.timedelta(days=2), today + dt.timedelta(days=10)):
+        on_postgresql = adherence_by_patient(clinic, patients, as_of=as_of)
+
+        class Elsewhere:
+            vendor = "sqlite"
+
+        with monkeypatch.context() as patch:
+            patch.setattr(adherence, "connection", Elsewhere)
+            elsewhere = adherence_by_patient(clinic, patients, as_of=as_of)
+        assert on_postgresql == elsewhere, as_of
+    assert adherence_by_patient(clinic, patients, as_of=today)[planned_patient.pk].last_28.days_done > 1
+
+
 def test_the_statuses_are_written_once_and_the_model_and_import_read_them():
     from content.codes import MARK_STATUSES
     from interchange.specs import _mark_status

@@ -42,6 +42,7 @@ from interchange.adherence_import import AdherenceImport
 from interchange.decoding import printable, text_problem
 from interchange.outcome_import import OutcomeImport, outcome_instruments
 from interchange.stream import CHUNK_BYTES, CaseloadSource, Document, NotAnObject, caseload_events
+from interchange.throughput import checked_ahead, fewer_collections
 from patients import bulk
 from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient, User
 from rehab import flags, plans
@@ -195,6 +196,12 @@ def _import(header: Document, patients: Iterator[tuple[int, object]], *, clinic_
     """Check every patient as it comes and write them in batches, all in one
     transaction; after the first error only check, and roll back at the end.
     `header.fields` is complete once `patients` is exhausted."""
+    with fewer_collections():
+        return _import_checked(header, patients, clinic_slug=clinic_slug, dry_run=dry_run, by=by,
+                               progress=progress)
+
+
+def _import_checked(header: Document, patients, *, clinic_slug, dry_run, by, progress):
     slug = schema.clinic_slug_of(header.fields, clinic_slug) if header.is_object else None
     clinic, context = validation_context(slug)
     # The slug is shown and stored with the report: escape what could not be.
@@ -214,8 +221,8 @@ def _import(header: Document, patients: Iterator[tuple[int, object]], *, clinic_
             if progress:
                 progress(count, None)
 
-        for index, raw in patients:
-            patient, errors = checker.check(raw, index)
+        # The next batch is checked in a thread while this one is written.
+        for patient, errors in checked_ahead(patients, checker.check, ahead=BATCH_SIZE):
             if errors:
                 patient_errors += errors
                 batch.clear()
@@ -370,25 +377,36 @@ def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff
 
 
 ENTRY_COLUMNS = tuple(f.column for f in Entry._meta.concrete_fields)
-_ENTRY_DEFAULTS = {f.column: f.get_default() for f in Entry._meta.concrete_fields
-                   if not (f.has_default() and callable(f.default))}
+# An entry row before its own values: every column's default (a column with
+# a computed default, the key and the times, is always set below).
+_ENTRY_TEMPLATE = tuple(None if f.has_default() and callable(f.default) else f.get_default()
+                        for f in Entry._meta.concrete_fields)
+_ENTRY_POSITION = {column: i for i, column in enumerate(ENTRY_COLUMNS)}
+_ENTRY_ID, _ENTRY_PATIENT, _ENTRY_CREATED, _ENTRY_UPDATED = (
+    _ENTRY_POSITION[column] for column in ("id", "patient_id", "created_at", "updated_at"))
 
 
 def entries_write(new_entries, *, by: User | None) -> None:
     """Write (patient, EntrySpec) pairs with their pain scores and symptoms,
-    and the history rows of all three: a COPY per table."""
+    and the history rows of all three: a COPY per table. A row is a list
+    filled by position (a file has ten entries a patient: no dict per row).
+    `flags_checked_at` stays empty, so an entry whose evaluation is lost is
+    picked up by the next sweep."""
     now = timezone.now()
-    entry_rows, pain, symptoms = [], [], []
+    entry_rows, entry_ids, pain, symptoms = [], [], [], []
+    position = _ENTRY_POSITION
     for patient, data in new_entries:
         entry_id = uuid.uuid4()
-        values = {**_ENTRY_DEFAULTS, "id": entry_id, "patient_id": patient.pk, "created_at": now,
-                  "updated_at": now, **data.entry_fields()}
-        entry_rows.append(tuple(values[column] for column in ENTRY_COLUMNS))
+        row = list(_ENTRY_TEMPLATE)
+        row[_ENTRY_ID], row[_ENTRY_PATIENT], row[_ENTRY_CREATED], row[_ENTRY_UPDATED] = entry_id, patient.pk, now, now
+        for name, value in data.entry_fields().items():
+            row[position[name]] = value
+        entry_rows.append(row)
+        entry_ids.append(entry_id)
         pain += [(entry_id, p.location, p.context, p.score) for p in data.pain]
         symptoms += [(entry_id, code) for code in data.symptoms]
     history = dict(at=now, user_id=by.pk if by else None, reason=CHANGE_REASON)
     bulk.rows_copy_with_history(Entry, ENTRY_COLUMNS, entry_rows, **history)
-    entry_ids = [row[ENTRY_COLUMNS.index("id")] for row in entry_rows]
     bulk.rows_copy_keyed_by_database(PainScore, ("entry_id", "location", "context", "score"), pain,
                                      of=("entry_id", entry_ids), **history)
     if symptoms:

@@ -42,7 +42,7 @@ from interchange.adherence_import import AdherenceImport
 from interchange.decoding import printable, text_problem
 from interchange.outcome_import import OutcomeImport, outcome_instruments
 from interchange.stream import CHUNK_BYTES, CaseloadSource, Document, NotAnObject, caseload_events
-from interchange.throughput import checked_ahead, fewer_collections
+from interchange.throughput import fewer_collections
 from patients import bulk
 from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient, User
 from rehab import flags, plans
@@ -221,8 +221,8 @@ def _import_checked(header: Document, patients, *, clinic_slug, dry_run, by, pro
             if progress:
                 progress(count, None)
 
-        # The next batch is checked in a thread while this one is written.
-        for patient, errors in checked_ahead(patients, checker.check, ahead=BATCH_SIZE):
+        for index, raw in patients:
+            patient, errors = checker.check(raw, index)
             if errors:
                 patient_errors += errors
                 batch.clear()

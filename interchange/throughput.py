@@ -1,26 +1,22 @@
-"""What keeps a large import's Python work off its critical path.
-
-An import is two kinds of work taking turns: Python reading and checking
-patients (the database idle), and the database writing a batch (Python
-waiting on the socket). `checked_ahead` checks the next patients in a thread
-while the main thread waits for the database, so the two overlap; the main
-thread still reads the file and does every database call (a job's upload is
-read from the database, and the import's one transaction belongs to it).
+"""What keeps a large import's Python work small.
 
 `fewer_collections` stops Python's cycle collector from re-scanning the
 whole process again and again: an import allocates millions of short-lived
-objects (parsed values, pydantic models, rows), and each full collection
-walks every object Django and the libraries hold. It cost a third of the
-import's Python time on a 10,000-patient file (bench/README.md).
+objects (parsed values, pydantic models, rows), each 700 allocations start a
+young-generation collection, and every full collection walks every object
+Django and the libraries hold. On a 10,000-patient file that was about a
+quarter of the import's Python time, the engine's reconciliation after it
+included (bench/README.md, "Import and export at scale").
+
+(Checking the next batch in a thread while the database writes this one was
+tried and dropped: on two shared cores an import of 3,000 patients took 15.8
+and 20.4 s with the thread, 13.0 and 14.7 s without, and 23 MB more memory.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 # Allocations between two young-generation collections while importing
 # (Python's default is 700). Garbage without cycles is freed at once anyway;
@@ -41,26 +37,3 @@ def fewer_collections():
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
-
-
-def checked_ahead(items: Iterator[tuple[int, object]], check: Callable, *, ahead: int) -> Iterator:
-    """check(raw, index) for each (index, raw) of `items`, in order.
-
-    Up to `ahead` items are read from `items` (in the caller's thread) before
-    their results are asked for, and checked meanwhile in one worker thread,
-    in order, so a `check` that remembers what it saw (a duplicate ref) sees
-    the same sequence as a loop would. `check` must not use the database.
-    An exception in `check` is raised here, at its item.
-    """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
-        pending: deque = deque()
-        try:
-            for index, raw in items:
-                pending.append(pool.submit(check, raw, index))
-                if len(pending) > ahead:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()

@@ -30,10 +30,16 @@ def fewer_collections():
     duration of the block; restored afterwards (the process may be a
     long-lived worker)."""
     thresholds = gc.get_threshold()
-    gc.freeze()  # what the process held before the import is never garbage of it
+    # What the process held before the import is never garbage of it. A
+    # process that froze objects itself (a server forking workers) keeps
+    # them frozen: unfreezing would release its own too.
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     gc.set_threshold(max(thresholds[0], IMPORT_GC_THRESHOLD), *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()

@@ -169,7 +169,7 @@ def phase_copy(path, slug):
     from django.db import transaction
     from django.utils import timezone
 
-    from interchange.importer import ENTRY_COLUMNS
+    from interchange.entry_rows import ENTRY_COLUMNS
     from interchange.stream import CaseloadSource, Document, caseload_events
     from patients import bulk
     from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient

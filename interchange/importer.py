@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from content.models import Exercise
 from interchange import schema
 from interchange.adherence_import import AdherenceImport
 from interchange.decoding import printable, text_problem
+from interchange.entry_rows import CHANGE_REASON, entries_write
 from interchange.outcome_import import OutcomeImport, outcome_instruments
 from interchange.stream import CHUNK_BYTES, CaseloadSource, Document, NotAnObject, caseload_events
 from interchange.throughput import fewer_collections
@@ -54,9 +54,6 @@ BATCH_SIZE = 500
 # this many entries would be planned on those old statistics.
 ANALYZE_AFTER_ENTRIES = 20_000
 ANALYZED = (Patient, Entry, PainScore, EntrySymptom)
-# Above this many touched patients the flags are reconciled in batches in
-# this process instead of one Celery task per patient.
-CHANGE_REASON = "Imported from a caseload file"
 PATIENT_UPDATE_FIELDS = (
     "given_name", "family_name", "date_of_birth", "physio_id", "operated_side", "surgery_date",
     "programme_start", "phase",
@@ -374,41 +371,3 @@ def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff
             for patient, move in new_moves
         ]
         bulk_create_with_history(moves, PhaseTransition, batch_size=BATCH_SIZE, **history)
-
-
-ENTRY_COLUMNS = tuple(f.column for f in Entry._meta.concrete_fields)
-# An entry row before its own values: every column's default (a column with
-# a computed default, the key and the times, is always set below).
-_ENTRY_TEMPLATE = tuple(None if f.has_default() and callable(f.default) else f.get_default()
-                        for f in Entry._meta.concrete_fields)
-_ENTRY_POSITION = {column: i for i, column in enumerate(ENTRY_COLUMNS)}
-_ENTRY_ID, _ENTRY_PATIENT, _ENTRY_CREATED, _ENTRY_UPDATED = (
-    _ENTRY_POSITION[column] for column in ("id", "patient_id", "created_at", "updated_at"))
-
-
-def entries_write(new_entries, *, by: User | None) -> None:
-    """Write (patient, EntrySpec) pairs with their pain scores and symptoms,
-    and the history rows of all three: a COPY per table. A row is a list
-    filled by position (a file has ten entries a patient: no dict per row).
-    `flags_checked_at` stays empty, so an entry whose evaluation is lost is
-    picked up by the next sweep."""
-    now = timezone.now()
-    entry_rows, entry_ids, pain, symptoms = [], [], [], []
-    position = _ENTRY_POSITION
-    for patient, data in new_entries:
-        entry_id = uuid.uuid4()
-        row = list(_ENTRY_TEMPLATE)
-        row[_ENTRY_ID], row[_ENTRY_PATIENT], row[_ENTRY_CREATED], row[_ENTRY_UPDATED] = entry_id, patient.pk, now, now
-        for name, value in data.entry_fields().items():
-            row[position[name]] = value
-        entry_rows.append(row)
-        entry_ids.append(entry_id)
-        pain += [(entry_id, p.location, p.context, p.score) for p in data.pain]
-        symptoms += [(entry_id, code) for code in data.symptoms]
-    history = dict(at=now, user_id=by.pk if by else None, reason=CHANGE_REASON)
-    bulk.rows_copy_with_history(Entry, ENTRY_COLUMNS, entry_rows, **history)
-    bulk.rows_copy_keyed_by_database(PainScore, ("entry_id", "location", "context", "score"), pain,
-                                     of=("entry_id", entry_ids), **history)
-    if symptoms:
-        bulk.rows_copy_keyed_by_database(EntrySymptom, ("entry_id", "code"), symptoms, of=("entry_id", entry_ids),
-                                         **history)

@@ -169,13 +169,16 @@ def phase_copy(path, slug):
     from django.db import transaction
     from django.utils import timezone
 
-    from interchange.importer import ENTRY_COLUMNS
+    from interchange.entry_rows import ENTRY_COLUMNS
     from interchange.stream import CaseloadSource, Document, caseload_events
     from patients import bulk
     from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient
 
     clinic = Clinic.objects.get(slug=slug)
     patient_columns = [f.column for f in Patient._meta.concrete_fields]
+    # Columns the file does not give (the kept urgency, ...) as a new patient has them.
+    patient_defaults = {f.column: f.get_default() for f in Patient._meta.concrete_fields
+                        if not (f.has_default() and callable(f.default))}
     entry_columns = ENTRY_COLUMNS
     now = timezone.now()
     seconds, rows = 0.0, 0
@@ -198,7 +201,7 @@ def phase_copy(path, slug):
             out = {"patient": [], "entry": [], "pain": [], "symptom": []}
             for index, p in caseload_events(CaseloadSource.of_path(path), Document()):
                 pid = uuid.uuid4()
-                values = {"id": pid, "clinic_id": clinic.pk, "ref": f"COPY-{index}", "given_name": p["given_name"],
+                values = {**patient_defaults, "id": pid, "clinic_id": clinic.pk, "ref": f"COPY-{index}", "given_name": p["given_name"],
                           "family_name": p["family_name"], "date_of_birth": p["date_of_birth"], "physio_id": None,
                           "operated_side": p["surgery"]["side"], "surgery_date": p["surgery"]["date"],
                           "programme_start": p["programme_start"], "phase": p["phase"], "email": "",

@@ -165,21 +165,23 @@ def _walk(value, link, depth, found) -> None:
                     problem = text_problem(key)
                     if problem:
                         found.append(((link, key, False), f"the field name {problem}"))
-            children = ((child, (link, key, False)) for key, child in value.items())
+            children, is_index = value.items(), False
         else:
-            children = ((child, (link, index, True)) for index, child in enumerate(value))
-        for child, here in children:
+            children, is_index = enumerate(value), True
+        # A child's link is made only when it is needed (a problem, or a
+        # value to look into): most children are plain text and numbers.
+        for key, child in children:
             kind = type(child)
             if kind is str:
                 if "\x00" in child or not child.isascii():
                     problem = text_problem(child)
                     if problem:
-                        found.append((here, problem))
+                        found.append(((link, key, is_index), problem))
             elif kind is int:
                 if not -(10**9) < child < 10**9:
-                    _walk(child, here, depth + 1, found)
+                    _walk(child, (link, key, is_index), depth + 1, found)
             elif kind is not float and kind is not bool and child is not None:
-                _walk(child, here, depth + 1, found)
+                _walk(child, (link, key, is_index), depth + 1, found)
         return
     if isinstance(value, str):
         problem = text_problem(value)

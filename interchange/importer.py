@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,8 +39,10 @@ from content.models import Exercise
 from interchange import schema
 from interchange.adherence_import import AdherenceImport
 from interchange.decoding import printable, text_problem
+from interchange.entry_rows import CHANGE_REASON, entries_write
 from interchange.outcome_import import OutcomeImport, outcome_instruments
 from interchange.stream import CHUNK_BYTES, CaseloadSource, Document, NotAnObject, caseload_events
+from interchange.throughput import fewer_collections
 from patients import bulk
 from patients.models import Clinic, Entry, EntrySymptom, PainScore, Patient, User
 from rehab import flags, plans
@@ -53,9 +54,6 @@ BATCH_SIZE = 500
 # this many entries would be planned on those old statistics.
 ANALYZE_AFTER_ENTRIES = 20_000
 ANALYZED = (Patient, Entry, PainScore, EntrySymptom)
-# Above this many touched patients the flags are reconciled in batches in
-# this process instead of one Celery task per patient.
-CHANGE_REASON = "Imported from a caseload file"
 PATIENT_UPDATE_FIELDS = (
     "given_name", "family_name", "date_of_birth", "physio_id", "operated_side", "surgery_date",
     "programme_start", "phase",
@@ -195,6 +193,12 @@ def _import(header: Document, patients: Iterator[tuple[int, object]], *, clinic_
     """Check every patient as it comes and write them in batches, all in one
     transaction; after the first error only check, and roll back at the end.
     `header.fields` is complete once `patients` is exhausted."""
+    with fewer_collections():
+        return _import_checked(header, patients, clinic_slug=clinic_slug, dry_run=dry_run, by=by,
+                               progress=progress)
+
+
+def _import_checked(header: Document, patients, *, clinic_slug, dry_run, by, progress):
     slug = schema.clinic_slug_of(header.fields, clinic_slug) if header.is_object else None
     clinic, context = validation_context(slug)
     # The slug is shown and stored with the report: escape what could not be.
@@ -367,30 +371,3 @@ def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff
             for patient, move in new_moves
         ]
         bulk_create_with_history(moves, PhaseTransition, batch_size=BATCH_SIZE, **history)
-
-
-ENTRY_COLUMNS = tuple(f.column for f in Entry._meta.concrete_fields)
-_ENTRY_DEFAULTS = {f.column: f.get_default() for f in Entry._meta.concrete_fields
-                   if not (f.has_default() and callable(f.default))}
-
-
-def entries_write(new_entries, *, by: User | None) -> None:
-    """Write (patient, EntrySpec) pairs with their pain scores and symptoms,
-    and the history rows of all three: a COPY per table."""
-    now = timezone.now()
-    entry_rows, pain, symptoms = [], [], []
-    for patient, data in new_entries:
-        entry_id = uuid.uuid4()
-        values = {**_ENTRY_DEFAULTS, "id": entry_id, "patient_id": patient.pk, "created_at": now,
-                  "updated_at": now, **data.entry_fields()}
-        entry_rows.append(tuple(values[column] for column in ENTRY_COLUMNS))
-        pain += [(entry_id, p.location, p.context, p.score) for p in data.pain]
-        symptoms += [(entry_id, code) for code in data.symptoms]
-    history = dict(at=now, user_id=by.pk if by else None, reason=CHANGE_REASON)
-    bulk.rows_copy_with_history(Entry, ENTRY_COLUMNS, entry_rows, **history)
-    entry_ids = [row[ENTRY_COLUMNS.index("id")] for row in entry_rows]
-    bulk.rows_copy_keyed_by_database(PainScore, ("entry_id", "location", "context", "score"), pain,
-                                     of=("entry_id", entry_ids), **history)
-    if symptoms:
-        bulk.rows_copy_keyed_by_database(EntrySymptom, ("entry_id", "code"), symptoms, of=("entry_id", entry_ids),
-                                         **history)

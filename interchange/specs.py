@@ -137,6 +137,8 @@ LOCATIONS, CONTEXTS, SYMPTOMS = frozenset(Location.values), frozenset(Context.va
 
 
 def _second_scores(items, invalid) -> list[tuple[tuple, str]]:
+    if len(items) < 2:  # a self-report has one score: nothing to repeat
+        return []
     seen, found = set(), []
     for i, item in enumerate(items):
         if isinstance(item, dict):
@@ -149,6 +151,8 @@ def _second_scores(items, invalid) -> list[tuple[tuple, str]]:
 
 
 def _twice(items, invalid) -> list[tuple[tuple, str]]:
+    if len(items) < 2:  # most entries tick no symptom
+        return []
     seen, found = set(), []
     for i, item in enumerate(items):
         if isinstance(item, str) and item in SYMPTOMS:

@@ -22,26 +22,28 @@ DOWN = "down"
 
 def plans_assign_from_templates(*, patients, history=None) -> int:
     """Give newly created patients their phase's template as a plan, in bulk
-    (the importer's counterpart of plan_assign_from_template)."""
+    (the importer's counterpart of plan_assign_from_template): rows by COPY,
+    with their history rows; an import assigns tens of thousands, so a row is
+    a tuple, not a model instance."""
     clinic_ids = {p.clinic_id for p in patients}
     templates = defaultdict(list)
-    for item in PhaseTemplateItem.objects.filter(
+    for phase_clinic_id, phase_code, exercise_id, dosage in PhaseTemplateItem.objects.filter(
         phase__clinic_id__in=clinic_ids, exercise__is_active=True
-    ).select_related("phase").order_by("phase_id", "order", "id"):
-        templates[(item.phase.clinic_id, item.phase.code)].append(item)
-    items = [
-        AssignedPlanItem(patient=patient, exercise_id=item.exercise_id, order=position, dosage=item.dosage)
+    ).order_by("phase_id", "order", "id").values_list("phase__clinic_id", "phase__code", "exercise_id", "dosage"):
+        templates[(phase_clinic_id, phase_code)].append((exercise_id, dosage))
+    rows = [
+        (patient.pk, exercise_id, position, dosage, "")
         for patient in patients
-        for position, item in enumerate(templates.get((patient.clinic_id, patient.phase), []), start=1)
+        for position, (exercise_id, dosage) in enumerate(templates.get((patient.clinic_id, patient.phase), []), start=1)
     ]
-    if items:
-        # By COPY, with their history rows: an import assigns thousands.
+    if rows:
         history = history or {}
         user = history.get("default_user")
-        bulk.objects_copy_with_history(AssignedPlanItem, items, at=timezone.now(), user_id=user.pk if user else None,
-                                       reason=history.get("default_change_reason"),
-                                       of=("patient_id", [p.pk for p in patients]))
-    return len(items)
+        bulk.rows_copy_keyed_by_database(
+            AssignedPlanItem, ("patient_id", "exercise_id", "order", "dosage", "note"), rows,
+            of=("patient_id", [p.pk for p in patients]), at=timezone.now(), user_id=user.pk if user else None,
+            reason=history.get("default_change_reason"))
+    return len(rows)
 
 
 def plan_assign_from_template(*, patient: Patient, phase_code: str | None = None) -> list[AssignedPlanItem]:

@@ -27,8 +27,9 @@ def entries_write(new_entries, *, by: User | None) -> None:
     """Write (patient, EntrySpec) pairs with their pain scores and symptoms,
     and the history rows of all three: a COPY per table. A row is a list
     filled by position (a file has ten entries a patient: no dict per row).
-    `flags_checked_at` stays empty, so an entry whose evaluation is lost is
-    picked up by the next sweep."""
+    Each is saved now, so an entry whose evaluation is lost is picked up by
+    the next sweep; PostgreSQL fills its pain summary from the COPY of its
+    pain scores (patients migration 0018).
     now = timezone.now()
     entry_rows, entry_ids, pain, symptoms = [], [], [], []
     position = _ENTRY_POSITION

@@ -29,7 +29,7 @@ def entries_write(new_entries, *, by: User | None) -> None:
     filled by position (a file has ten entries a patient: no dict per row).
     Each is saved now, so an entry whose evaluation is lost is picked up by
     the next sweep; PostgreSQL fills its pain summary from the COPY of its
-    pain scores (patients migration 0018).
+    pain scores (patients migration 0018)."""
     now = timezone.now()
     entry_rows, entry_ids, pain, symptoms = [], [], [], []
     position = _ENTRY_POSITION

@@ -20,18 +20,23 @@ def form_data(response):
         forms_on_page += [inline.formset.management_form, *inline.formset.forms]
     for form in forms_on_page:
         for name, field in form.fields.items():
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is None:
-                continue
-            if isinstance(field.widget, forms.CheckboxInput):
-                if value:
-                    data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(v) for v in value]
-            else:
-                data[key] = str(value)
+            data.update(field_post(field, form.add_prefix(name), form[name].value()))
     return data
+
+
+def field_post(field, key, value) -> dict:
+    """What a browser posts for a form field showing `value` under `key`:
+    nothing for an empty value or a box left unticked, a part per sub-widget."""
+    if value is None:
+        return {}
+    if isinstance(field.widget, forms.MultiWidget):
+        return {f"{key}_{index}": "" if part is None else str(part)
+                for index, part in enumerate(field.widget.decompress(value))}
+    if isinstance(field.widget, forms.CheckboxInput) or isinstance(value, bool):
+        return {key: "on"} if value else {}
+    if isinstance(value, list | tuple):
+        return {key: [str(v) for v in value]}
+    return {key: str(value)}
 
 
 def add_inline_row(data, prefix, **values):

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from content.admin_scoping import CLINIC_PATHS
 from patients.models import Clinic, User
 from tests import factories
+from tests.admin_pages import field_post
 
 pytestmark = pytest.mark.django_db
 
@@ -109,18 +110,7 @@ def form_payload(response):
             value = NEW_PASSWORD
         elif isinstance(field.widget, forms.Textarea):
             value = f"Changed from another clinic. {value or ''}"
-        if value is None:
-            continue
-        if isinstance(field.widget, forms.MultiWidget):
-            for index, part in enumerate(field.widget.decompress(value)):
-                data[f"{name}_{index}"] = "" if part is None else str(part)
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        else:
-            data[name] = str(value)
+        data.update(field_post(field, name, value))
     for inline in context.get("inline_admin_formsets", []):
         management = inline.formset.management_form
         for name in management.fields:

@@ -52,17 +52,6 @@ def criteria(phase):
     return sorted(phase.exit_criteria.values_list("measure", "comparator", "threshold"))
 
 
-@pytest.fixture
-def admin_client(client, clinic_admin):
-    client.force_login(clinic_admin)
-    return client
-
-
-@pytest.fixture
-def integrate(clinic):
-    return Phase.objects.get(clinic=clinic, code="integrate")
-
-
 def phase_page(admin_client, phase):
     response = admin_client.get(change_url(phase))
     assert response.status_code == 200

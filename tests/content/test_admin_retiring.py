@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:content_exercise_changelist"
 
 
-@pytest.fixture
-def admin_client(client, clinic_admin):
-    client.force_login(clinic_admin)
-    return client
-
-
 def plan_of(patient):
     return list(patient.plan_items.order_by("order").values_list("exercise_id", "order", "dosage", "note"))
 

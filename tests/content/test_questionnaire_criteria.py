@@ -11,23 +11,12 @@ from django.urls import reverse
 
 from content.admin_forms import ExitCriterionForm
 from content.instruments import Instrument
-from content.models import ExitCriterion, Phase
+from content.models import ExitCriterion
 from patients.models import User
 from tests.admin_pages import add_inline_row, change_url, form_data, instrument_added, made_up_index_data
 from tests.factories import InstrumentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, clinic_admin):
-    client.force_login(clinic_admin)
-    return client
-
-
-@pytest.fixture
-def integrate(clinic):
-    return Phase.objects.get(clinic=clinic, code="integrate")
 
 
 @pytest.fixture

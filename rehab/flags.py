@@ -173,17 +173,21 @@ def patients_findings(patients, *, as_of_for, existing=None, entry_flags_kept=Fa
     by_day = defaultdict(list)
     for patient in patients:
         by_day[as_of_for(patient.clinic_id)].append(patient)
+    # The visit measures the criteria read; a discharged patient's progress
+    # rules find nothing, so their visits are not reduced at all.
+    measures = {c.measure for criteria_of in criteria.values() for c in criteria_of if not c.reads_outcome}
     found = {}
     for as_of, group in by_day.items():
-        facts = progress_facts_by_patient(group, as_of=as_of, phase_starts=phase_starts,
-                                          acknowledged_on=regression_acknowledged_on)
+        facts = progress_facts_by_patient([p for p in group if p.is_active], as_of=as_of,
+                                          phase_starts=phase_starts, acknowledged_on=regression_acknowledged_on,
+                                          measures=measures)
         if entry_flags_kept:
             red_flags = _open_entry_flags(existing)
         else:
             red_flags = _red_flag_findings(group, as_of=as_of)
         for patient in group:
             progress = progress_findings(
-                patient, facts[patient.id], criteria.get((patient.clinic_id, patient.phase), []),
+                patient, facts.get(patient.id, NO_FACTS), criteria.get((patient.clinic_id, patient.phase), []),
                 as_of=as_of, phase_start=phase_starts[patient.id], red_flags=red_flags[patient.id],
                 acknowledged=acknowledged[patient.id],
                 regression_acknowledged_on=regression_acknowledged_on.get(patient.id),
@@ -191,6 +195,10 @@ def patients_findings(patients, *, as_of_for, existing=None, entry_flags_kept=Fa
             )
             found[patient.id] = progress if entry_flags_kept else red_flags[patient.id] + progress
     return found
+
+
+# What a discharged patient's progress rules are given: they find nothing.
+NO_FACTS = (rules.ProgressVisits(), rules.Evidence())
 
 
 def _red_flag_findings(patients, *, as_of) -> dict:

@@ -205,24 +205,28 @@ LEFT JOIN evidence ev ON ev.patient_id = p.id
 EVIDENCE_MEASURES = tuple(code for code, m in CRITERION_MEASURES.items() if not m.is_outcome)
 
 
-def progress_facts_by_patient(patients, *, as_of, phase_starts, acknowledged_on) -> dict:
+def progress_facts_by_patient(patients, *, as_of, phase_starts, acknowledged_on,
+                              measures=EVIDENCE_MEASURES) -> dict:
     """{patient id: (rules.ProgressVisits, rules.Evidence)} at `as_of`: what
     plateau, regression and the exit criteria read, in one query whatever
     the number of patients (PROGRESS_FACTS_SQL). `phase_starts` is
     phase_start_by_patient's answer; `acknowledged_on` maps a patient to the
-    clinic date their open pain_regression was acknowledged. Elsewhere than
-    on PostgreSQL (the quick start's SQLite) the same values are reduced from
-    the whole record in Python."""
+    clinic date their open pain_regression was acknowledged; the evidence
+    holds the visits' values of `measures` only (those the criteria read).
+    Elsewhere than on PostgreSQL (the quick start's SQLite) the same values
+    are reduced from the whole record in Python."""
     patients = list(patients)
     if not patients:
         return {}
+    wanted = set(measures)
+    measures = tuple(measure for measure in EVIDENCE_MEASURES if measure in wanted)
     if connection.vendor != "postgresql":
         return _progress_facts_from_record(patients, as_of=as_of, phase_starts=phase_starts,
-                                           acknowledged_on=acknowledged_on)
+                                           acknowledged_on=acknowledged_on, measures=measures)
     columns = {name: Entry._meta.get_field(name).column for name in MEASURE_FIELDS}
     order = "ORDER BY v.date DESC, v.created_at DESC, v.id DESC"
     evidence = []
-    for number, measure in enumerate(EVIDENCE_MEASURES):
+    for number, measure in enumerate(measures):
         column = f"v.{measure}" if measure in _PAIN_MEASURES else f"v.m_{columns[measure]}"
         for what, alias in (("", "value"), ("date", "date"), ("id", "id")):
             source = f"v.{what}" if what else column
@@ -230,9 +234,9 @@ def progress_facts_by_patient(patients, *, as_of, phase_starts, acknowledged_on)
     sql = PROGRESS_FACTS_SQL.format(
         entry=Entry._meta.db_table,
         entry_measures=", ".join(f"e.{column} AS m_{column}" for column in columns.values()),
-        evidence=",\n           ".join(evidence),
-        evidence_columns=", ".join(f"ev.e{n}_{alias}" for n in range(len(EVIDENCE_MEASURES))
-                                   for alias in ("value", "date", "id")),
+        evidence=",\n           ".join(evidence) or "count(*) AS visits",
+        evidence_columns=", ".join(f"ev.e{n}_{alias}" for n in range(len(measures))
+                                   for alias in ("value", "date", "id")) or "NULL",
     )
     params = {
         "ids": array_literal(p.id for p in patients),
@@ -250,7 +254,7 @@ def progress_facts_by_patient(patients, *, as_of, phase_starts, acknowledged_on)
                 count=count, baseline=baseline, current=current, current_date=current_date,
                 lowest_earlier=lowest_earlier, at_acknowledgement=at_acknowledgement, current_hip_worst=hip_worst,
             )
-            values = {measure: tuple(found[3 * n:3 * n + 3]) for n, measure in enumerate(EVIDENCE_MEASURES)
+            values = {measure: tuple(found[3 * n:3 * n + 3]) for n, measure in enumerate(measures)
                       if found[3 * n + 2] is not None}
             evidence = rules.Evidence.of(latest_in_phase=latest_in_phase, latest_any=latest_any, values=values,
                                          as_of=as_of)
@@ -269,20 +273,22 @@ def array_literal(values) -> str:
     return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
 
 
-def _progress_facts_from_record(patients, *, as_of, phase_starts, acknowledged_on) -> dict:
+def _progress_facts_from_record(patients, *, as_of, phase_starts, acknowledged_on, measures) -> dict:
     entries = entries_by_patient([p.id for p in patients])
     return {p.id: progress_facts(entries.get(p.id, []), programme_start=p.programme_start, as_of=as_of,
-                                 phase_start=phase_starts[p.id], acknowledged_on=acknowledged_on.get(p.id))
+                                 phase_start=phase_starts[p.id], acknowledged_on=acknowledged_on.get(p.id),
+                                 measures=measures)
             for p in patients}
 
 
-def progress_facts(entries, *, programme_start, as_of, phase_start, acknowledged_on=None):
+def progress_facts(entries, *, programme_start, as_of, phase_start, acknowledged_on=None,
+                   measures=EVIDENCE_MEASURES):
     """(rules.ProgressVisits, rules.Evidence) reduced from a record's entries:
     what progress_facts_by_patient gives, from the record in Python."""
     entries = [entry for entry in entries if entry.date <= as_of]
     return (
         rules.progress_visits(entries, programme_start=programme_start, as_of=as_of, acknowledged_on=acknowledged_on),
-        rules.criteria_evidence(entries, as_of=as_of, phase_start=phase_start, measures=EVIDENCE_MEASURES),
+        rules.criteria_evidence(entries, as_of=as_of, phase_start=phase_start, measures=measures),
     )
 
 

@@ -42,8 +42,8 @@ def random_record(clinic, physio, rng):
     start = START + dt.timedelta(days=rng.randint(0, 30))
     patient = PatientFactory(clinic=clinic, physio=physio, programme_start=start,
                              surgery_date=start - dt.timedelta(days=rng.randint(0, 20)),
-                             phase=rng.choice(PHASE_ORDER))
-    if patient.phase != PHASE_ORDER[0] and rng.random() < 0.7:
+                             phase=rng.choice([*PHASE_ORDER, "discharged"]))
+    if patient.phase != PHASE_ORDER[0] and rng.random() < 0.7:  # discharged: a transition into it
         PhaseTransitionFactory(patient=patient, from_phase=PHASE_ORDER[0], to_phase=patient.phase,
                                date=start + dt.timedelta(days=rng.randint(10, 80)))
     day = start - dt.timedelta(days=rng.randint(0, 6))

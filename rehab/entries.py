@@ -8,8 +8,8 @@ down then, the sweep sends them.
 
 A hook on the models catches every other path (the Django admin, a shell):
 it queues the evaluation as a task once the transaction commits, and if that
-is lost too, the sweep (which looks for entries changed since their flags
-were last checked) raises what the task would have.
+is lost too, the sweep (which evaluates again every entry saved since it
+last ran) raises what the task would have.
 """
 
 import logging

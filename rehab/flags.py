@@ -136,8 +136,8 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
 def patients_reconcile_progress(patients: list[PatientFacts], *, as_of=None, as_of_for=None,
                                 dry_run=False) -> ReconcileSummary:
     """The sweep's reconciliation of active patients whose record has not
-    changed since their flags were last checked (only the programme's clock,
-    their flags or their phase did): plateau, regression and readiness only.
+    changed since the clinic's last sweep (only the programme's clock, their
+    flags or their phase did): plateau, regression and readiness only.
 
     Their entry flags already match their entries (every change of the record
     is evaluated, at the save or by the sweep's full path), so they are kept
@@ -257,7 +257,7 @@ def _acknowledged_by_patient(existing) -> dict:
 def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_flags_kept=False) -> ReconcileSummary:
     """Raise, reopen, renew and close so that the open flags are those
     `found` ({patient id: [Finding]}). With `entry_flags_kept` only progress
-    flags change, and the entries are not marked as checked."""
+    flags change."""
     ids = [p.id for p in patients]
     by_key = {(f["patient_id"], f["code"], f["entry_id"]): f for f in existing}
     to_create, to_reopen, to_renew, wanted = [], {}, [], set()

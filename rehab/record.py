@@ -1,8 +1,11 @@
 """Reads the clinical record into plain data for the rules, the sweep and the export.
 
-A fixed number of queries whatever the number of patients: one for the
-entries, one for their pain scores, one for their symptoms, one for the day
-each patient entered their current phase.
+A fixed number of queries whatever the number of patients. The whole record
+(`entries_by_patient`): one for the entries, one for their pain scores, one
+for their symptoms. For the sweep, set-based: what the progress rules and the
+criteria compare, reduced in the database (`progress_facts_by_patient`), and
+only the entries that can raise a red flag (`red_flag_entries_by_patient`).
+Beside them, the exit criteria and the day each patient entered their phase.
 """
 
 from collections import defaultdict
@@ -262,7 +265,9 @@ def progress_facts_by_patient(patients, *, as_of, phase_starts, acknowledged_on,
     return facts
 
 
-_PAIN_MEASURES = ("activity_pain", "rest_pain")
+# The criterion measures computed from an entry's pain scores (DESIGN 3), which
+# the database keeps on the entry's row under the same names.
+_PAIN_MEASURES = tuple(code for code, m in CRITERION_MEASURES.items() if not m.on_entry and not m.is_outcome)
 
 
 def array_literal(values) -> str:

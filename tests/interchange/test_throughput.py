@@ -31,6 +31,9 @@ def test_objects_the_process_froze_itself_stay_frozen():
         frozen = gc.get_freeze_count()
         with fewer_collections():
             pass
-        assert gc.get_freeze_count() == frozen
+        # Not unfrozen (0) and not frozen again (more). A frozen object the
+        # process lets go of leaves the count, so it may have fallen by a few.
+        assert 0 < gc.get_freeze_count() <= frozen
+        assert gc.get_freeze_count() > frozen * 0.99
     finally:
         gc.unfreeze()

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
@@ -26,6 +27,7 @@ from rehab.alerts import flags_notify_later, flags_notify_pending
 from rehab.models import Flag
 from rehab.outcomes import outcome_scores_by_patient
 from rehab.record import (
+    among,
     exit_criteria_by_phase,
     phase_start_by_patient,
     progress_facts,
@@ -238,7 +240,7 @@ def _outcome_scores(patient_ids, criteria_by_phase) -> dict:
 def _flags_existing(patient_ids) -> list[dict]:
     """The patients' entry flags (open or closed) and open progress flags."""
     return list(
-        Flag.objects.filter(patient_id__in=patient_ids)
+        Flag.objects.filter(patient_id__in=among(patient_ids))
         .filter(Q(entry__isnull=False) | Q(closed_at__isnull=True))
         .order_by()
         .values("id", "patient_id", "code", "entry_id", "closed_at", "closed_reason", "acknowledged_at")
@@ -258,7 +260,6 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
     """Raise, reopen, renew and close so that the open flags are those
     `found` ({patient id: [Finding]}). With `entry_flags_kept` only progress
     flags change."""
-    ids = [p.id for p in patients]
     by_key = {(f["patient_id"], f["code"], f["entry_id"]): f for f in existing}
     to_create, to_reopen, to_renew, wanted = [], {}, [], set()
     if entry_flags_kept:
@@ -293,23 +294,21 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
         closed = 0
         if to_renew:
             # Closed first: one open pain_regression per patient at a time.
-            closed += Flag.objects.filter(pk__in=to_renew, closed_at__isnull=True).update(
+            closed += Flag.objects.filter(pk__in=among(to_renew, of="bigint"), closed_at__isnull=True).update(
                 closed_at=started_at, closed_reason=WORSENED
             )
-        _flags_insert(to_create)
+        inserted = _flags_insert(to_create)
         if to_reopen:
             _flags_reopen(to_reopen)
         if stale_entry:
-            closed += Flag.objects.filter(pk__in=stale_entry, closed_at__isnull=True).update(
+            closed += Flag.objects.filter(pk__in=among(stale_entry, of="bigint"), closed_at__isnull=True).update(
                 closed_at=started_at, closed_reason=NO_LONGER_PRESENT
             )
         if stale_progress:
-            closed += Flag.objects.filter(pk__in=stale_progress, closed_at__isnull=True).update(
+            closed += Flag.objects.filter(pk__in=among(stale_progress, of="bigint"), closed_at__isnull=True).update(
                 closed_at=started_at, closed_reason=CONDITION_GONE
             )
-        created = _engine_changes_record(
-            patient_ids=ids, at=started_at, raised=bool(to_create), changed=changed,
-        )
+        created = _engine_changes_record(at=started_at, raised=inserted, changed=changed)
         patients_urgency_refresh(touched)
 
     raised = {}
@@ -331,7 +330,7 @@ def patients_urgency_refresh(patient_ids) -> int:
         Flag.objects.needs_attention().filter(patient=OuterRef("pk")).with_rank().order_by("rank").values("rank")[:1]
     )
     rank = Coalesce(most_urgent, Value(NO_FLAG_RANK))
-    return Patient.objects.filter(pk__in=ids).alias(rank=rank).exclude(urgency=F("rank")).update(urgency=rank)
+    return Patient.objects.filter(pk__in=among(ids)).alias(rank=rank).exclude(urgency=F("rank")).update(urgency=rank)
 
 
 def _patients_lock(patient_ids) -> list:
@@ -343,7 +342,7 @@ def _patients_lock(patient_ids) -> list:
     flags as they are then; the one order (patient, then flags) cannot
     deadlock. Call it inside a transaction."""
     ids = sorted(set(patient_ids), key=str)
-    list(Patient.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk", flat=True))
+    list(Patient.objects.filter(pk__in=among(ids)).order_by("pk").select_for_update().values_list("pk", flat=True))
     return ids
 
 
@@ -388,87 +387,112 @@ REOPENED = "Reopened as a new alert: the entry shows the sign again."
 WORSENED = "Pain got worse since this was acknowledged: raised again as a new flag."
 
 
-def _engine_changes_record(*, patient_ids, at, raised: bool, changed: list) -> list[str]:
+def _engine_changes_record(*, at, raised: list, changed: list) -> list[str]:
     """Write the history rows of the engine's own changes made at `at`; return
     the codes of the flags it raised (one per flag).
 
-    The changes are bulk writes (a fixed number of queries per batch), which
-    fire no signals, so the history is written here, in one INSERT … SELECT
-    from the flags as they are now (HISTORY_SQL). The engine is the author
-    (history_user None); the reason says why. Selecting by time keeps the
-    conditional updates above race-free: a flag another process changed
-    first is not recorded as ours.
+    `raised` holds the ids of the flags this run inserted (_flags_insert's
+    answer), `changed` those of the flags it reopened or closed. The changes
+    are bulk writes (a fixed number of queries per batch), which fire no
+    signals, so the history is written here, in one INSERT … SELECT from the
+    flags as they are now (HISTORY_SQL). The engine is the author
+    (history_user None); the reason says why. Selecting a changed flag by
+    time keeps the conditional updates above race-free: a flag another
+    process changed first is not recorded as ours.
     """
     if not (raised or changed):
         return []
     history = Flag.history.model
     tracked = [connection.ops.quote_name(f.column) for f in history._meta.concrete_fields
                if not f.name.startswith("history_")]
-    as_stored = Patient._meta.pk.get_db_prep_value
-    patients = [as_stored(pk, connection) for pk in patient_ids] if raised else []
-    changed = list(changed) or [0]  # no flag has id 0: `id IN (0)` is false, never NULL
+    # No flag has id 0: `id IN (0)` is false, never NULL.
+    raised, raised_sql = _in_list(list(raised) or [0], Flag._meta.pk)
+    changed, changed_sql = _in_list(list(changed) or [0], Flag._meta.pk)
     sql = HISTORY_SQL.format(
         history=history._meta.db_table, flag=Flag._meta.db_table, columns=", ".join(tracked),
-        changed=_placeholders(changed), patients=_placeholders(patients),
+        changed=changed_sql, raised=raised_sql, user=_db_type(history._meta.get_field("history_user")),
     )
     at = connection.ops.adapt_datetimefield_value(at)  # as the ORM stored it (SQLite keeps text)
-    params = [at, RAISED, REOPENED, *changed, *changed, at, *patients, at, *changed]
+    params = [at, REOPENED, *changed, at, at, RAISED, *raised]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [code for code, kind in cursor.fetchall() if kind == "+"]
 
 
-def _placeholders(values) -> str:
-    return ", ".join(["%s"] * len(values)) or "NULL"
+def _in_list(values, field) -> tuple[list, str]:
+    """(params, SQL) for `column IN (…)` over these values of `field`: one
+    array parameter on PostgreSQL, a placeholder per value elsewhere (and
+    NULL for none)."""
+    values = [field.get_db_prep_value(value, connection) for value in values]
+    if connection.vendor == "postgresql" and values:
+        return [values], f"SELECT unnest(%s::{_db_type(field)}[])"
+    return values, ", ".join(["%s"] * len(values)) or "NULL"
 
 
-# Created ("+") when this run inserted the flag (raised_at = at, and not a
-# flag it changed); changed ("~") when this run reopened it (open now) or
-# closed it (closed_at = at).
+# Created ("+"): a flag this run inserted; changed ("~"): one it reopened
+# (open now) or closed (closed_at = at).
 HISTORY_SQL = """
 INSERT INTO {history} ({columns}, history_date, history_type, history_change_reason, history_user_id)
-SELECT {columns}, %s, history_type,
-       CASE WHEN history_type = '+' THEN %s WHEN closed_at IS NULL THEN %s ELSE closed_reason END, NULL
-FROM (SELECT *, CASE WHEN id IN ({changed}) THEN '~' ELSE '+' END AS history_type FROM {flag}) AS flag
-WHERE (id IN ({changed}) AND (closed_at IS NULL OR closed_at = %s))
-   OR (patient_id IN ({patients}) AND raised_at = %s AND id NOT IN ({changed}))
+SELECT {columns}, %s, '~', CASE WHEN closed_at IS NULL THEN %s ELSE closed_reason END, CAST(NULL AS {user})
+  FROM {flag} WHERE id IN ({changed}) AND (closed_at IS NULL OR closed_at = %s)
+UNION ALL
+SELECT {columns}, %s, '+', %s, CAST(NULL AS {user})
+  FROM {flag} WHERE id IN ({raised})
 RETURNING code, history_type
 """
 
 
-def _flags_insert(flags: list[Flag]) -> None:
-    """Insert new flags in one statement; one that would duplicate a flag
-    (the database's unique constraints) is skipped, as a retried task or a
-    second sweep would make it. On PostgreSQL the rows travel as one array
-    per column (the ORM's VALUES list costs more to build than to run)."""
+class NewFlag(NamedTuple):
+    """A flag the engine raises: the columns it sets (the rest take their
+    defaults)."""
+
+    patient_id: object
+    code: str
+    severity: str
+    entry_id: object
+    entry_date: dt.date | None
+    message: str
+    advice: str
+    raised_at: dt.datetime
+
+
+def _flags_insert(flags: list[NewFlag]) -> list[int]:
+    """Insert new flags in one statement and return the ids of those
+    inserted; one that would duplicate a flag (the database's unique
+    constraints) is skipped, as a retried task or a second sweep would make
+    it. On PostgreSQL the rows travel as one array per column the engine
+    sets, the other columns as one default each (the ORM's VALUES list, and
+    a model instance per flag, cost more to build than the insert to run).
+    Elsewhere the flags are found again by patient and time raised."""
     if not flags:
-        return
+        return []
     if connection.vendor != "postgresql":
-        Flag.objects.bulk_create(flags, ignore_conflicts=True)
-        return
-    fields = [f for f in Flag._meta.concrete_fields if not f.primary_key]
-    arrays = [[f.get_db_prep_save(getattr(flag, f.attname), connection) for flag in flags] for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    unnest = ", ".join(f"%s::{_array_type(f)}" for f in fields)
-    sql = f"INSERT INTO {Flag._meta.db_table} ({columns}) SELECT * FROM unnest({unnest}) ON CONFLICT DO NOTHING"  # noqa: S608  (names from the model)
+        Flag.objects.bulk_create([Flag(**flag._asdict()) for flag in flags], ignore_conflicts=True)
+        return list(Flag.objects.filter(patient_id__in={flag.patient_id for flag in flags},
+                                        raised_at__in={flag.raised_at for flag in flags}).values_list("id", flat=True))
+    fields = {f.attname: f for f in Flag._meta.concrete_fields if not f.primary_key}
+    varying = [fields.pop(name) for name in NewFlag._fields]
+    arrays = [[f.get_db_prep_save(value, connection) for value in values]
+              for f, values in zip(varying, zip(*flags, strict=True), strict=True)]
+    defaults = [f.get_db_prep_save(f.get_default(), connection) for f in fields.values()]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in (*varying, *fields.values()))
+    unnest = ", ".join(f"%s::{_db_type(f)}[]" for f in varying)
+    constant = "".join(f", %s::{_db_type(f)}" for f in fields.values())
+    sql = (f"INSERT INTO {Flag._meta.db_table} ({columns}) "  # noqa: S608  (names from the model)
+           f"SELECT *{constant} FROM unnest({unnest}) ON CONFLICT DO NOTHING RETURNING id")
     with connection.cursor() as cursor:
-        cursor.execute(sql, arrays)
+        cursor.execute(sql, [*defaults, *arrays])
+        return [flag_id for (flag_id,) in cursor.fetchall()]
 
 
-def _array_type(field) -> str:
-    return (field.rel_db_type(connection) if field.is_relation else field.db_type(connection)) + "[]"
+def _db_type(field) -> str:
+    return field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
 
 
-def _new_flag(patient: PatientFacts, finding: rules.Finding, raised_at) -> Flag:
-    return Flag(
-        raised_at=raised_at,
-        patient_id=patient.id,
-        code=finding.code,
-        severity=finding.severity,
-        entry_id=finding.entry_id,
-        entry_date=finding.entry_date,
-        message=finding.message,
-        advice=finding.advice,
+def _new_flag(patient: PatientFacts, finding: rules.Finding, raised_at) -> NewFlag:
+    return NewFlag(
+        patient_id=patient.id, code=finding.code, severity=finding.severity, entry_id=finding.entry_id,
+        entry_date=finding.entry_date, message=finding.message, advice=finding.advice, raised_at=raised_at,
     )
 
 
@@ -509,7 +533,7 @@ def _flags_close(queryset, *, reason: str) -> int:
     with transaction.atomic():
         _patients_lock(rows.values())
         closed = Flag.objects.filter(pk__in=ids, closed_at__isnull=True).update(closed_at=at, closed_reason=reason)
-        _engine_changes_record(patient_ids=[], at=at, raised=False, changed=ids)
+        _engine_changes_record(at=at, raised=[], changed=ids)
         patients_urgency_refresh(set(rows.values()))
     return closed
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.db import connection
 from django.db.models import F, Max
+from django.db.models.expressions import RawSQL
 
 from content.codes import EntryKind
 from content.measures import CRITERION_MEASURES
@@ -31,7 +32,7 @@ def entries_by_patient(patient_ids, *, with_text=False) -> dict:
     `with_text=True` adds what pages and exports show but the rules never
     read: the entry's ref and notes, and who recorded it.
     """
-    return _entries_read(Entry.objects.filter(patient_id__in=list(patient_ids)), with_text=with_text)
+    return _entries_read(Entry.objects.filter(patient_id__in=among(patient_ids)), with_text=with_text)
 
 
 def _entries_read(entries, *, with_text=False) -> dict:
@@ -122,7 +123,7 @@ def phase_start_by_patient(patients) -> dict:
     criteria). `patients` have `id`, `phase` and `programme_start`."""
     patients = list(patients)
     entered = dict(
-        PhaseTransition.objects.filter(patient_id__in=[p.id for p in patients], to_phase=F("patient__phase"))
+        PhaseTransition.objects.filter(patient_id__in=among(p.id for p in patients), to_phase=F("patient__phase"))
         .values("patient_id").annotate(entered=Max("date")).values_list("patient_id", "entered")
     )
     return {p.id: max(entered.get(p.id, p.programme_start), p.programme_start) for p in patients}
@@ -158,50 +159,60 @@ def criteria_evaluate(patient, entries, criteria, *, as_of, phase_start, unackno
 # regression_finding and evaluate_criteria do over the whole record
 # (rules.progress_visits and rules.criteria_evidence reduce a record to the
 # same values; tests/rehab/test_set_based_evaluation.py holds them equal).
+#
 # "Latest" is by date, then when recorded, then id: the record's own order.
+# The visits are sorted once, latest first (the window `latest_first`), and
+# running counts rank each visit among those of a kind (in the programme with
+# activity pain; on or before the acknowledgement; in the phase holding a
+# measure): the current visit is the programme's rank 1, the baseline its
+# last rank, a measure's evidence the in-phase visit ranked 1 for it, kept
+# when it lies in the fallback window (a window that ends at the latest visit
+# in the phase holds a suffix of the phase's visits, so the latest visit
+# holding a measure is in it or none is). One sort and plain aggregates, where
+# an ordered aggregate per value would sort every patient's visits again for
+# each (PostgreSQL 15).
 PROGRESS_FACTS_SQL = """
 WITH patient AS (
     SELECT * FROM unnest(%(ids)s::uuid[], %(programme_starts)s::date[], %(phase_starts)s::date[],
                          %(acknowledged_on)s::date[]) AS p(id, programme_start, phase_start, acknowledged_on)
 ),
-visit AS (
+v AS (
     SELECT e.id, e.patient_id, e.date, e.created_at, {entry_measures}, e.activity_pain, e.rest_pain,
-           coalesce(e.anterior_hip_pain = e.back_hip_pain, false) AS hip_worst
-    FROM {entry} e
+           coalesce(e.anterior_hip_pain = e.back_hip_pain, false) AS hip_worst, p.acknowledged_on,
+           (e.date >= p.programme_start AND e.activity_pain IS NOT NULL) AS counted,
+           e.date >= p.phase_start AS in_phase
+    FROM {entry} e JOIN patient p ON p.id = e.patient_id
     WHERE e.patient_id = ANY(%(ids)s::uuid[]) AND e.kind = %(visit)s AND e.date <= %(as_of)s::date
 ),
-v AS (
-    SELECT visit.*, p.programme_start, p.phase_start, p.acknowledged_on
-    FROM visit JOIN patient p ON p.id = visit.patient_id
+ranked AS (
+    SELECT v.*,
+           count(*) FILTER (WHERE counted) OVER latest_first AS counted_rank,
+           count(*) FILTER (WHERE counted) OVER (PARTITION BY patient_id) AS counted_total,
+           count(*) FILTER (WHERE counted AND date <= acknowledged_on) OVER latest_first AS acknowledged_rank
+           {measure_ranks}
+    FROM v
+    WINDOW latest_first AS (PARTITION BY patient_id ORDER BY date DESC, created_at DESC, id DESC
+                            ROWS UNBOUNDED PRECEDING)
 ),
-programme AS (
-    SELECT patient_id, count(*) AS visits,
-           (array_agg(activity_pain ORDER BY date, created_at, id))[1] AS baseline,
-           array_agg(activity_pain ORDER BY date DESC, created_at DESC, id DESC) AS latest_first,
-           (array_agg(date ORDER BY date DESC, created_at DESC, id DESC))[1] AS current_date,
-           (array_agg(hip_worst ORDER BY date DESC, created_at DESC, id DESC))[1] AS current_hip_worst,
-           (array_agg(activity_pain ORDER BY date DESC, created_at DESC, id DESC)
-                FILTER (WHERE date <= acknowledged_on))[1] AS at_acknowledgement
-    FROM v WHERE date >= programme_start AND activity_pain IS NOT NULL
-    GROUP BY patient_id
-),
-latest AS (
-    SELECT patient_id, max(date) FILTER (WHERE date >= phase_start) AS in_phase, max(date) AS any_phase
-    FROM v GROUP BY patient_id
-),
-evidence AS (
-    SELECT v.patient_id, {evidence}
-    FROM v JOIN latest l ON l.patient_id = v.patient_id
-    WHERE v.date >= v.phase_start AND v.date >= l.in_phase - %(fallback)s
-    GROUP BY v.patient_id
+summary AS (
+    SELECT patient_id,
+           max(counted_total) AS visits,
+           max(activity_pain) FILTER (WHERE counted AND counted_rank = counted_total) AS baseline,
+           max(activity_pain) FILTER (WHERE counted AND counted_rank = 1) AS current,
+           max(date) FILTER (WHERE counted AND counted_rank = 1) AS current_date,
+           min(activity_pain) FILTER (WHERE counted AND counted_rank > 1) AS lowest_earlier,
+           max(activity_pain) FILTER (WHERE counted AND date <= acknowledged_on AND acknowledged_rank = 1)
+               AS at_acknowledgement,
+           bool_or(hip_worst) FILTER (WHERE counted AND counted_rank = 1) AS current_hip_worst,
+           max(date) FILTER (WHERE in_phase) AS in_phase,
+           max(date) AS any_phase
+           {evidence}
+    FROM ranked GROUP BY patient_id
 )
-SELECT p.id, coalesce(pr.visits, 0), pr.baseline, pr.latest_first[1], pr.current_date,
-       (SELECT min(x) FROM unnest(pr.latest_first[2:]) AS x), pr.at_acknowledgement,
-       coalesce(pr.current_hip_worst, false), l.in_phase, l.any_phase, {evidence_columns}
-FROM patient p
-LEFT JOIN programme pr ON pr.patient_id = p.id
-LEFT JOIN latest l ON l.patient_id = p.id
-LEFT JOIN evidence ev ON ev.patient_id = p.id
+SELECT p.id, coalesce(s.visits, 0), s.baseline, s.current, s.current_date, s.lowest_earlier,
+       s.at_acknowledgement, coalesce(s.current_hip_worst, false), s.in_phase, s.any_phase
+       {evidence_columns}
+FROM patient p LEFT JOIN summary s ON s.patient_id = p.id
 """
 
 # The measures a criterion can read from a visit (the rest are questionnaire scores).
@@ -227,19 +238,21 @@ def progress_facts_by_patient(patients, *, as_of, phase_starts, acknowledged_on,
         return _progress_facts_from_record(patients, as_of=as_of, phase_starts=phase_starts,
                                            acknowledged_on=acknowledged_on, measures=measures)
     columns = {name: Entry._meta.get_field(name).column for name in MEASURE_FIELDS}
-    order = "ORDER BY v.date DESC, v.created_at DESC, v.id DESC"
-    evidence = []
+    ranks, evidence, evidence_columns = [], [], []
     for number, measure in enumerate(measures):
-        column = f"v.{measure}" if measure in _PAIN_MEASURES else f"v.m_{columns[measure]}"
-        for what, alias in (("", "value"), ("date", "date"), ("id", "id")):
-            source = f"v.{what}" if what else column
-            evidence.append(f"(array_agg({source} {order}) FILTER (WHERE {column} IS NOT NULL))[1] AS e{number}_{alias}")
+        column = measure if measure in _PAIN_MEASURES else f"m_{columns[measure]}"
+        ranks.append(f"count({column}) FILTER (WHERE in_phase) OVER latest_first AS e{number}_rank")
+        held = f"in_phase AND {column} IS NOT NULL AND e{number}_rank = 1"
+        for source, alias in ((column, "value"), ("date", "date"), ("id", "id")):
+            evidence.append(f"(array_agg({source}) FILTER (WHERE {held}))[1] AS e{number}_{alias}")
+            # Kept when it lies in the fallback window of the latest visit in the phase.
+            evidence_columns.append(f"CASE WHEN s.e{number}_date >= s.in_phase - %(fallback)s THEN s.e{number}_{alias} END")
     sql = PROGRESS_FACTS_SQL.format(
         entry=Entry._meta.db_table,
         entry_measures=", ".join(f"e.{column} AS m_{column}" for column in columns.values()),
-        evidence=",\n           ".join(evidence) or "count(*) AS visits",
-        evidence_columns=", ".join(f"ev.e{n}_{alias}" for n in range(len(measures))
-                                   for alias in ("value", "date", "id")) or "NULL",
+        measure_ranks="".join(f",\n           {rank}" for rank in ranks),
+        evidence="".join(f",\n           {each}" for each in evidence),
+        evidence_columns="".join(f", {each}" for each in evidence_columns),
     )
     params = {
         "ids": array_literal(p.id for p in patients),
@@ -278,6 +291,17 @@ def array_literal(values) -> str:
     return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
 
 
+def among(ids, *, of="uuid"):
+    """What `field__in=` takes for a batch of ids: on PostgreSQL one array
+    parameter (`IN (SELECT unnest(%s::uuid[]))`), which neither Django nor the
+    driver expands into a placeholder per id; elsewhere the list itself.
+    `of` is the ids' SQL type."""
+    ids = list(ids)
+    if connection.vendor != "postgresql":
+        return ids
+    return RawSQL(f"SELECT unnest(%s::{of}[])", [array_literal(ids)])  # noqa: S611  (one parameter, a type we name)
+
+
 def _progress_facts_from_record(patients, *, as_of, phase_starts, acknowledged_on, measures) -> dict:
     entries = entries_by_patient([p.id for p in patients])
     return {p.id: progress_facts(entries.get(p.id, []), programme_start=p.programme_start, as_of=as_of,
@@ -311,19 +335,27 @@ RED_FLAG_ENTRIES_SQL = """
 WITH patient AS (
     SELECT * FROM unnest(%(ids)s::uuid[], %(surgery_dates)s::date[]) AS p(id, surgery_date)
 ),
-candidate AS (
-    SELECT e.id, e.patient_id, e.kind, e.date
+entry AS NOT MATERIALIZED (
+    SELECT e.id, e.patient_id, e.kind, e.date, e.back_hip_pain, e.activity_pain, e.rest_pain, e.knee_thigh_pain,
+           p.surgery_date
     FROM {entry} e JOIN patient p ON p.id = e.patient_id
-    WHERE e.patient_id = ANY(%(ids)s::uuid[]) AND e.date <= %(as_of)s::date AND (
-        EXISTS (SELECT 1 FROM {symptom} y WHERE y.entry_id = e.id)
-        OR (e.kind = %(self_report)s
-            AND (e.back_hip_pain >= %(severe)s OR greatest(e.activity_pain, e.rest_pain) >= %(rise)s))
-        OR (e.knee_thigh_pain >= %(late_score)s AND e.date - p.surgery_date >= %(late_days)s
-            AND EXISTS (SELECT 1 FROM {entry} i WHERE i.patient_id = e.patient_id AND i.knee_thigh_pain IS NOT NULL
-                          AND i.date >= e.date - %(lookback)s AND i.date < e.date)
-            AND NOT EXISTS (SELECT 1 FROM {entry} i WHERE i.patient_id = e.patient_id AND i.knee_thigh_pain > 0
-                              AND i.date >= e.date - %(lookback)s AND i.date < e.date))
-    )
+    WHERE e.patient_id = ANY(%(ids)s::uuid[]) AND e.date <= %(as_of)s::date
+),
+knee AS (
+    SELECT id, patient_id, kind, date, knee_thigh_pain, surgery_date,
+           count(*) OVER look_back AS scored_before, max(knee_thigh_pain) OVER look_back AS worst_before
+    FROM entry WHERE knee_thigh_pain IS NOT NULL
+    WINDOW look_back AS (PARTITION BY patient_id ORDER BY date
+                         RANGE BETWEEN make_interval(days => %(lookback)s) PRECEDING AND '1 day' PRECEDING)
+),
+candidate AS (
+    SELECT id, patient_id, kind, date FROM entry
+     WHERE id IN (SELECT y.entry_id FROM {symptom} y)
+        OR (kind = %(self_report)s AND (back_hip_pain >= %(severe)s OR greatest(activity_pain, rest_pain) >= %(rise)s))
+    UNION
+    SELECT id, patient_id, kind, date FROM knee
+     WHERE knee_thigh_pain >= %(late_score)s AND date - surgery_date >= %(late_days)s
+       AND scored_before > 0 AND worst_before = 0
 ),
 beside AS (
     SELECT i.id FROM candidate c JOIN {entry} i ON i.patient_id = c.patient_id
@@ -335,7 +367,7 @@ beside AS (
 )
 SELECT id, true FROM candidate
 UNION ALL
-SELECT id, false FROM beside WHERE id IS NOT NULL AND id NOT IN (SELECT id FROM candidate)
+SELECT b.id, false FROM beside b WHERE b.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM candidate c WHERE c.id = b.id)
 """
 
 
@@ -366,4 +398,4 @@ def red_flag_entries_by_patient(patients, *, as_of) -> tuple[dict, set]:
     if not rows:
         return {}, set()
     evaluated = {entry_id for entry_id, is_candidate in rows if is_candidate}
-    return _entries_read(Entry.objects.filter(id__in=[entry_id for entry_id, _ in rows])), evaluated
+    return _entries_read(Entry.objects.filter(id__in=among(entry_id for entry_id, _ in rows))), evaluated

@@ -44,12 +44,13 @@ from rehab.flags import (
     patients_reconcile_progress,
 )
 from rehab.models import ClinicSweep, Flag, PhaseTransition
+from rehab.record import among
 from rehab.rules.criteria import EVIDENCE_MAX_AGE_DAYS
 from rehab.rules.progress import PLATEAU_MIN_DAYS
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 # A change saved by a transaction that began before a sweep read the record
 # carries a time earlier than the sweep's start, yet the sweep could not see
 # it: the next sweep looks back this much further.
@@ -58,7 +59,9 @@ CHANGE_MARGIN = dt.timedelta(minutes=10)
 # Once a sweep has raised this many flags (a clinic's first, after a large
 # import), the planner's statistics still describe the flag table as it was
 # until autovacuum's next analyze, and each later batch would scan every flag
-# instead of probing its patients': the sweep refreshes them itself.
+# instead of probing its patients': the sweep refreshes them itself, and
+# again each time the flags it raised have doubled (a table the statistics
+# know to be large keeps being probed, however much it grows).
 STATISTICS_REFRESH_AFTER = 2000
 
 FULL = "full"
@@ -186,7 +189,7 @@ def sweep_batch(kind: str, patient_ids, *, as_of: dt.date | None = None, as_of_f
     for a batch that spans clinics."""
     as_of_for = as_of_for or (lambda _clinic_id: as_of)
     patients = [PatientFacts(**row) for row in
-                Patient.objects.filter(pk__in=list(patient_ids)).order_by("pk").values(*PATIENT_FIELDS)]
+                Patient.objects.filter(pk__in=among(patient_ids)).order_by("pk").values(*PATIENT_FIELDS)]
     if kind == PROGRESS:
         # A patient discharged since the plan was made is left to the next sweep.
         patients = [p for p in patients if p.is_active]
@@ -228,7 +231,7 @@ def _sweep_today(clinics, *, size) -> ReconcileSummary:
     sweep holds is skipped."""
     summary = ReconcileSummary(raised={}, written=True)
     ClinicSweep.objects.bulk_create([ClinicSweep(clinic=clinic) for clinic in clinics], ignore_conflicts=True)
-    queue, unanalysed = list(clinics), 0
+    queue, raised, refresh_at = list(clinics), 0, STATISTICS_REFRESH_AFTER
     while queue:
         with transaction.atomic():
             claimed, planned = [], 0
@@ -248,10 +251,10 @@ def _sweep_today(clinics, *, size) -> ReconcileSummary:
                 for start in range(0, len(ids), size):
                     swept = sweep_batch(kind, ids[start:start + size], as_of_for=days.__getitem__)
                     summary.merge(swept)
-                    unanalysed += sum(swept.raised.values())
-                    if unanalysed >= STATISTICS_REFRESH_AFTER:
+                    raised += sum(swept.raised.values())
+                    if raised >= refresh_at:
                         _statistics_refresh()
-                        unanalysed = 0
+                        refresh_at = 2 * raised
             for _, mark, day, started_at, _ in claimed:
                 _mark_complete(mark, swept_on=day, started_at=started_at)
     return summary

@@ -235,7 +235,7 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 BEAT_HEARTBEAT_FILE = env("BEAT_HEARTBEAT_FILE", default="/tmp/kinetic-beat-heartbeat")  # noqa: S108
 # The sweep queues one task per clinic, and one per batch of this many
 # patients when a clinic has more to re-evaluate (more workers, sooner done).
-SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=500)
+SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "programme-sweep": {
         "task": "rehab.tasks.run_sweeps_task",

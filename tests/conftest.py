@@ -1,4 +1,5 @@
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,13 @@ def _throwaway_media():
     yield
     if "kinetic-test-media" in str(settings.MEDIA_ROOT):
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_request_limits(settings):
+    """The password-reset counters live in the shared Redis: each test counts
+    from zero under its own key prefix."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Sign-in throttling with django-axes (settings: AXES_* in rehab/settings/base.py).
+"""Sign-in throttling with django-axes (settings: AXES_* in rehab/settings/base.py),
+and the password-reset email limit with django-ratelimit.
 
 Failed sign-ins are stored in the database (axes' AccessAttempt), so a
 lockout survives a Redis restart, `manage.py axes_reset` works, and a clinic
@@ -17,6 +18,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
+from django_ratelimit.core import is_ratelimited
 
 from rehab.client import client_address
 
@@ -85,3 +87,34 @@ def log_lockout(sender, request, username, ip_address, **kwargs):
         "Sign-in locked out for %s minutes: username=%r address=%s",
         lockout_minutes(request), username, ip_address,
     )
+
+
+# Password-reset emails (django-ratelimit, counting in the cache): at most
+# this many to one address, and this many requests from one client, an hour.
+# A reset asked beyond either gets the same "check your email" answer and no
+# email, so the form can neither flood a clinician's inbox nor tell which
+# addresses have accounts.
+RESET_EMAILS_PER_ADDRESS = "3/h"
+RESET_REQUESTS_PER_CLIENT = "10/h"
+
+
+def password_reset_limited(request, email: str) -> bool:
+    """Count this reset request, by address and by client; True when either
+    is over its limit. With the cache (Redis) unreachable the limit fails
+    open: a locked-out clinician can still reset their password."""
+    checks = (
+        ("password-reset:address", RESET_EMAILS_PER_ADDRESS, (email or "").strip().lower()),
+        ("password-reset:client", RESET_REQUESTS_PER_CLIENT, client_address(request)),
+    )
+    limited = False
+    for group, rate, value in checks:
+        try:
+            over = is_ratelimited(request, group=group, key=lambda _group, _request, value=value: value,
+                                  rate=rate, increment=True)
+        except Exception:
+            log.warning("Password-reset limit unavailable (cache unreachable); allowing the request", exc_info=True)
+            return False
+        limited = limited or over
+    if limited:
+        log.warning("Password reset not sent: over the limit for this address or client %s", client_address(request))
+    return limited

@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 
 from patients import accounts
 from rehab.qr import qr_svg
+from rehab.workspace.accounts import throttling
 from rehab.workspace.accounts.forms import CodeForm
 
 VERIFY_HELP = "The 6-digit code your authenticator app shows now, or one of your recovery codes."
@@ -167,6 +168,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
+        if throttling.password_reset_limited(self.request, form.cleaned_data["email"]):
+            return redirect(self.get_success_url())
         # Links in emails use SITE_URL, as every other email does, never the
         # Host header of whoever asked.
         self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}

@@ -81,3 +81,31 @@ def test_a_reset_link_refuses_a_short_password(client, physio, mailoutbox):
 def test_an_unknown_address_gets_the_same_answer_and_no_email(client, physio, mailoutbox):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response.url == reverse("password_reset_done") and mailoutbox == []
+
+
+def test_reset_emails_to_one_address_stop_after_three_an_hour(client, physio, mailoutbox):
+    for _ in range(5):
+        response = client.post(reverse("password_reset"), {"email": physio.email.upper()})
+        # The same answer every time: the form never says it held one back.
+        assert response.status_code == 302 and response.url == reverse("password_reset_done")
+    assert len(mailoutbox) == 3
+    assert {tuple(email.to) for email in mailoutbox} == {(physio.email,)}
+
+
+def test_one_client_asking_for_many_addresses_is_held_back(client, physio, colleague, mailoutbox):
+    for number in range(10):
+        client.post(reverse("password_reset"), {"email": f"guess{number}@example.org"})
+    response = client.post(reverse("password_reset"), {"email": physio.email})
+    assert response.url == reverse("password_reset_done") and mailoutbox == []
+    # Another client still gets its email.
+    Client(REMOTE_ADDR="10.0.0.7").post(reverse("password_reset"), {"email": colleague.email})
+    assert [email.to for email in mailoutbox] == [[colleague.email]]
+
+
+def test_with_redis_unreachable_a_reset_email_still_goes(client, physio, mailoutbox, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    response = client.post(reverse("password_reset"), {"email": physio.email})
+    assert response.url == reverse("password_reset_done")
+    assert [email.to for email in mailoutbox] == [[physio.email]]

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.core.management import call_command
 from django.db import OperationalError
 
 from patients.models import Clinic
@@ -65,3 +66,10 @@ def sweep_batch_task(*, clinic_id, kind, patient_ids, as_of, run_started_at, num
     )
     if summary.raised:
         log.info("Sweep batch %s of clinic %s: raised %s", number, clinic_id, summary.raised)
+
+
+@shared_task(**RETRY)
+def sessions_clear_task():
+    """Daily: delete expired sessions (staff sign-ins, the visit form's saved
+    drafts), which Django's database sessions otherwise keep for ever."""
+    call_command("clearsessions")

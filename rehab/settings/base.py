@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rehab.tasks.run_sweeps_task",
         "schedule": env.int("SWEEP_INTERVAL_SECONDS", default=3600),
     },
+    "expired-sessions": {
+        "task": "rehab.tasks.sessions_clear_task",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 def redis_cache(url, *, prefix="kinetic"):

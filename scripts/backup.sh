@@ -1,12 +1,14 @@
 #!/bin/sh
-# Kinetic's database backups, in PostgreSQL's custom format (pg_dump -Fc).
-# Runs in docker-compose.yml's `backup` service (postgres:16 image) and in
-# the test suite against a local PostgreSQL.
+# Kinetic's backups: the database in PostgreSQL's custom format (pg_dump -Fc)
+# and, when MEDIA_DIR is set, the uploaded files (exercise pictures) beside it
+# as kinetic-<time>.media.tar.gz. Runs in docker-compose.yml's `backup`
+# service (postgres:16 image) and in the test suite against a local PostgreSQL.
 #   backup.sh once           one dump now into BACKUP_DIR, then keep the newest BACKUP_KEEP
 #   backup.sh daily          `once` now and every BACKUP_INTERVAL_SECONDS (the service)
 #   backup.sh list           the dumps, newest first
 #   backup.sh restore FILE   replace the database's contents with FILE (a path, or a
-#                            name in BACKUP_DIR); stop web, worker and beat first
+#                            name in BACKUP_DIR), and MEDIA_DIR's with the files saved
+#                            with it; stop web, worker and beat first
 #   backup.sh check          fail unless the newest dump is younger than 1.5 intervals
 # DATABASE_URL names the database (postgres://user:password@host:5432/name).
 set -eu
@@ -20,6 +22,10 @@ need_database() {
   [ -n "${DATABASE_URL:-}" ] || { echo "backup: DATABASE_URL must be set (postgres://user:password@host:5432/name)" >&2; exit 2; }
 }
 
+media_of() {  # the uploaded files saved with a dump
+  echo "${1%.dump}.media.tar.gz"
+}
+
 dumps() {  # names, newest first
   ls -1 "$dir" 2>/dev/null | grep -E "$pattern" | sort -r || true
 }
@@ -30,10 +36,18 @@ once() {
   rm -f "$dir"/*.partial
   file="$dir/kinetic-$(date -u +%Y%m%dT%H%M%SZ).dump"
   pg_dump --format=custom --no-owner --no-privileges --dbname="$DATABASE_URL" --file="$file.partial"
+  if [ -n "${MEDIA_DIR:-}" ] && [ ! -d "$MEDIA_DIR" ]; then
+    echo "backup: MEDIA_DIR $MEDIA_DIR is not a directory; the uploaded files are not in this backup" >&2
+  elif [ -n "${MEDIA_DIR:-}" ]; then
+    media="$(media_of "$file")"
+    tar -czf "$media.partial" -C "$MEDIA_DIR" .
+    mv "$media.partial" "$media"
+    echo "backup: wrote $media ($(wc -c <"$media") bytes)"
+  fi
   mv "$file.partial" "$file"
   echo "backup: wrote $file ($(wc -c <"$file") bytes)"
   dumps | tail -n +"$((keep + 1))" | while read -r old; do
-    rm -f "$dir/$old"
+    rm -f "$dir/$old" "$(media_of "$dir/$old")"
     echo "backup: removed $old (keeping the newest $keep)"
   done
 }
@@ -49,6 +63,13 @@ restore() {
     -c "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;" >/dev/null
   pg_restore --no-owner --no-privileges --single-transaction --exit-on-error --dbname="$DATABASE_URL" "$file"
   echo "restore: restored $file"
+  media="$(media_of "$file")"
+  if [ -n "${MEDIA_DIR:-}" ] && [ -f "$media" ]; then
+    # The files as they were with this dump: none added since survives.
+    find "$MEDIA_DIR" -mindepth 1 -delete
+    tar -xzf "$media" -C "$MEDIA_DIR"
+    echo "restore: restored the uploaded files from $media"
+  fi
 }
 
 check() {

@@ -253,16 +253,23 @@ def test_a_backup_restores_into_a_fresh_database_with_identical_row_counts(tmp_p
     call_command("seed_demo", verbosity=0)
     backups = tmp_path / "backups"
     backups.mkdir()
-    for old in ("kinetic-20200101T000000Z.dump", "kinetic-20200102T000000Z.dump"):
-        (backups / old).write_bytes(b"an older dump")
+    for old in ("kinetic-20200101T000000Z", "kinetic-20200102T000000Z"):
+        (backups / f"{old}.dump").write_bytes(b"an older dump")
+        (backups / f"{old}.media.tar.gz").write_bytes(b"its uploaded files")
+    media = tmp_path / "media"
+    (media / "exercises").mkdir(parents=True)
+    (media / "exercises" / "bridge.webp").write_bytes(b"a picture of the glute bridge")
     script = ["sh", str(ROOT / "scripts" / "backup.sh")]
-    env = {**os.environ, "DATABASE_URL": database_url(), "BACKUP_DIR": str(backups), "BACKUP_KEEP": "2"}
+    env = {**os.environ, "DATABASE_URL": database_url(), "BACKUP_DIR": str(backups), "BACKUP_KEEP": "2",
+           "MEDIA_DIR": str(media)}
 
     dumped = subprocess.run([*script, "once"], env=env, capture_output=True, text=True, timeout=300)
     assert dumped.returncode == 0, dumped.stderr
     listed = subprocess.run([*script, "list"], env=env, capture_output=True, text=True, timeout=60).stdout.split()
     assert len(listed) == 2 and listed[1] == "kinetic-20200102T000000Z.dump", "the newest 2 are kept"
-    assert sorted(path.name for path in backups.iterdir()) == sorted(listed)
+    # Each kept dump keeps its uploaded files; the oldest went with its dump.
+    assert sorted(path.name for path in backups.iterdir()) == sorted(
+        [*listed, *(name.replace(".dump", ".media.tar.gz") for name in listed)])
     assert subprocess.run([*script, "check"], env=env, capture_output=True, timeout=60).returncode == 0
 
     fresh = f"{connection.settings_dict['NAME']}_restored"
@@ -270,6 +277,9 @@ def test_a_backup_restores_into_a_fresh_database_with_identical_row_counts(tmp_p
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
         admin.execute(f'CREATE DATABASE "{fresh}"')
+    # The files are restored as they were: a picture uploaded since is gone.
+    (media / "uploaded-after-the-backup.webp").write_bytes(b"newer")
+    (media / "exercises" / "bridge.webp").write_bytes(b"changed since")
     try:
         restored = subprocess.run([*script, "restore", listed[0]], env={**env, "DATABASE_URL": database_url(fresh)},
                                   capture_output=True, text=True, timeout=300)
@@ -277,6 +287,9 @@ def test_a_backup_restores_into_a_fresh_database_with_identical_row_counts(tmp_p
         source, copy = _row_counts(database_url()), _row_counts(database_url(fresh))
         assert copy == source
         assert source["patients_patient"] > 0 and source["patients_entry"] > 0
+        assert sorted(str(path.relative_to(media)) for path in media.rglob("*")) == [
+            "exercises", "exercises/bridge.webp"]
+        assert (media / "exercises" / "bridge.webp").read_bytes() == b"a picture of the glute bridge"
 
         # Restoring again over a database that already has data replaces it.
         again = subprocess.run([*script, "restore", listed[0]], env={**env, "DATABASE_URL": database_url(fresh)},

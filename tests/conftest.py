@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from rehab.plans import plan_assign_from_template
 from rehab.portal_links import portal_link_issue
@@ -19,10 +20,14 @@ def _throwaway_media():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_request_limits(settings):
+def _fresh_request_limits():
     """The password-reset counters live in the shared Redis: each test counts
-    from zero under its own key prefix."""
-    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"
+    from zero under its own key prefix. (Not through pytest-django's
+    `settings` fixture: requested here, it would outlive the other autouse
+    fixtures, and a test's own settings, such as an unreachable cache, would
+    still hold while they clean up.)"""
+    with override_settings(RATELIMIT_CACHE_PREFIX=f"rl:{uuid.uuid4().hex}:"):
+        yield
 
 
 @pytest.fixture

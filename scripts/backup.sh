@@ -40,9 +40,17 @@ once() {
     echo "backup: MEDIA_DIR $MEDIA_DIR is not a directory; the uploaded files are not in this backup" >&2
   elif [ -n "${MEDIA_DIR:-}" ]; then
     media="$(media_of "$file")"
-    tar -czf "$media.partial" -C "$MEDIA_DIR" .
-    mv "$media.partial" "$media"
-    echo "backup: wrote $media ($(wc -c <"$media") bytes)"
+    # A picture uploaded while tar reads is only a warning (exit 1); anything
+    # worse leaves this dump without its files, never the night without a dump.
+    status=0
+    tar -czf "$media.partial" -C "$MEDIA_DIR" . || status=$?
+    if [ "$status" -le 1 ]; then
+      mv "$media.partial" "$media"
+      echo "backup: wrote $media ($(wc -c <"$media") bytes)"
+    else
+      rm -f "$media.partial"
+      echo "backup: could not save the uploaded files (tar exit $status); this dump has none" >&2
+    fi
   fi
   mv "$file.partial" "$file"
   echo "backup: wrote $file ($(wc -c <"$file") bytes)"

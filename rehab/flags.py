@@ -28,7 +28,9 @@ from rehab.models import Flag
 from rehab.outcomes import outcome_scores_by_patient
 from rehab.record import (
     among,
+    db_type,
     exit_criteria_by_phase,
+    in_list,
     phase_start_by_patient,
     progress_facts,
     progress_facts_by_patient,
@@ -294,18 +296,18 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
         closed = 0
         if to_renew:
             # Closed first: one open pain_regression per patient at a time.
-            closed += Flag.objects.filter(pk__in=among(to_renew, of="bigint"), closed_at__isnull=True).update(
+            closed += Flag.objects.filter(pk__in=among(to_renew, Flag._meta.pk), closed_at__isnull=True).update(
                 closed_at=started_at, closed_reason=WORSENED
             )
         inserted = _flags_insert(to_create)
         if to_reopen:
             _flags_reopen(to_reopen)
         if stale_entry:
-            closed += Flag.objects.filter(pk__in=among(stale_entry, of="bigint"), closed_at__isnull=True).update(
+            closed += Flag.objects.filter(pk__in=among(stale_entry, Flag._meta.pk), closed_at__isnull=True).update(
                 closed_at=started_at, closed_reason=NO_LONGER_PRESENT
             )
         if stale_progress:
-            closed += Flag.objects.filter(pk__in=among(stale_progress, of="bigint"), closed_at__isnull=True).update(
+            closed += Flag.objects.filter(pk__in=among(stale_progress, Flag._meta.pk), closed_at__isnull=True).update(
                 closed_at=started_at, closed_reason=CONDITION_GONE
             )
         created = _engine_changes_record(at=started_at, raised=inserted, changed=changed)
@@ -406,27 +408,17 @@ def _engine_changes_record(*, at, raised: list, changed: list) -> list[str]:
     tracked = [connection.ops.quote_name(f.column) for f in history._meta.concrete_fields
                if not f.name.startswith("history_")]
     # No flag has id 0: `id IN (0)` is false, never NULL.
-    raised, raised_sql = _in_list(list(raised) or [0], Flag._meta.pk)
-    changed, changed_sql = _in_list(list(changed) or [0], Flag._meta.pk)
+    raised_sql, raised = in_list(list(raised) or [0], Flag._meta.pk)
+    changed_sql, changed = in_list(list(changed) or [0], Flag._meta.pk)
     sql = HISTORY_SQL.format(
         history=history._meta.db_table, flag=Flag._meta.db_table, columns=", ".join(tracked),
-        changed=changed_sql, raised=raised_sql, user=_db_type(history._meta.get_field("history_user")),
+        changed=changed_sql, raised=raised_sql, user=db_type(history._meta.get_field("history_user")),
     )
     at = connection.ops.adapt_datetimefield_value(at)  # as the ORM stored it (SQLite keeps text)
     params = [at, REOPENED, *changed, at, at, RAISED, *raised]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [code for code, kind in cursor.fetchall() if kind == "+"]
-
-
-def _in_list(values, field) -> tuple[list, str]:
-    """(params, SQL) for `column IN (…)` over these values of `field`: one
-    array parameter on PostgreSQL, a placeholder per value elsewhere (and
-    NULL for none)."""
-    values = [field.get_db_prep_value(value, connection) for value in values]
-    if connection.vendor == "postgresql" and values:
-        return [values], f"SELECT unnest(%s::{_db_type(field)}[])"
-    return values, ", ".join(["%s"] * len(values)) or "NULL"
 
 
 # Created ("+"): a flag this run inserted; changed ("~"): one it reopened
@@ -476,17 +468,13 @@ def _flags_insert(flags: list[NewFlag]) -> list[int]:
               for f, values in zip(varying, zip(*flags, strict=True), strict=True)]
     defaults = [f.get_db_prep_save(f.get_default(), connection) for f in fields.values()]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in (*varying, *fields.values()))
-    unnest = ", ".join(f"%s::{_db_type(f)}[]" for f in varying)
-    constant = "".join(f", %s::{_db_type(f)}" for f in fields.values())
+    unnest = ", ".join(f"%s::{db_type(f)}[]" for f in varying)
+    constant = "".join(f", %s::{db_type(f)}" for f in fields.values())
     sql = (f"INSERT INTO {Flag._meta.db_table} ({columns}) "  # noqa: S608  (names from the model)
            f"SELECT *{constant} FROM unnest({unnest}) ON CONFLICT DO NOTHING RETURNING id")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*defaults, *arrays])
         return [flag_id for (flag_id,) in cursor.fetchall()]
-
-
-def _db_type(field) -> str:
-    return field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
 
 
 def _new_flag(patient: PatientFacts, finding: rules.Finding, raised_at) -> NewFlag:

@@ -17,7 +17,7 @@ from django.db.models.expressions import RawSQL
 from content.codes import EntryKind
 from content.measures import CRITERION_MEASURES
 from content.models import ExitCriterion
-from patients.models import MEASURE_FIELDS, Entry, EntrySymptom, PainScore
+from patients.models import MEASURE_FIELDS, Entry, EntrySymptom, PainScore, Patient
 from rehab import rules
 from rehab.models import PhaseTransition
 from rehab.outcomes import outcome_scores_by_patient
@@ -291,15 +291,30 @@ def array_literal(values) -> str:
     return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
 
 
-def among(ids, *, of="uuid"):
-    """What `field__in=` takes for a batch of ids: on PostgreSQL one array
-    parameter (`IN (SELECT unnest(%s::uuid[]))`), which neither Django nor the
-    driver expands into a placeholder per id; elsewhere the list itself.
-    `of` is the ids' SQL type."""
+def in_list(values, field) -> tuple[str, list]:
+    """(SQL, params) for `column IN (…)` over these values of `field`: on
+    PostgreSQL one array parameter (`SELECT unnest(%s::uuid[])`), which
+    neither Django nor the driver expands into a placeholder per value;
+    elsewhere a placeholder per value (NULL for none)."""
+    values = [field.get_db_prep_value(value, connection) for value in values]
+    if connection.vendor == "postgresql" and values:
+        return f"SELECT unnest(%s::{db_type(field)}[])", [values]
+    return ", ".join(["%s"] * len(values)) or "NULL", values
+
+
+def among(ids, field=None):
+    """What `field__in=` takes for a batch of ids of `field` (default: the
+    patient's): in_list's one array parameter on PostgreSQL, the list
+    itself elsewhere."""
     ids = list(ids)
     if connection.vendor != "postgresql":
         return ids
-    return RawSQL(f"SELECT unnest(%s::{of}[])", [array_literal(ids)])  # noqa: S611  (one parameter, a type we name)
+    return RawSQL(*in_list(ids, field or Patient._meta.pk))  # noqa: S611  (one parameter, a type we name)
+
+
+def db_type(field) -> str:
+    """The column type of `field` (a foreign key's: the referenced key's)."""
+    return field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
 
 
 def _progress_facts_from_record(patients, *, as_of, phase_starts, acknowledged_on, measures) -> dict:
@@ -398,4 +413,4 @@ def red_flag_entries_by_patient(patients, *, as_of) -> tuple[dict, set]:
     if not rows:
         return {}, set()
     evaluated = {entry_id for entry_id, is_candidate in rows if is_candidate}
-    return _entries_read(Entry.objects.filter(id__in=among(entry_id for entry_id, _ in rows))), evaluated
+    return _entries_read(Entry.objects.filter(id__in=among((entry_id for entry_id, _ in rows), Entry._meta.pk))), evaluated

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, ExpressionWrapper, IntegerField, Max, OuterRef, Q, Subquery
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.lookups import LessThan
 
 from content import codes
 from content.codes import BACK_HIP_LOCATIONS, Context
@@ -96,13 +96,15 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
     if filters.status == ACTIVE:
         # A discharged patient with an unacknowledged red flag still needs
         # attention (DESIGN 4.4): they stay on the working list until it is seen.
-        # One index probe of that patient's flags per discharged patient
-        # scanned. The (always true) reference to the outer row's urgency keeps
+        # One index probe of that patient's flags per discharged patient whose
+        # urgency says a flag needs attention (the flag services keep it in the
+        # same transaction as every flag change); the others are passed over
+        # without a probe. The reference to the outer row's urgency also keeps
         # PostgreSQL from turning the subquery into a hash of every clinic's
         # open red flags, built on every request (bench/README.md).
         unseen_red_flag = (
             Flag.objects.needs_attention().red_flags()
-            .filter(GreaterThanOrEqual(ExpressionWrapper(OuterRef("urgency"), output_field=IntegerField()), 0))
+            .filter(LessThan(ExpressionWrapper(OuterRef("urgency"), output_field=IntegerField()), NO_FLAG_RANK))
             .filter(patient=OuterRef("pk"))
         )
         patients = patients.filter(~Q(phase=codes.Phase.DISCHARGED) | Exists(unseen_red_flag))

@@ -27,6 +27,7 @@ from rehab.alerts import flags_notify_later, flags_notify_pending
 from rehab.models import Flag
 from rehab.outcomes import outcome_scores_by_patient
 from rehab.record import (
+    READY_FOR_DATABASE,
     among,
     db_type,
     exit_criteria_by_phase,
@@ -311,7 +312,7 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
                 closed_at=started_at, closed_reason=CONDITION_GONE
             )
         created = _engine_changes_record(at=started_at, raised=inserted, changed=changed)
-        patients_urgency_refresh(touched)
+        patients_urgency_refresh(touched, locked=True)
 
     raised = {}
     for code in created:
@@ -319,15 +320,17 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
     return ReconcileSummary(raised=raised, closed=closed, reopened=len(to_reopen))
 
 
-def patients_urgency_refresh(patient_ids) -> int:
+def patients_urgency_refresh(patient_ids, *, locked=False) -> int:
     """Recompute `Patient.urgency` (the rank of the most urgent open,
     unacknowledged flag) for these patients: one UPDATE that writes only the
     rows whose rank changed. Every service here that raises, reopens, closes
     or acknowledges a flag calls it in the same transaction, so the caseload
-    sorts by an index instead of a subquery per patient."""
+    sorts by an index instead of a subquery per patient. The patients' rows
+    are locked first (_patients_lock) unless the caller says it has
+    `locked` them in this transaction."""
     if not patient_ids:
         return 0
-    ids = _patients_lock(patient_ids)
+    ids = sorted(set(patient_ids), key=str) if locked else _patients_lock(patient_ids)
     most_urgent = Subquery(
         Flag.objects.needs_attention().filter(patient=OuterRef("pk")).with_rank().order_by("rank").values("rank")[:1]
     )
@@ -464,8 +467,10 @@ def _flags_insert(flags: list[NewFlag]) -> list[int]:
                                         raised_at__in={flag.raised_at for flag in flags}).values_list("id", flat=True))
     fields = {f.attname: f for f in Flag._meta.concrete_fields if not f.primary_key}
     varying = [fields.pop(name) for name in NewFlag._fields]
-    arrays = [[f.get_db_prep_save(value, connection) for value in values]
-              for f, values in zip(varying, zip(*flags, strict=True), strict=True)]
+    arrays = [
+        [value if type(value) in READY_FOR_DATABASE else f.get_db_prep_save(value, connection) for value in values]
+        for f, values in zip(varying, zip(*flags, strict=True), strict=True)
+    ]
     defaults = [f.get_db_prep_save(f.get_default(), connection) for f in fields.values()]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in (*varying, *fields.values()))
     unnest = ", ".join(f"%s::{db_type(f)}[]" for f in varying)
@@ -522,7 +527,7 @@ def _flags_close(queryset, *, reason: str) -> int:
         _patients_lock(rows.values())
         closed = Flag.objects.filter(pk__in=ids, closed_at__isnull=True).update(closed_at=at, closed_reason=reason)
         _engine_changes_record(at=at, raised=[], changed=ids)
-        patients_urgency_refresh(set(rows.values()))
+        patients_urgency_refresh(set(rows.values()), locked=True)
     return closed
 
 
@@ -545,7 +550,7 @@ def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
             flag._change_reason = "acknowledged"
             flag._history_user = user  # also outside a request (shell, task)
             flag.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
-            patients_urgency_refresh([flag.patient_id])
+            patients_urgency_refresh([flag.patient_id], locked=True)
     return flag
 
 

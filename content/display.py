@@ -5,7 +5,7 @@ the patient page and the admin."""
 from decimal import Decimal
 
 from content.codes import Comparator
-from content.measures import MEASURES, MeasureKind
+from content.measures import DEGREES, MEASURES, MeasureKind
 
 
 def label_of(choices, code: str) -> str:
@@ -23,10 +23,7 @@ def format_measure(measure: str, value) -> str:
     row = MEASURES[measure]
     if row.is_bool:
         return "Yes" if value else "No"
-    value = number_text(value, row.decimals)
-    if not row.unit:
-        return value
-    return f"{value}{row.unit}" if row.unit.startswith("/") else f"{value} {row.unit}"
+    return row.with_unit(number_text(value, row.decimals))
 
 
 def number_text(value, decimals: int = 0) -> str:
@@ -68,6 +65,8 @@ def measure_name(measure: str) -> str:
 def measure_range(measure: str) -> str:
     """“is scored 0–10”, “is 0–1440 minutes”: the limits of measures.py in words."""
     row = MEASURES[measure]
+    if row.unit == DEGREES:
+        return f"is {row.range_text}"
     if row.kind == MeasureKind.SCORE:
         return f"is scored {row.min}–{row.max}"
     if row.kind in (MeasureKind.MINUTES, MeasureKind.SECONDS):

@@ -23,6 +23,7 @@ from content.codes import PAIN_MAX, PAIN_MIN, choices_from, table
 # value is a typing slip, not a measurement.
 MAX_MINUTES = 24 * 60
 MAX_SECONDS = 60 * 60
+DEGREES = "°"
 
 
 class MeasureKind(models.TextChoices):
@@ -85,9 +86,17 @@ class Measure:
     @property
     def range_text(self) -> str:
         """“0 to 40 stands”, “1.0 to 120.0 s”: the limits as a reader sees them."""
-        return f"{self.min} to {self.max} {self.unit}".strip() if not self.unit.startswith("/") else (
-            f"{self.min} to {self.max}"
-        )
+        if self.unit.startswith("/"):
+            return f"{self.min} to {self.max}"
+        if self.unit == DEGREES:
+            return f"{self.min}{DEGREES} to {self.max}{DEGREES}"
+        return f"{self.min} to {self.max} {self.unit}".strip()
+
+    def with_unit(self, text: str) -> str:
+        """A value's text with the unit as it is printed: “4/10”, “12°”, “20 min”."""
+        if not self.unit:
+            return text
+        return f"{text}{self.unit}" if self.unit.startswith("/") or self.unit == DEGREES else f"{text} {self.unit}"
 
     def value_problem(self, value) -> str | None:
         """Why `value` cannot be recorded for this measure, or None: the one
@@ -137,6 +146,12 @@ MEASURES = table((
             "lumbar substitution during the bridge"),
     _minutes("continuous_walk_min", "Continuous walking (min)", "continuous walk (min)"),
     _yes_no("gait_symmetric_video", "Symmetric gait on video", "symmetric gait on video"),
+    # Restoring it is Normalise's primary goal (DESIGN 1, 3): a clinic admin
+    # may make it an exit criterion. Negative: short of neutral.
+    Measure("hip_extension_deg", "Passive hip extension, operated side (°)", MeasureKind.SCORE, "°", -30, 30,
+            field_label="passive hip extension, operated side (°)",
+            help_text="Modified Thomas test, in degrees: negative when the thigh stays above neutral "
+                      "(a hip flexion contracture), positive beyond it."),
     # Performance tests (DESIGN 9): the minimal detectable change defaults
     # are the clinic's starting setting (content.PerformanceTestSetting).
     Measure("chair_stand_30s", "30-second chair stand (stands)", MeasureKind.COUNT, "stands", 0, 40,

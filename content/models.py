@@ -73,8 +73,10 @@ class ExitCriterion(ReadableUniqueMessages, models.Model):
         help_text="A questionnaire your clinic added; its latest score in this phase is compared.",
     )
     comparator = models.CharField(max_length=2, choices=Comparator.choices)
-    threshold = models.PositiveSmallIntegerField(
-        help_text="Pain 0–10; minutes or seconds; for yes/no measures 1 = yes, 0 = no."
+    # Signed: a hip extension target can be short of neutral (−5°).
+    threshold = models.SmallIntegerField(
+        help_text="Pain 0–10; minutes or seconds; degrees of hip extension (−30 to 30); "
+                  "for yes/no measures 1 = yes, 0 = no."
     )
 
     history = HistoricalRecords()

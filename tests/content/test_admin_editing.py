@@ -143,6 +143,26 @@ def test_a_clinic_admin_changes_a_number_threshold(admin_client, integrate):
     assert integrate.exit_criteria.get(measure="continuous_walk_min").threshold == 30
 
 
+def test_a_clinic_admin_sets_a_hip_extension_target_short_of_neutral(admin_client, clinic):
+    """Restoring hip extension is Normalise's primary goal (DESIGN 3): a
+    target below neutral is a signed threshold."""
+    normalise = Phase.objects.get(clinic=clinic, code="normalise")
+    data = phase_page(admin_client, normalise)
+    add_criterion_row(data, measure="hip_extension_deg", comparator=">=", threshold="-5")
+    assert admin_client.post(change_url(normalise), data).status_code == 302
+    assert normalise.exit_criteria.get(measure="hip_extension_deg").threshold == -5
+
+
+def test_a_hip_extension_target_beyond_the_test_is_refused_in_words(admin_client, clinic):
+    normalise = Phase.objects.get(clinic=clinic, code="normalise")
+    before = criteria(normalise)
+    data = phase_page(admin_client, normalise)
+    add_criterion_row(data, measure="hip_extension_deg", comparator=">=", threshold="-40")
+    response = admin_client.post(change_url(normalise), data)
+    assert_readable(response, "Passive hip extension, operated side is -30° to 30°; -40 is out of range.")
+    assert criteria(normalise) == before
+
+
 # Duplicates -----------------------------------------------------------------------
 
 

@@ -153,6 +153,13 @@ def test_default_exit_criterion_boundary(phase, measure, visit_kwargs, met):
     assert r.evidence_date == day(10)
 
 
+@pytest.mark.parametrize(("degrees", "met"), [(-6, False), (-5, True), (0, True)])
+def test_a_hip_extension_criterion_below_neutral_compares_signed_degrees(degrees, met):
+    """A clinic's Normalise target "hip extension ≥ −5°" (DESIGN 3)."""
+    criterion = Criterion(MeasureCode.HIP_EXTENSION_DEG, Comparator.AT_LEAST, -5)
+    assert one(criterion, [entry(10, hip_extension_deg=degrees)]).met is met
+
+
 @pytest.mark.parametrize("measure", [MeasureCode.GLUTE_BRIDGE_LUMBAR_SUBSTITUTION, MeasureCode.GAIT_SYMMETRIC_VIDEO])
 def test_a_yes_no_criterion_missing_from_every_visit_is_unknown(measure):
     [criterion] = [c for phase in DEFAULT_EXIT_CRITERIA.values() for c in phase if c.measure == measure]

@@ -79,6 +79,19 @@ def test_a_visit_saves_the_performance_tests_at_their_limits(client, physio, pat
     assert (entry.chair_stand_30s, entry.tug_s) == (0, Decimal("1.0"))
 
 
+def test_a_visit_records_passive_hip_extension_short_of_neutral(client, physio, patient,
+                                                                django_capture_on_commit_callbacks):
+    """DESIGN 3: the modified Thomas test, −30° to +30°, Normalise's primary goal."""
+    client.force_login(physio)
+    form = client.get(reverse("visit_create", args=[patient.pk])).content.decode()
+    assert "Passive hip extension, operated side (°)" in form
+    response = post_visit(client, patient, visit_data(hip_extension_deg="-12"), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert Entry.objects.get(patient=patient).hip_extension_deg == -12
+    page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
+    assert "-12°" in page
+
+
 @pytest.mark.parametrize("bad, field, message", [
     ({"pain_lumbar_bilateral_activity": "11"}, "pain_lumbar_bilateral_activity", "Pain is scored 0 to 10."),
     ({"pain_knee_rest": "-1"}, "pain_knee_rest", "Pain is scored 0 to 10."),
@@ -92,6 +105,8 @@ def test_a_visit_saves_the_performance_tests_at_their_limits(client, physio, pat
     ({"tug_s": "120.1"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
     ({"tug_s": "12.45"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
     ({"tug_s": "quick"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
+    ({"hip_extension_deg": "-31"}, "hip_extension_deg", "Enter a whole number from -30° to 30°."),
+    ({"hip_extension_deg": "35"}, "hip_extension_deg", "Enter a whole number from -30° to 30°."),
 ])
 def test_bad_input_gets_a_field_message_and_saves_nothing(client, physio, patient, bad, field, message,
                                                          django_capture_on_commit_callbacks):

@@ -12,6 +12,7 @@ form). Another clinic's row answers 404.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -47,6 +48,21 @@ class ClinicScopedAdmin:
         if obj is None or request.user.is_superuser:
             return True
         return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def _object_or_404(self, request, object_id):
+        """Django's admin answers a row missing from the user's queryset with
+        a redirect to its index ("… doesn't exist. Perhaps it was deleted?");
+        here it is a 404, as every other URL answers another clinic's row."""
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
 
     def get_list_filter(self, request):
         """Related-object filters list only the user's clinic's rows."""

@@ -129,16 +129,16 @@ def their_admin(other_clinic):
 
 
 def refused(response, *, physio=False, object_urls=()):
-    """404, 403, or one of the admin's redirects: to its index for a row it
-    cannot find, to its login page for a physio, or to another of the row's
-    own URLs (tested in turn) — never a page of the other clinic."""
+    """404 or 403; for a physio, the admin's redirect to its login page; or a
+    redirect to another of the row's own URLs (tested in turn) — never a page
+    of the other clinic, nor the admin's "Perhaps it was deleted?" redirect."""
     if response.status_code in (403, 404):
         return True
     if response.status_code == 302:
         target = response.url
         if physio:
             return "/admin/login/" in target
-        return target == reverse("admin:index") or target in object_urls
+        return target in object_urls
     return False
 
 

@@ -2,8 +2,14 @@
 
 Counts live in Django's cache (Redis): a fixed 10-minute window per client
 address, started by the first bad token. While a client is over the limit
-every portal request from it answers 429, valid token or not, so the limit
-cannot be used to tell good tokens from bad ones.
+its bad tokens answer 429 instead of 404, and a valid link still opens.
+
+A valid link is never refused: many patients share one address (a care
+home's or a clinic's wifi, a mobile network's NAT), and one of them mistyping
+or a scanner on the same network must not keep the others from their plan or
+from reporting a red-flag symptom. Nothing is given away by it: a link holds
+256 random bits, so no number of guesses finds one; the limit is there to
+slow scanners down and to make them visible.
 
 If the cache (Redis) is unreachable the limit fails open: a patient must
 still reach their plan and the "seek same-day care" advice.

@@ -2,7 +2,8 @@
 
 Every response carries no-referrer (the URL holds the token), noindex and
 no-store. A bad token (unknown, expired or revoked) gets one plain 404 page,
-always the same; a client trying many bad tokens is throttled with 429.
+always the same; a client trying many bad tokens gets 429 for them (a valid
+link always opens: portal.ratelimit).
 Responses are marked as logged so Django's request logger never writes the
 path (which contains the token) for a 404 or 429; our own log lines name the
 PortalLink id only.
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from content.flag_kinds import Severity
+from patients.models import Clinic
 from portal import ratelimit
 from portal.report_draft import draft_load
 from portal.selectors import portal_context
@@ -39,12 +41,17 @@ def _finish(response):
     return response
 
 
+def _no_link_context():
+    # No link, so no clinic: the emergency number every new clinic starts with.
+    return {"emergency_number": Clinic._meta.get_field("emergency_number").default}
+
+
 def not_found(request):
-    return _finish(render(request, "portal/not_found.html", status=404))
+    return _finish(render(request, "portal/not_found.html", _no_link_context(), status=404))
 
 
 def too_many(request):
-    return _finish(render(request, "portal/too_many.html", status=429))
+    return _finish(render(request, "portal/too_many.html", _no_link_context(), status=429))
 
 
 def portal_view(view):
@@ -52,12 +59,9 @@ def portal_view(view):
 
     @functools.wraps(view)
     def wrapper(request, token, **kwargs):
-        if ratelimit.is_limited(request):
-            return too_many(request)
         link = portal_link_resolve(token)
         if link is None:
-            ratelimit.bad_token_record(request)
-            return not_found(request)
+            return bad_token(request)
         portal_link_touch(link)
         return _finish(view(request, link, token, **kwargs))
 
@@ -80,8 +84,8 @@ def portal_home(request, link, token):
 def portal_report_result(request, link, token, entry_id):
     patient = link.patient
     advice = saved_report_advice(patient=patient, entry_id=entry_id)
-    if advice is None:
-        return not_found(request)
+    if advice is None:  # not one of this patient's reports: their link still works
+        return page_not_found(request, link, token)
     return advice_page(request, patient, token, advice, saved=True)
 
 
@@ -106,12 +110,30 @@ def portal_print(request, link, token):
     return render(request, "programme/print_portal.html", context)
 
 
-def portal_unknown_path(request, token, rest):
-    """Any other path under a token: the same plain page, never Django's logged 404."""
+def bad_token(request):
+    """An unknown, expired or revoked link: the one plain page, or 429 for a
+    client over the bad-token limit (portal.ratelimit)."""
     if ratelimit.is_limited(request):
         return too_many(request)
     ratelimit.bad_token_record(request)
     return not_found(request)
+
+
+def portal_unknown_path(request, token, rest):
+    """Any other path under a token: "no such page" with the way home when
+    the link works, otherwise the bad-link page; never Django's logged 404."""
+    link = portal_link_resolve(token)
+    if link is not None:
+        return _finish(page_not_found(request, link, token))
+    return bad_token(request)
+
+
+def page_not_found(request, link, token):
+    """A page the patient's working link does not have (an old or mistyped
+    address, a report that is not theirs): 404, with the way home."""
+    context = portal_context(link.patient)
+    context.update(token=token)
+    return render(request, "portal/page_not_found.html", context, status=404)
 
 
 def portal_no_slash(request, token):

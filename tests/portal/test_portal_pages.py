@@ -4,9 +4,10 @@ and its answer to bad links."""
 import logging
 
 import pytest
+from django.test import Client
 
 from content.models import EducationArticle, Exercise
-from patients.models import AssignedPlanItem
+from patients.models import AssignedPlanItem, Entry
 from portal import ratelimit
 from rehab.plans import plan_assign_from_template
 from rehab.portal_links import portal_link_issue, portal_link_revoke
@@ -104,11 +105,34 @@ def test_too_many_bad_tokens_from_one_address_answer_429(client):
     assert client.get("/p/guess-last/").status_code == 429
 
 
-def test_while_limited_even_a_valid_link_answers_429_and_other_addresses_are_unaffected(client, portal_url):
+def test_while_an_address_is_limited_its_valid_links_still_open(client, portal, portal_url):
+    """A care home's wifi: one resident's mistyped links (or a scanner on the
+    network) never keep another from their plan or from reporting a red flag."""
+    _, token = portal
+    care_home = Client(REMOTE_ADDR="10.0.0.1")
     for attempt in range(ratelimit.BAD_TOKEN_LIMIT):
-        client.get(f"/p/guess-{attempt}/", REMOTE_ADDR="10.0.0.1")
-    assert client.get(portal_url, REMOTE_ADDR="10.0.0.1").status_code == 429
-    assert client.get(portal_url, REMOTE_ADDR="10.0.0.2").status_code == 200
+        care_home.get(f"/p/guess-{attempt}/")
+    assert care_home.get("/p/guess-again/").status_code == 429
+    assert care_home.get(portal_url).status_code == 200
+    sent = report_steps(care_home, token, {"pain_knee_rest": "2", "symptoms": ["chest_pain"]})
+    assert sent.status_code == 302
+    assert Entry.objects.filter(kind=Entry.SELF_REPORT, symptoms__code="chest_pain").exists()
+    assert client.get("/p/guess-elsewhere/", REMOTE_ADDR="10.0.0.2").status_code == 404
+
+
+def test_a_working_link_with_an_unknown_page_says_the_page_is_missing_not_the_link(client, portal):
+    _, token = portal
+    response = client.get(f"/p/{token}/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "This page is not here" in page and "Your link still works" in page
+    assert "This link is not available" not in page
+
+
+def test_the_bad_link_page_gives_the_emergency_signs_and_number(client):
+    page = client.get("/p/not-a-link/").content.decode()
+    assert "Sudden shortness of breath or chest pain: call" in page and 'href="tel:999"' in page
+    assert "bladder or bowel control" in page
 
 
 def test_the_portal_follows_the_current_plan(client, portal_url, planned_patient):
@@ -138,8 +162,8 @@ def test_behind_the_proxy_patients_are_limited_one_by_one(client, portal_url, se
     settings.TRUSTED_PROXY_HOPS = 1
     proxy = {"REMOTE_ADDR": "10.9.9.9"}
     _guess_until_limited(client, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
-    assert client.get(portal_url, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code == 429
-    assert client.get(portal_url, HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy).status_code == 200
+    assert client.get("/p/guess-again/", HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy).status_code == 429
+    assert client.get("/p/guess-again/", HTTP_X_FORWARDED_FOR="203.0.113.6", **proxy).status_code == 404
 
 
 def test_a_forged_forwarded_for_does_not_escape_the_limit(client, portal_url, settings):
@@ -147,14 +171,14 @@ def test_a_forged_forwarded_for_does_not_escape_the_limit(client, portal_url, se
     proxy = {"REMOTE_ADDR": "10.9.9.9"}
     _guess_until_limited(client, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
     # The client writes its own X-Forwarded-For; the proxy appends the real address.
-    forged = client.get(portal_url, HTTP_X_FORWARDED_FOR="203.0.113.6, 203.0.113.5", **proxy)
+    forged = client.get("/p/guess-again/", HTTP_X_FORWARDED_FOR="203.0.113.6, 203.0.113.5", **proxy)
     assert forged.status_code == 429
 
 
 def test_without_trusted_proxies_forwarded_for_is_ignored(client, portal_url, settings):
     settings.TRUSTED_PROXY_HOPS = 0
     _guess_until_limited(client, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
-    assert client.get(portal_url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 429
+    assert client.get("/p/guess-again/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 429
 
 
 def test_with_redis_unreachable_the_portal_still_opens(client, portal_url, settings):

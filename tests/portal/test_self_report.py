@@ -160,7 +160,14 @@ def test_a_result_page_of_another_patient_answers_404(client, portal, physio, cl
     _, other_token = portal_link_issue(patient=other, issued_by=physio)
     response = report_steps(client, other_token, {"symptoms": [Symptom.FEVER], "pain_knee_rest": "5"})
     other_result = response["Location"].rsplit("/", 2)[-2]
-    assert client.get(f"/p/{token}/report/{other_result}/").status_code == 404
+    theirs = client.get(f"/p/{token}/report/{other_result}/")
+    unknown = client.get(f"/p/{token}/report/6a1a39ad-1573-4624-a6cf-f37ced64181f/")
+    # The same answer for another's report as for none: the patient's own link
+    # still works, and the page says so rather than "this link is not available".
+    for response in (theirs, unknown):
+        assert response.status_code == 404
+        assert "This page is not here" in response.content.decode()
+        assert f'href="/p/{token}/"' in response.content.decode()
 
 
 def test_a_revoked_link_cannot_report(client, portal, planned_patient, physio):
@@ -202,6 +209,24 @@ def test_the_advice_heading_matches_the_severity(client, portal, clinic, report,
     assert advice_heading(page) == heading
     assert in_clinic_words(FLAG_KINDS[code].patient_advice, clinic) in page
     assert "Please act on this today" not in page
+
+
+@pytest.mark.parametrize("symptom", [Symptom.BREATHLESSNESS, Symptom.CHEST_PAIN, Symptom.SADDLE_NUMBNESS])
+def test_emergency_advice_leads_with_a_button_that_calls_the_emergency_number(client, portal, clinic, symptom):
+    _, token = portal
+    clinic.emergency_number = "112"
+    clinic.save()
+    response = report_steps(client, token, {"symptoms": [symptom]})
+    page = client.get(response["Location"]).content.decode()
+    button = '<a class="btn btn-light btn-lg portal-call-emergency" href="tel:112">Call 112 now</a>'
+    assert button in page
+    assert page.index('id="advice-title"') < page.index(button) < page.index("portal-advice-item")
+
+
+def test_advice_that_is_not_an_emergency_has_no_emergency_call_button(client, portal):
+    _, token = portal
+    response = report_steps(client, token, {"symptoms": [Symptom.FOOT_DROP]})
+    assert "portal-call-emergency" not in client.get(response["Location"]).content.decode()
 
 
 def test_review_advice_never_sits_under_an_act_today_heading(client, portal, clinic):

@@ -116,6 +116,12 @@ def portal_report_signs(request, link, token):
         nothing_filled_in = form.has_error("__all__", NOTHING_FILLED_IN)
     else:
         form = SelfReportForm()
+    if nothing_filled_in and not draft.locations:
+        # "Nothing hurts" and no sign: the patient is well, which is no error.
+        draft_clear(request, link)
+        context = portal_frame(link.patient)
+        context.update(token=token, where_url=reverse("portal_report", kwargs={"token": token}))
+        return render(request, "portal/report_nothing.html", context)
     if nothing_filled_in:
         # The whole form's "Nothing was filled in", in the words of this step.
         errors = [(NOTHING_TO_SEND, "signs")]
@@ -125,7 +131,7 @@ def portal_report_signs(request, link, token):
     back = ("portal_report_pain", "Back to “How much does it hurt?”") if draft.locations else (
         "portal_report", "Back to “Where does it hurt?”")
     return _step(request, link, token, "portal/report_signs.html", form,
-                 number=3 if draft.locations else 2, total=3 if draft.locations else 2, errors=errors,
+                 number=3, total=3, errors=errors,
                  pain_summary=_pain_summary(draft), pain_fields=sorted(draft.pain.items()),
                  back_url=reverse(back[0], kwargs={"token": token}), back_text=back[1])
 

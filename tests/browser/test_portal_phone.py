@@ -164,7 +164,7 @@ def test_saddle_numbness_on_a_phone_reaches_the_full_width_emergency_advice(new_
     phone.get_by_role("link", name="Tell your physiotherapist how you are").click()
     phone.get_by_label("Nowhere: nothing hurts today").check()
     phone.get_by_role("button", name="Next").click()
-    assert phone.get_by_text("Step 2 of 2").is_visible()
+    assert phone.get_by_text("Step 3 of 3").is_visible()
     phone.get_by_label("Numbness around your bottom, genitals or inner thighs", exact=False).check()
     phone.get_by_role("button", name="Send to my physiotherapist").click()
     phone.wait_for_url("**/report/*/")
@@ -221,7 +221,11 @@ def _pages(phone, url, patient):
     phone.get_by_label("Nowhere: nothing hurts today").check()
     phone.get_by_role("button", name="Next").click()
     phone.get_by_role("button", name="Send to my physiotherapist").click()
-    yield "report-signs-error", phone
+    phone.get_by_role("heading", name="Good to hear you are well").wait_for()
+    yield "report-nothing-to-send", phone
+    phone.goto(url + "report/")
+    phone.get_by_label("Nowhere: nothing hurts today").check()
+    phone.get_by_role("button", name="Next").click()
     phone.get_by_label("Swelling in the calf of your operated leg").check()
     phone.get_by_role("button", name="Send to my physiotherapist").click()
     phone.get_by_role("heading", name="Get checked today").wait_for()
@@ -239,9 +243,11 @@ def _pages(phone, url, patient):
     yield "not-found", phone
     for attempt in range(ratelimit.BAD_TOKEN_LIMIT):
         phone.goto(f"/p/guess-{attempt}/")
-    phone.goto(url)
-    phone.get_by_role("heading", name="Too many attempts").wait_for()
+    phone.goto("/p/guess-again/")
+    phone.get_by_role("heading", name="This link is not available").wait_for()
     yield "too-many", phone
+    phone.goto(url + "no-such-page/")
+    yield "page-not-found", phone
 
 
 def test_every_portal_page_passes_axe_and_fits_at_200_percent_zoom(new_page, patient_url):
@@ -264,7 +270,7 @@ def test_every_portal_page_passes_axe_and_fits_at_200_percent_zoom(new_page, pat
         screenshot(page, f"portal-a11y-{name}-desktop")
         page.set_viewport_size(PHONE)
     cache.delete(ratelimit._key(type("R", (), {"META": {"REMOTE_ADDR": "127.0.0.1"}})()))
-    assert len(seen) == 18
+    assert len(seen) == 19
     assert violations == [], "\n".join(violations)
     assert too_wide == []
     assert cramped == [], "\n".join(cramped)

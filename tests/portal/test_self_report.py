@@ -131,13 +131,19 @@ def test_an_unknown_sign_is_explained_at_the_top_of_step_three(client, portal, p
     assert nothing_written(planned_patient)
 
 
-def test_nothing_hurts_and_no_sign_sends_nothing_and_says_so(client, portal, planned_patient):
+def test_nothing_hurts_and_no_sign_sends_nothing_and_is_no_error(client, portal, planned_patient):
+    """The step says "if none are, leave them all empty": doing so is a
+    patient who is well, not a mistake to correct."""
     _, token = portal
     client.post(f"/p/{token}/report/", {"locations": ["nowhere"]})
     response = client.post(f"/p/{token}/report/warning-signs/", {})
     assert response.status_code == 200
-    assert "Nothing to send yet: nothing hurts and no sign is ticked." in error_summary(response.content.decode())
+    page = response.content.decode()
+    assert "Good to hear you are well" in page and "there is nothing to send" in page
+    assert "Please check your answer" not in page and "<title>Error" not in page
     assert nothing_written(planned_patient)
+    # The report starts afresh next time.
+    assert client.get(f"/p/{token}/report/warning-signs/")["Location"] == f"/p/{token}/report/"
 
 
 def test_nothing_is_written_until_the_last_step_is_sent(client, portal, planned_patient):

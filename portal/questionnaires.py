@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from content.instruments import Instrument
-from patients.models import AnsweredBy
+from patients.models import AnsweredBy, OutcomeAdministration
 from patients.outcomes import OutcomeError, baseline_activities, record_outcome
 from portal.selectors import portal_frame
 from portal.views import not_found, portal_view
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 SAVE_LATER = "later"
 CHOOSE_AN_ANSWER = "Choose an answer."
+CLEAR_OR_NAME = "Name the activity you rated, or tap “No rating” under it."
 UNANSWERED_NAMED = 2  # more unanswered questions than this are summed up in one line at the top
 
 
@@ -99,7 +100,7 @@ class ActivitiesForm(forms.Form):
             if name and score is None:
                 self.add_error(f"score{n}", f"Rate “{name}” from 0 to 10.")
             elif score is not None and not name:
-                self.add_error(f"activity{n}", "Name the activity you rated, or clear its rating.")
+                self.add_error(f"activity{n}", CLEAR_OR_NAME)
             if name:
                 given += 1
         if not self.named and given < self.low and not self.errors:
@@ -130,6 +131,11 @@ def portal_questionnaire(request, link, token, code):
     instrument = Instrument.objects.filter(clinic_id=patient.clinic_id, code=code, is_active=True).first()
     if instrument is None:
         return not_found(request)
+    if OutcomeAdministration.objects.filter(patient=patient, instrument=instrument,
+                                            date=patient.clinic.today()).exists():
+        # Sent already today (a back button, an old tab): say so, before any
+        # answers are given that could not be kept.
+        return _after(request, link, token, code, saved=False, already=True)
     named = baseline_activities(patient, instrument) if instrument.patient_named_items else []
     key = _draft_key(link, instrument)
     problems = []
@@ -189,13 +195,13 @@ def portal_questionnaire_thanks(request, link, token, code):
     return _after(request, link, token, code, saved=False)
 
 
-def _after(request, link, token, code, *, saved):
+def _after(request, link, token, code, *, saved, already=False):
     patient = link.patient
     instrument = Instrument.objects.filter(clinic_id=patient.clinic_id, code=code).first()
     if instrument is None:
         return not_found(request)
     context = portal_frame(patient)
-    context.update(token=token, instrument=instrument, saved=saved,
+    context.update(token=token, instrument=instrument, saved=saved, already=already,
                    still_due=[i for i, _ in questionnaires_due(patient, as_of=patient.clinic.today())
                               if i.pk != instrument.pk])
     return render(request, "portal/questionnaire_after.html", context)

@@ -142,6 +142,29 @@ def test_psfs_needs_three_named_and_rated_activities(client, portal_url):
     assert not OutcomeAdministration.objects.exists()
 
 
+def test_an_optional_psfs_rating_tapped_by_mistake_can_be_taken_back(client, portal_url, planned_patient):
+    page = client.get(_url(portal_url, "psfs")).content.decode()
+    assert 'name="score4" value="" id="id_score4_none"' in page and 'id="id_score3_none"' not in page
+    three = {"activity1": "Walking to the shops", "score1": "3", "activity2": "Stairs", "score2": "4",
+             "activity3": "Getting out of a car", "score3": "5", "action": "send"}
+    stuck = client.post(_url(portal_url, "psfs"), {**three, "score4": "6"}).content.decode()
+    assert "Name the activity you rated, or tap “No rating” under it." in stuck
+    assert client.post(_url(portal_url, "psfs"), {**three, "score4": ""}).status_code == 302
+    outcome = OutcomeAdministration.objects.get(patient=planned_patient, instrument__code="psfs")
+    assert len(outcome.activities) == 3
+
+
+def test_a_questionnaire_sent_today_says_so_instead_of_asking_again(client, portal_url):
+    assert client.post(_url(portal_url, "koos_jr"), {**KOOS_ANSWERS, "action": "send"}).status_code == 302
+    for response in (client.get(_url(portal_url, "koos_jr")),
+                     client.post(_url(portal_url, "koos_jr"), {**KOOS_ANSWERS, "action": "send"})):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "You have already answered" in page and 'name="q1"' not in page
+        assert "<title>Error" not in page
+    assert OutcomeAdministration.objects.count() == 1
+
+
 def test_another_clinics_questionnaire_code_is_not_found(client, portal_url, other_clinic):
     Instrument.objects.filter(clinic=other_clinic, code="koos_jr").update(code="odi_other")
     assert client.get(_url(portal_url, "odi_other")).status_code == 404

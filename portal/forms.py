@@ -118,7 +118,7 @@ class HowMuchForm(forms.Form):
                 continue
             if all(data.get(name) is None for name in names):
                 self.add_error(names[0], f"{location.patient_label}: choose how much it hurts when moving, "
-                                         "when resting, or both.")
+                                         "when resting or at night (one is enough).")
         return data
 
     def scores(self) -> dict[str, int]:

@@ -80,8 +80,11 @@ def test_the_first_phone_screen_shows_todays_first_exercise(new_page, patient_ur
     assert above_the_fold(phone, name)
     assert above_the_fold(phone, today.locator(".portal-dosage").first)
     assert today.locator(".portal-dosage").first.inner_text() == first.effective_dosage
-    # The way to the emergency department stays on the first screen too.
-    assert above_the_fold(phone, phone.get_by_text("Go to the emergency department now."))
+    # The signs that need help now, and the number to call, stay on the first screen too.
+    strip = phone.locator(".portal-urgent-strip")
+    assert above_the_fold(phone, strip)
+    assert "Chest pain, sudden breathlessness, or new numbness between your legs?" in strip.inner_text()
+    assert strip.get_by_role("link", name="999").get_attribute("href") == "tel:999"
     phone.screenshot(path=str(ARTIFACTS / "portal-home-phone-first-screen.png"))
     # How to do it is a tap away.
     first_step = first.exercise.instruction_steps[0]

@@ -39,6 +39,18 @@ def test_the_portal_shows_dos_donts_as_bullets_and_the_same_day_care_box(client,
     assert f"<li>{first_bullet}" in page
     assert "Seek same-day care if…" in page
     assert "emergency department" in page
+    assert "{#" not in page and "{%" not in page  # no template comment or tag shown as text
+
+
+def test_a_discharged_patient_without_exercises_is_not_told_to_keep_up_the_ones_below(client, portal_url,
+                                                                                      planned_patient):
+    planned_patient.plan_items.all().delete()
+    planned_patient.phase = "discharged"
+    planned_patient.save()
+    page = client.get(portal_url).content.decode()
+    assert "You have finished the programme" in page
+    assert "ask them which exercises to keep doing" in page
+    assert "Keep up the exercises below" not in page and "has not added exercises yet" not in page
 
 
 def test_the_portal_reveals_no_surname_birth_date_reference_or_staff_surname(client, portal_url, planned_patient,

@@ -105,7 +105,7 @@ def test_a_bad_where_answer_is_explained_at_the_top_of_step_one(client, portal, 
     ({"pain_knee_rest": "11"}, "Choose a number from 0"),
     ({"pain_knee_rest": "-1"}, "Choose a number from 0"),
     ({"pain_knee_rest": "three"}, "Choose a number from 0"),
-    ({}, "Knee: choose how much it hurts when moving, when resting, or both."),
+    ({}, "Knee: choose how much it hurts when moving, when resting or at night (one is enough)."),
     ({"pain_knee_activity": "3"}, "Front of the hip / groin: choose how much it hurts"),
 ], ids=["above-10", "negative", "not-a-number", "no-score", "one-place-unscored"])
 def test_a_bad_score_is_explained_at_the_top_of_step_two(client, portal, planned_patient, scores, message):

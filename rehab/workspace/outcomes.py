@@ -21,6 +21,7 @@ from patients.outcomes import OutcomeError, baseline_activities, record_outcome
 from rehab.outcomes import PERFORMANCE, OutcomeTrack, patient_outcome_tracks
 from rehab.rules.outcomes import DUE, OVERDUE
 from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.accounts.unsaved import unsaved_post_take
 from rehab.workspace.charts.outcome import TrendChart, trend_chart
 from rehab.workspace.outcome_forms import OutcomeEntryForm
 from rehab.workspace.roles import require_physio
@@ -108,7 +109,7 @@ def outcome_create(request, patient_id, code):
     if instrument is None:
         raise Http404
     before = baseline_activities(patient, instrument) if instrument.patient_named_items else []
-    form = OutcomeEntryForm(request.POST or None, patient=patient, instrument=instrument,
+    form = OutcomeEntryForm(request.POST or unsaved_post_take(request), patient=patient, instrument=instrument,
                             baseline_activities=before)
     back = _safe_next(request, reverse("patient_detail", args=[patient.pk]) + "#outcomes")
     if request.method == "POST" and form.is_valid():

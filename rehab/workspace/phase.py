@@ -10,6 +10,7 @@ from rehab.phase_moves import DischargeBlocked, PhaseMoveConflict, discharge_blo
 from rehab.plans import plan_change_previews
 from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.accounts.unsaved import unsaved_post_take
 from rehab.workspace.forms import PhaseMoveForm
 from rehab.workspace.patient import patient_url
 from rehab.workspace.roles import require_physio
@@ -22,7 +23,7 @@ def phase_move(request, patient_id):
     shown_phase = request.POST.get("expected_from") or patient.phase
     if shown_phase not in Phase.values:
         shown_phase = patient.phase
-    form = PhaseMoveForm(request.POST or None, from_phase=shown_phase, red_flags=discharge_blockers(patient))
+    form = PhaseMoveForm(request.POST or unsaved_post_take(request), from_phase=shown_phase, red_flags=discharge_blockers(patient))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

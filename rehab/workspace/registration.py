@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from rehab.registration import next_patient_ref, patient_register, patient_update
 from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.accounts.unsaved import unsaved_post_take
 from rehab.workspace.patient_forms import PatientForm
 from rehab.workspace.roles import can_act
 
@@ -26,7 +27,7 @@ def patient_create(request):
     _require_clinic_staff(request.user)
     clinic = request.user.clinic
     initial = {"ref": next_patient_ref(clinic), "physio": request.user.pk if request.user.is_physio else None}
-    form = PatientForm(request.POST or None, clinic=clinic, initial=initial)
+    form = PatientForm(request.POST or unsaved_post_take(request), clinic=clinic, initial=initial)
     if request.method == "POST" and form.is_valid():
         patient = patient_register(clinic=clinic, by=request.user, **form.registration_fields())
         messages.success(request, f"{patient.full_name} ({patient.ref}) registered, in Normalise with its "
@@ -39,7 +40,7 @@ def patient_create(request):
 def patient_edit(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
     _require_clinic_staff(request.user)
-    form = PatientForm(request.POST or None, instance=patient, clinic=patient.clinic)
+    form = PatientForm(request.POST or unsaved_post_take(request), instance=patient, clinic=patient.clinic)
     if request.method == "POST" and form.is_valid():
         patient_update(patient=patient, by=request.user, **form.registration_fields())
         messages.success(request, f"Details of {patient.full_name} ({patient.ref}) saved.")

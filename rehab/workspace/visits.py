@@ -11,6 +11,7 @@ from patients.models import Entry
 from rehab import entries
 from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.accounts.unsaved import unsaved_post_take
 from rehab.workspace.forms import VisitForm
 from rehab.workspace.patient import patient_url
 from rehab.workspace.roles import require_physio
@@ -80,7 +81,7 @@ def _saved(request, entry, done: str):
 def visit_create(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
     require_physio(request.user)
-    form = VisitForm(request.POST or None, patient=patient)
+    form = VisitForm(request.POST or unsaved_post_take(request), patient=patient)
     if request.method == "POST" and form.is_valid():
         entry = _save(request, form, lambda: entries.entry_create(
             patient=patient, kind=Entry.VISIT, date=form.cleaned_data["date"], pain=form.pain(),
@@ -97,7 +98,7 @@ def visit_update(request, patient_id, entry_id):
     patient = get_patient_for_user(request.user, patient_id)
     entry = _visit(patient, entry_id)
     require_physio(request.user)
-    form = VisitForm(request.POST or None, patient=patient, entry=entry)
+    form = VisitForm(request.POST or unsaved_post_take(request), patient=patient, entry=entry)
     if request.method == "POST" and form.is_valid():
         entry._change_reason = f"Edited by {request.user.display_name}"
         saved = _save(request, form, lambda: entries.entry_update(

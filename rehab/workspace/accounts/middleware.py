@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from patients.accounts import two_factor_enabled, two_factor_required
 from rehab.workspace.accounts import sessions
+from rehab.workspace.accounts.unsaved import page_posted_from, unsaved_post_keep
 
 # The portal has no login; /healthz is probed by the load balancer.
 OPEN_PATH_PREFIXES = ("/p/", "/healthz", "/static/")
@@ -34,10 +35,17 @@ class SessionTimeoutMiddleware:
         if request.user.is_authenticated:
             reason = sessions.session_end_reason(request)
             if reason is not None:
-                next_path = request.get_full_path()
+                user_id, next_path = request.user.pk, request.get_full_path()
+                sent_a_form = request.method == "POST" and not _is_open_path(request)
+                if sent_a_form:
+                    next_path = page_posted_from(request)
                 logout(request)
                 # Messages outlive the session: the cookie storage holds them.
-                messages.info(request, sessions.session_end_message(reason))
+                message = sessions.session_end_message(reason)
+                if sent_a_form:
+                    unsaved_post_keep(request, user_id=user_id, page=next_path)
+                    message = f"{message} What you sent was not saved yet."
+                messages.info(request, message)
                 if not _is_open_path(request):
                     return redirect_to_login(next_path)
             else:

@@ -59,3 +59,71 @@ def test_an_expired_staff_session_does_not_block_the_patient_portal(client, phys
     clock(hours=1)
     response = client.get("/p/not-a-real-token/")
     assert response.status_code == 404  # the portal's own answer, not a redirect to log in
+
+
+# A form sent after the session ran out (rehab/workspace/accounts/unsaved.py) --------------------------
+
+VISIT = {"date": "2026-09-01", "pain_lumbar_bilateral_activity": "6", "standing_tolerance_min": "12",
+         "symptoms": ["calf_swelling"], "notes": "Long appointment: gait retraining, then the visit."}
+
+
+def _sign_in(client, username="jsmith", next_url=""):
+    return client.post(reverse("login"), {"username": username, "password": "pw", "next": next_url}, follow=True)
+
+
+def test_a_visit_saved_after_the_session_ran_out_is_filled_in_again_after_signing_in(client, physio, patient,
+                                                                                      clock):
+    client.force_login(physio)
+    form_url = reverse("visit_create", args=[patient.pk])
+    assert client.get(form_url).status_code == 200
+    clock(minutes=45)  # typing does not count as activity
+    response = client.post(form_url, VISIT, HTTP_REFERER=f"http://testserver{form_url}", follow=True)
+    assert response.redirect_chain[-1][0] == f"{reverse('login')}?next={form_url}"
+    assert "What you sent was not saved yet." in response.content.decode()
+    assert not patient.entries.exists()
+
+    page = _sign_in(client, next_url=form_url)
+    assert page.redirect_chain[-1][0] == form_url
+    html = page.content.decode()
+    assert "Not saved yet: you were signed out before this form was saved." in html
+    form = page.context["form"]
+    assert form["notes"].value() == VISIT["notes"] and form["standing_tolerance_min"].value() == "12"
+    assert form["symptoms"].value() == ["calf_swelling"] and form["pain_lumbar_bilateral_activity"].value() == "6"
+    assert not patient.entries.exists()  # nothing is written without the second Save
+
+    assert client.post(form_url, VISIT).status_code == 302
+    assert patient.entries.get().notes == VISIT["notes"]
+    assert "Not saved yet" not in client.get(form_url).content.decode()  # filled in once only
+
+
+def test_what_one_user_sent_is_never_shown_to_another_signing_in_on_the_same_browser(client, physio, colleague,
+                                                                                      patient, clock):
+    client.force_login(physio)
+    form_url = reverse("visit_create", args=[patient.pk])
+    clock(minutes=45)
+    client.post(form_url, VISIT, HTTP_REFERER=f"http://testserver{form_url}")
+    page = _sign_in(client, username="akhan", next_url=form_url)
+    assert page.redirect_chain[-1][0] == form_url
+    assert VISIT["notes"] not in page.content.decode() and "Not saved yet" not in page.content.decode()
+
+
+def test_a_button_pressed_after_the_session_ran_out_leads_back_to_its_page_not_to_a_dead_end(client, physio,
+                                                                                          patient, clock):
+    """Revoke, acknowledge, replace plan: POST-only actions. Signing in again
+    returns to the page the button was on, never a 405 on the action's URL."""
+    client.force_login(physio)
+    page_url = reverse("patient_detail", args=[patient.pk])
+    clock(minutes=45)
+    response = client.post(reverse("portal_link_revoke", args=[patient.pk]), {},
+                           HTTP_REFERER=f"http://testserver{page_url}")
+    assert response["Location"] == f"{reverse('login')}?next={page_url}"
+    page = _sign_in(client, next_url=page_url)
+    assert page.status_code == 200 and page.redirect_chain[-1][0] == page_url
+
+
+def test_a_referer_from_another_site_is_not_followed(client, physio, patient, clock):
+    client.force_login(physio)
+    action = reverse("portal_link_revoke", args=[patient.pk])
+    clock(minutes=45)
+    response = client.post(action, {}, HTTP_REFERER="https://evil.example/phish/")
+    assert response["Location"] == f"{reverse('login')}?next={action}"

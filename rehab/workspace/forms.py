@@ -21,18 +21,38 @@ NUMBER_MEASURES = tuple(code for code, m in ENTRY_MEASURES.items() if not m.is_b
 BOOLEAN_MEASURES = tuple(code for code, m in ENTRY_MEASURES.items() if m.is_bool)
 
 
+class DecimalCommaField(forms.DecimalField):
+    """A decimal typed with a comma ("9,5", as many keyboards and habits
+    write it) is read as 9.5."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.count(",") == 1 and "." not in value:
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+def _measure_input(measure, inputmode: str) -> forms.TextInput:
+    """A text box, not a browser number box: a number box quietly drops what
+    it cannot read ("9,5" reaches the server as 95 or as nothing), where a
+    text box sends what was typed, for the field to read or refuse in words.
+    The phone keypad follows `inputmode`; a measure that can be negative
+    keeps the full keyboard (the number pads have no minus sign)."""
+    attrs = {"autocomplete": "off"}
+    if measure.min >= 0:
+        attrs["inputmode"] = inputmode
+    return forms.TextInput(attrs=attrs)
+
+
 def measure_form_field(measure) -> forms.Field:
     """The form field of a number measure (content.measures): its limits and
     precision from the vocabulary, and one clear message for any bad value."""
     if measure.is_decimal:
         places = {1: "one decimal place"}.get(measure.decimals, f"{measure.decimals} decimal places")
         message = f"Enter {measure.range_text}, to {places} (for example 12.4)."
-        return forms.DecimalField(
+        return DecimalCommaField(
             label=measure.label, required=False, min_value=measure.min, max_value=measure.max,
             max_digits=len(str(int(measure.max))) + measure.decimals, decimal_places=measure.decimals,
-            help_text=measure.help_text,
-            widget=forms.NumberInput(attrs={"min": measure.min, "max": measure.max, "step": measure.step,
-                                            "inputmode": "decimal"}),
+            help_text=measure.help_text, widget=_measure_input(measure, "decimal"),
             error_messages={key: message for key in (
                 "invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits",
             )},
@@ -40,8 +60,7 @@ def measure_form_field(measure) -> forms.Field:
     message = f"Enter a whole number from {measure.range_text}."
     return forms.IntegerField(
         label=measure.label, required=False, min_value=measure.min, max_value=measure.max,
-        help_text=measure.help_text,
-        widget=forms.NumberInput(attrs={"min": measure.min, "max": measure.max, "inputmode": "numeric"}),
+        help_text=measure.help_text, widget=_measure_input(measure, "numeric"),
         error_messages={key: message for key in ("invalid", "min_value", "max_value")},
     )
 

@@ -14,7 +14,14 @@ from rehab.models import Flag, PhaseTransition
 from rehab.plans import plan_assign_from_template
 from rehab.portal_links import portal_link_issue
 from tests.browser.support import PHONE, login, policy_violations, report_on_portal, screenshot
-from tests.factories import ClinicFactory, EntryFactory, PainScoreFactory, PatientFactory, PhysioFactory
+from tests.factories import (
+    ClinicFactory,
+    EntryFactory,
+    FlagFactory,
+    PainScoreFactory,
+    PatientFactory,
+    PhysioFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,8 +114,8 @@ def test_register_visit_dvt_then_discharge_only_once_the_red_flag_is_acknowledge
     # Another discharged patient whose red flag nobody has seen stays on the working list.
     other = PatientFactory(clinic=clinic, physio=physio, given_name="Owen", family_name="Price", phase="discharged")
     entry = EntryFactory(patient=other, date=other.programme_start, recorded_by=physio)
-    Flag.objects.create(patient=other, entry=entry, code="dvt_signs", severity="same_day",
-                        message="Calf swelling of the operated leg.")
+    FlagFactory(patient=other, entry=entry, code="dvt_signs", severity="same_day",
+                message="Calf swelling of the operated leg.")
     page.goto("/")
     assert page.get_by_role("link", name="Price, Owen").is_visible()
     assert page.get_by_role("link", name="Adeyemi, Ruth").count() == 0

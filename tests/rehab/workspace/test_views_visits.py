@@ -92,6 +92,17 @@ def test_a_visit_records_passive_hip_extension_short_of_neutral(client, physio, 
     assert "-12°" in page
 
 
+def test_a_decimal_typed_with_a_comma_is_read_as_a_decimal(client, physio, patient,
+                                                           django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    form = client.get(reverse("visit_create", args=[patient.pk])).content.decode()
+    # Text boxes: a browser number box drops what it cannot read ("9,5" arrived as 95).
+    assert 'type="text" name="tug_s"' in form and 'inputmode="decimal"' in form
+    response = post_visit(client, patient, visit_data(tug_s="9,5"), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert Entry.objects.get(patient=patient).tug_s == Decimal("9.5")
+
+
 @pytest.mark.parametrize("bad, field, message", [
     ({"pain_lumbar_bilateral_activity": "11"}, "pain_lumbar_bilateral_activity", "Pain is scored 0 to 10."),
     ({"pain_knee_rest": "-1"}, "pain_knee_rest", "Pain is scored 0 to 10."),
@@ -105,6 +116,7 @@ def test_a_visit_records_passive_hip_extension_short_of_neutral(client, physio, 
     ({"tug_s": "120.1"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
     ({"tug_s": "12.45"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
     ({"tug_s": "quick"}, "tug_s", "Enter 1.0 to 120.0 s, to one decimal place"),
+    ({"standing_tolerance_min": "12,5"}, "standing_tolerance_min", "Enter a whole number from 0 to 1440 min."),
     ({"hip_extension_deg": "-31"}, "hip_extension_deg", "Enter a whole number from -30° to 30°."),
     ({"hip_extension_deg": "35"}, "hip_extension_deg", "Enter a whole number from -30° to 30°."),
 ])

@@ -25,6 +25,7 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
+        self.same_person = None
         self.instance.clinic = clinic
         self.fields["physio"].queryset = clinic_physios(clinic)
         self.fields["physio"].empty_label = "Not assigned yet"
@@ -40,11 +41,34 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError(f"{taken.ref} is already {taken.full_name}'s reference.")
         return ref
 
+    # Who has a knee replaced: an adult, and no one older than anyone has
+    # been. A date outside these is a slip of the year.
+    AGE_AT_SURGERY = (18, 110)
+    # A programme booked ahead starts within weeks; a year ahead is a typing slip.
+    START_AHEAD_DAYS = 90
+
+    confirm_same_person = forms.BooleanField(
+        label="This is a different person: register anyway", required=False,
+    )
+
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
         if born >= self.clinic.today():
             raise forms.ValidationError("The date of birth must be in the past.")
         return born
+
+    def clean_programme_start(self):
+        start = self.cleaned_data["programme_start"]
+        today = self.clinic.today()
+        if (start - today).days > self.START_AHEAD_DAYS:
+            raise forms.ValidationError(
+                f"The programme would start on {start:%d %b %Y}, more than three months from today: check the year.")
+        moved = None if self.instance._state.adding else self.instance.phase_transitions.order_by("date").first()
+        if moved is not None and start > moved.date:
+            raise forms.ValidationError(
+                f"{self.instance.given_name} moved phase on {moved.date:%d %b %Y}, inside the programme: "
+                "it cannot start after that.")
+        return start
 
     def clean_surgery_date(self):
         surgery = self.cleaned_data["surgery_date"]
@@ -58,10 +82,34 @@ class PatientForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        surgery, start = data.get("surgery_date"), data.get("programme_start")
+        surgery, start, born = data.get("surgery_date"), data.get("programme_start"), data.get("date_of_birth")
         if surgery and start and start < surgery:
             self.add_error("programme_start", "The programme cannot start before the surgery.")
+        if surgery and born and born < surgery:
+            age = surgery.year - born.year - ((surgery.month, surgery.day) < (born.month, born.day))
+            youngest, oldest = self.AGE_AT_SURGERY
+            if not youngest <= age <= oldest:
+                self.add_error("date_of_birth", f"This date of birth makes the patient {age} at the surgery: "
+                                                "check the year.")
+        self._check_same_person(data)
         return data
+
+    def _check_same_person(self, data):
+        """Registering someone the clinic already has (same name and date of
+        birth) asks to be sure: twins of one name are rare, a second record
+        of one patient splits their history."""
+        if not self.instance._state.adding or data.get("confirm_same_person"):
+            return
+        given, family, born = data.get("given_name"), data.get("family_name"), data.get("date_of_birth")
+        if not (given and family and born):
+            return
+        same = Patient.objects.filter(clinic=self.clinic, given_name__iexact=given.strip(),
+                                      family_name__iexact=family.strip(), date_of_birth=born).first()
+        if same is not None:
+            self.same_person = same
+            self.add_error(None, f"{same.full_name}, born {born:%d %b %Y}, is already registered as {same.ref}. "
+                                 "Open their record instead, or, if this is a different person, tick "
+                                 "“register anyway” below.")
 
     def registration_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in REGISTRATION_FIELDS}

@@ -60,6 +60,9 @@ def test_registering_a_patient_suggests_the_next_ref_and_offers_the_portal_link(
     ({"given_name": ""}, "given_name", "This field is required."),
     ({"operated_side": "both"}, "operated_side", "Select a valid choice."),
     ({"email": "not-an-address"}, "email", "Enter a valid email address."),
+    ({"date_of_birth": "1890-04-09"}, "date_of_birth", "makes the patient 136 at the surgery: check the year"),
+    ({"date_of_birth": "2026-07-01"}, "date_of_birth", "makes the patient 0 at the surgery: check the year"),
+    ({"programme_start": "2027-08-27"}, "programme_start", "more than three months from today: check the year"),
 ])
 def test_bad_details_get_a_field_message_and_register_nobody(client, physio, patient, changes, field, message):
     client.force_login(physio)
@@ -108,6 +111,33 @@ def test_the_surgery_date_cannot_move_after_a_recorded_visit(client, physio, pat
     response = client.post(reverse("patient_edit", args=[patient.pk]), details(
         ref=patient.ref, surgery_date=later.isoformat(), programme_start=later.isoformat()))
     assert "is a visit on" in " ".join(response.context["form"].errors["surgery_date"])
+
+
+def test_the_programme_start_cannot_move_after_a_phase_move(client, physio, patient):
+    from tests.factories import PhaseTransitionFactory
+
+    PhaseTransitionFactory(patient=patient, date=dt.date(2026, 9, 5))
+    client.force_login(physio)
+    response = client.post(reverse("patient_edit", args=[patient.pk]), details(
+        ref=patient.ref, surgery_date=patient.surgery_date.isoformat(), programme_start="2026-09-10"))
+    errors = " ".join(response.context["form"].errors["programme_start"])
+    assert "moved phase on 05 Sep 2026" in errors
+    patient.refresh_from_db()
+    assert patient.programme_start != dt.date(2026, 9, 10)
+
+
+def test_registering_the_same_name_and_birth_date_again_asks_to_be_sure(client, physio, clinic):
+    existing = PatientFactory(clinic=clinic, ref="P-0001", given_name="John", family_name="Brown",
+                              date_of_birth=dt.date(1949, 11, 13))
+    client.force_login(physio)
+    same = details(given_name="john", family_name="Brown ", date_of_birth="1949-11-13", ref="X-11")
+    response = client.post(reverse("patient_create"), same)
+    page = response.content.decode()
+    assert "John Brown, born 13 Nov 1949, is already registered as P-0001." in page
+    assert reverse("patient_detail", args=[existing.pk]) in page and 'name="confirm_same_person"' in page
+    assert Patient.objects.count() == 1
+    response = client.post(reverse("patient_create"), {**same, "confirm_same_person": "on"})
+    assert response.status_code == 302 and Patient.objects.filter(ref="X-11").exists()
 
 
 def test_another_clinics_patient_cannot_be_edited(client, outsider, patient):

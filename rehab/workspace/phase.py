@@ -10,7 +10,7 @@ from rehab.phase_moves import DischargeBlocked, PhaseMoveConflict, discharge_blo
 from rehab.plans import plan_change_previews
 from rehab.workspace import selectors
 from rehab.workspace.access import get_patient_for_user
-from rehab.workspace.accounts.unsaved import unsaved_post_take
+from rehab.workspace.accounts.unsaved import unsaved_post_keep, unsaved_post_take
 from rehab.workspace.forms import PhaseMoveForm
 from rehab.workspace.patient import patient_url
 from rehab.workspace.roles import require_physio
@@ -23,7 +23,10 @@ def phase_move(request, patient_id):
     shown_phase = request.POST.get("expected_from") or patient.phase
     if shown_phase not in Phase.values:
         shown_phase = patient.phase
-    form = PhaseMoveForm(request.POST or unsaved_post_take(request), from_phase=shown_phase, red_flags=discharge_blockers(patient))
+    if request.method == "POST" and "go_to" in request.POST:
+        return _leave_for_a_measure(request, patient)
+    form = PhaseMoveForm(request.POST or unsaved_post_take(request), from_phase=shown_phase,
+                         red_flags=discharge_blockers(patient))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -53,6 +56,22 @@ def phase_move(request, patient_id):
         "plan_previews": plan_change_previews(patient, choices),
         "discharge_outcomes": discharge_outcome_links(patient, record) if Phase.DISCHARGED in choices else None,
     })
+
+
+KEPT_WHILE_AWAY = ("Your phase move is filled in as you left it. It is not done until you press “Move patient”.")
+
+
+def _leave_for_a_measure(request, patient):
+    """"Enter now" on a final measure: the move typed so far (the phase, the
+    reason, the red-flag notes) waits for this page, which fills it in again
+    on the way back."""
+    wanted = request.POST["go_to"]
+    record = selectors.patient_record(patient)
+    if wanted not in {url for _, url, _ in discharge_outcome_links(patient, record)}:
+        return redirect("phase_move", patient_id=patient.pk)
+    unsaved_post_keep(request, user_id=request.user.pk, page=reverse("phase_move", args=[patient.pk]),
+                      message=KEPT_WHILE_AWAY)
+    return redirect(wanted)
 
 
 def discharge_outcome_links(patient, record) -> list[tuple]:

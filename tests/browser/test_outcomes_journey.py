@@ -12,6 +12,7 @@ import pytest
 from content.instruments import Instrument
 from patients.models import OutcomeAdministration
 from patients.outcomes import record_outcome
+from rehab.models import PhaseTransition
 from tests.browser.support import PHONE, login, policy_violations, screenshot
 from tests.factories import EntryFactory, PatientFactory
 
@@ -69,6 +70,19 @@ def test_physio_enters_a_koos_jr_from_paper_and_sees_the_trends(new_page, clinic
     page.goto(f"/patients/{patient.pk}/phase/")
     page.locator("#discharge-outcomes").wait_for()
     shot(page, "outcomes-discharge-desktop")
+    # The discharge half typed, then "Enter now" for the PSFS it asks for: the
+    # move waits, and is filled in again on the way back.
+    page.get_by_label("Discharge").check()
+    page.get_by_label("Reason").fill("Goals met; walks 45 minutes without back pain.")
+    page.locator("#discharge-outcomes").get_by_role("button", name="Enter now").first.click()
+    page.get_by_role("heading", name="PSFS").first.wait_for()
+    for number, rating in enumerate(("7", "8", "7"), start=1):
+        page.get_by_label(f"Rating of activity {number}", exact=False).fill(rating)
+    page.get_by_role("button", name="Save the answers").click()
+    page.get_by_text("Your phase move is filled in as you left it.").wait_for()
+    assert page.get_by_label("Discharge").is_checked()
+    assert page.get_by_label("Reason").input_value() == "Goals met; walks 45 minutes without back pain."
+    assert PhaseTransition.objects.filter(patient=patient).count() == 0  # nothing moved without the button
     assert violations == []
 
     phone = new_page(viewport=PHONE)

@@ -1,4 +1,6 @@
-"""A form sent after the staff session ran out is kept, not lost.
+"""A form sent after the staff session ran out is kept, not lost (and a
+form left for a moment to enter something it asks for, such as the phase
+move's final questionnaires, is kept the same way).
 
 A physio types a visit during a long appointment; the session ends after its
 idle time (sessions.py) and the Save arrives signed out. The sign-out keeps
@@ -37,13 +39,18 @@ def page_posted_from(request) -> str:
     return request.get_full_path()
 
 
-def unsaved_post_keep(request, *, user_id, page: str) -> None:
-    """Keep this POST's fields for `page` (a path), for `user_id`. Call it
-    after logout(), on the new session."""
+SIGNED_OUT = ("Not saved yet: you were signed out before this form was saved. What you had entered is filled in "
+              "again below; check it, then save.")
+
+
+def unsaved_post_keep(request, *, user_id, page: str, message: str = SIGNED_OUT) -> None:
+    """Keep this POST's fields for `page` (a path), for `user_id`, with the
+    `message` the page shows when it fills them in again. After a sign-out,
+    call it after logout(), on the new session."""
     data = {name: values for name, values in request.POST.lists() if name not in NOT_CARRIED}
     if data:
         request.session[UNSAVED] = {"user": str(user_id), "page": page.split("?", 1)[0], "at": time.time(),
-                                    "data": data}
+                                    "data": data, "message": message}
 
 
 def unsaved_post_take(request) -> QueryDict | None:
@@ -58,6 +65,5 @@ def unsaved_post_take(request) -> QueryDict | None:
     data = QueryDict(mutable=True)
     for name, values in kept["data"].items():
         data.setlist(name, values)
-    messages.warning(request, "Not saved yet: you were signed out before this form was saved. What you had "
-                              "entered is filled in again below; check it, then save.")
+    messages.warning(request, kept.get("message") or SIGNED_OUT)
     return data

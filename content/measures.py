@@ -158,14 +158,14 @@ MEASURES = table((
             field_label="30-second chair stand (full stands)",
             help_text="Full stands from a chair, arms folded, in 30 seconds.",
             mdc_default=Decimal("2"),
-            mdc_source="Minimal detectable change 2 stands: Kinetic default (DESIGN.md §9); "
-                       "replace with the value your clinic uses and cite its source."),
+            mdc_source="2 stands: Kinetic's starting value. Replace it with the value your clinic uses "
+                       "and cite its source."),
     Measure("tug_s", "Timed Up and Go (s)", MeasureKind.SECONDS, "s", Decimal("1.0"), Decimal("120.0"),
             field_label="Timed Up and Go (s)", decimals=1, higher_is_better=False,
             help_text="Seconds to stand, walk 3 m, turn, walk back and sit, to one decimal.",
             mdc_default=Decimal("1.1"),
-            mdc_source="Minimal detectable change 1.1 s: Kinetic default (DESIGN.md §9); "
-                       "replace with the value your clinic uses and cite its source."),
+            mdc_source="1.1 s: Kinetic's starting value. Replace it with the value your clinic uses "
+                       "and cite its source."),
     # Computed from the entry's pain scores (DESIGN 3), never typed in.
     Measure("activity_pain", "Back/hip pain on activity (0-10)", MeasureKind.SCORE, "/10", PAIN_MIN, PAIN_MAX,
             on_entry=False),

@@ -47,7 +47,8 @@ INSTRUMENTS = [
         "max_items": 5,
         "higher_is_better": True,
         "meaningful_change": Decimal("2"),
-        "meaningful_change_source": "Kinetic default (DESIGN.md §9): 2 points on the mean score.",
+        "meaningful_change_source": "2 points on the mean score: Kinetic's starting value. Replace it with the "
+                                    "value your clinic uses and cite its source.",
         "conversion_source": "",
         "loinc_panel": "",
         "loinc_score": "",

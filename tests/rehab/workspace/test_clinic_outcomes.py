@@ -126,6 +126,8 @@ def test_the_page_reports_the_clinics_discharged_patients(client):
     page = response.content.decode()
     assert "2 patients discharged" in page and "50 %" in page
     assert "4 hours" in page and "6 hours" in page and "the oldest raised 3 hours ago" in page
+    # The sources of the bands read in the clinic's words, not the design document's.
+    assert "Kinetic&#x27;s starting value" in page and "DESIGN.md" not in page
 
 
 @pytest.mark.parametrize("hours, text", [

@@ -37,6 +37,7 @@ from rehab.record import (
     progress_facts_by_patient,
     red_flag_entries_by_patient,
 )
+from rehab.rules.criteria import READINESS_HELD_BY
 
 log = logging.getLogger(__name__)
 
@@ -536,7 +537,11 @@ def entry_flags_close(*, entry: Entry) -> int:
     return _flags_close(Flag.objects.filter(entry=entry), reason=NO_LONGER_PRESENT)
 
 
-def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
+def flag_acknowledge(*, flag: Flag, user, note: str, readiness=True) -> Flag:
+    """Acknowledge `flag` with the clinician's `note`. A flag that held the
+    patient's readiness back (DESIGN 4.1) has their progress flags worked out
+    again at once, unless the caller (a phase move, which settles them
+    itself) says not with `readiness=False`."""
     note = (note or "").strip()
     if not note:
         raise ValueError("An acknowledgement needs a note saying what was done.")
@@ -551,6 +556,13 @@ def flag_acknowledge(*, flag: Flag, user, note: str) -> Flag:
             flag._history_user = user  # also outside a request (shell, task)
             flag.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
             patients_urgency_refresh([flag.patient_id], locked=True)
+            if readiness and flag.severity in READINESS_HELD_BY:
+                # Readiness waited for this flag (DESIGN 4.1): the caseload
+                # shows "ready to progress" now, not after the next sweep.
+                patient = Patient.objects.select_related("clinic").get(pk=flag.patient_id)
+                if patient.is_active:
+                    patients_reconcile_progress(patient_facts(Patient.objects.filter(pk=patient.pk)),
+                                                as_of=patient.clinic.today())
     return flag
 
 

@@ -125,7 +125,7 @@ def _acknowledge_before_discharge(patient: Patient, notes: dict, *, by) -> None:
     for flag in discharge_blockers(patient):
         note = (notes.get(flag.pk) or "").strip()
         if note:
-            flag_acknowledge(flag=flag, user=by, note=note)
+            flag_acknowledge(flag=flag, user=by, note=note, readiness=False)
     remaining = discharge_blockers(patient)
     if remaining:
         raise DischargeBlocked(remaining)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from content.flag_kinds import severity_rank
 from rehab import alerts, flags
 from rehab.entries import entry_delete, entry_update
 from rehab.models import Flag
@@ -258,6 +259,19 @@ def test_readiness_waits_for_an_unacknowledged_same_day_flag(patient, physio, re
     flags.flag_acknowledge(flag=Flag.objects.get(code="dvt_signs"), user=physio, note="Doppler negative.")
     flags.patient_reconcile(patient_id=patient.pk, as_of=day(21))
     assert open_codes(patient) == ["dvt_signs", "ready_to_progress"]
+
+
+def test_acknowledging_the_flag_that_held_readiness_raises_it_at_once(patient, physio, record):
+    """The caseload shows "ready to progress" as soon as the physio has seen
+    to the DVT signs, not after the next sweep."""
+    today = patient.clinic.today()
+    record(patient, today - dt.timedelta(days=1), symptoms=["calf_swelling"], **READY)
+    flags.patient_reconcile(patient_id=patient.pk)
+    assert open_codes(patient) == ["dvt_signs"]
+    flags.flag_acknowledge(flag=Flag.objects.get(code="dvt_signs"), user=physio, note="Doppler negative.")
+    assert open_codes(patient) == ["dvt_signs", "ready_to_progress"]
+    patient.refresh_from_db()
+    assert patient.urgency == severity_rank("info")
 
 
 def test_readiness_is_not_held_by_a_review_flag(patient, record, day):

@@ -106,7 +106,7 @@ def portal_print(request, link, token):
     """The printable programme, with the QR code of the link the patient is using."""
     context = home_programme(link.patient)
     url = request.build_absolute_uri(reverse("portal", args=[token]))
-    context.update(token=token, qr_svg=qr_svg(url, scale=4))
+    context.update(token=token, qr_svg=qr_svg(url, scale=4), qr_url=url)
     return render(request, "programme/print_portal.html", context)
 
 

@@ -83,6 +83,15 @@ def _back_to_plan(patient):
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#plan")
 
 
+# A message about the portal link shows in the link's panel, where the page
+# lands after the action (the page's top is a screen away).
+LINK_PANEL = "portal-link"
+
+
+def _back_to_link_panel(patient):
+    return redirect(reverse("patient_detail", args=[patient.pk]) + "#portal-link")
+
+
 def _item(patient, item_id):
     return get_object_or_404(AssignedPlanItem.objects.select_related("exercise"), pk=item_id, patient=patient)
 
@@ -168,13 +177,16 @@ def portal_link_issue(request, patient_id):
         link, token = links.portal_link_issue(patient=patient, issued_by=request.user, replaces=replaces)
     except (links.PortalLinkChanged, ValueError):
         messages.warning(request, "A new portal link was issued for this patient a moment ago (perhaps the page "
-                                  "was refreshed); it stays valid. Issue another only if the patient needs it.")
-        return _back_to_plan(patient)
+                                  "was refreshed); it stays valid. Issue another only if the patient needs it.",
+                         extra_tags=LINK_PANEL)
+        return _back_to_link_panel(patient)
     url = request.build_absolute_uri(reverse("portal", args=[token]))
     response = render(request, "rehab/portal_link_issued.html", {
-        "patient": patient, "link": link, "url": url, "qr_svg": qr.qr_svg(url),
+        "patient": patient, "link": link, "url": url, "token": token, "qr_svg": qr.qr_svg(url),
     })
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in this page, never in its address: the site's same-origin
+    # referrer policy leaks nothing, where no-referrer would make the browser
+    # send "Origin: null" with the page's print form, which CSRF refuses.
     return response
 
 
@@ -190,7 +202,8 @@ def _link_id(posted):
 def portal_link_revoke(request, patient_id):
     patient = _patient_for_physio(request, patient_id)
     if links.portal_link_revoke(patient=patient, revoked_by=request.user):
-        messages.success(request, "Portal link revoked: it no longer opens the patient's page.")
+        messages.success(request, "Portal link revoked: it no longer opens the patient's page.",
+                         extra_tags=LINK_PANEL)
     else:
-        messages.info(request, "There was no live portal link to revoke.")
-    return _back_to_plan(patient)
+        messages.info(request, "There was no live portal link to revoke.", extra_tags=LINK_PANEL)
+    return _back_to_link_panel(patient)

@@ -70,12 +70,36 @@ def programme_print_with_link(request, patient_id):
         messages.warning(request, "A new portal link was issued for this patient a moment ago (perhaps the page "
                                   "was refreshed); it stays valid. Print again only if the patient needs it.")
         return redirect("programme_print", patient_id=patient.pk)
+    return _print_with(request, patient, link, token, issued=True)
+
+
+@never_cache
+@login_required
+@require_POST
+def programme_print_issued_link(request, patient_id):
+    """The programme printed with the link just issued (its "shown once"
+    page posts the link back): the same link, no new one. Only the
+    patient's live link is printed; anything else goes back to the panel."""
+    patient = get_patient_for_user(request.user, patient_id)
+    require_physio(request.user)
+    token = request.POST.get("token", "")
+    link = links.portal_link_resolve(token) if token else None
+    if link is None or link.patient_id != patient.pk:
+        messages.warning(request, "That link can no longer be printed (it was replaced or revoked). "
+                                  "Use “Print home programme” to print with a new one.")
+        return _back_to_links(patient)
+    return _print_with(request, patient, link, token, issued=False)
+
+
+def _print_with(request, patient, link, token, *, issued):
+    """The staff printout carrying `token`'s link as a QR code and as an
+    address to type; the token is in this response only."""
     url = request.build_absolute_uri(reverse("portal", args=[token]))
     context = home_programme(patient)
-    context.update(patient=patient, can_act=True, issued_link=link, qr_svg=qr.qr_svg(url, scale=4))
-    response = render(request, "programme/print_staff.html", context)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    context.update(patient=patient, can_act=True, issued_link=link, newly_issued=issued,
+                   qr_svg=qr.qr_svg(url, scale=4), qr_url=url)
+    # The token is in the page, not its address: the site's referrer policy will do.
+    return render(request, "programme/print_staff.html", context)
 
 
 @login_required

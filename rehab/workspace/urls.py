@@ -37,6 +37,7 @@ patient_pages = [
     path("portal-link/email/", programme.portal_link_send_email, name="portal_link_send_email"),
     path("programme/print/", programme.programme_print, name="programme_print"),
     path("programme/print/new-link/", programme.programme_print_with_link, name="programme_print_with_link"),
+    path("programme/print/issued-link/", programme.programme_print_issued_link, name="programme_print_issued_link"),
 ]
 
 urlpatterns = [

@@ -197,3 +197,39 @@ def test_the_physio_prints_the_programme_with_a_new_links_qr_code(new_page, prog
     phone.goto(f"/patients/{patient.pk}/programme/print/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shots_copy(screenshot(phone, "pics-print-staff-phone"), "print-staff-phone")
+
+
+def test_the_physio_revokes_after_confirming_and_prints_a_just_issued_link(new_page, programme_patient):
+    patient, url = programme_patient
+    page = new_page(viewport=DESKTOP)
+    violations = policy_violations(page)
+    login(page, "jsmith")
+    page.goto(f"/patients/{patient.pk}/")
+    panel = page.locator("#portal-link")
+    old = live_link(patient)
+
+    # Cancel in the confirmation sends nothing; OK revokes, and the panel says so where the page lands.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    panel.get_by_role("button", name="Revoke link").click()
+    assert live_link(patient).pk == old.pk
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    panel.get_by_role("button", name="Revoke link").click()
+    page.wait_for_url("**/#portal-link")
+    assert questions == ["Revoke Mary's portal link? It stops working at once; Mary will need a new one."]
+    assert panel.get_by_text("Portal link revoked: it no longer opens the patient's page.").is_visible()
+    assert live_link(patient) is None
+
+    # Issued, shown once, then printed with that same link: its QR code and its address to type.
+    panel.get_by_role("button", name="Issue portal link").click()
+    shown = page.locator("#portal-url").input_value()
+    issued = live_link(patient)
+    page.get_by_role("button", name="Print the home programme with this link").click()
+    page.locator(".programme-qr svg").wait_for()
+    assert page.locator(".programme-url").inner_text() == shown
+    assert live_link(patient).pk == issued.pk  # the same link, not another
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    pages = check_programme_pdf(pdf, patient, "pics-print-issued-link")
+    assert shown.split("/p/")[1][:20] in " ".join(p["text"] for p in pages).replace(" ", "")
+    screenshot(page, "print-issued-link-desktop")
+    assert not violations, violations

@@ -75,30 +75,35 @@ class OutcomeEntryForm(PatientDateMixin, forms.Form):
         return {"answers": [data.get(item_field_name(i)) for i in range(len(self.spec.items))]}
 
     def clean(self):
+        """The answers are checked even when a field (the date, say) is
+        wrong too, so that every problem shows at once, not in rounds; a
+        field that already says what is wrong with it gets no second line."""
         data = super().clean()
-        if self.errors:
-            return data
         try:
             score_answers(self.spec, **self.responses())
         except ScoringError as error:
-            self.add_problems(error.problems)
+            self.add_problems([(where, message) for where, message in error.problems
+                               if self._field_at(where) not in self.errors])
         return data
+
+    def _field_at(self, where) -> str | None:
+        """The field a scoring problem is about (None: the form as a whole)."""
+        if where == "date":
+            return "date"
+        if isinstance(where, tuple):
+            index, part = where
+            name = activity_field_name(index) if part == "activity" else rating_field_name(index)
+        elif isinstance(where, int):
+            name = item_field_name(where)
+        else:
+            return None
+        return name if name in self.fields else None
 
     def add_problems(self, problems):
         """Put each problem beside its field: an answer's by its question, an
         activity's by its rating, the date's by the date, the rest on top."""
         for where, message in problems:
-            if where == "date":
-                self.add_error("date", message)
-            elif isinstance(where, tuple):
-                index, part = where
-                name = activity_field_name(index) if part == "activity" else rating_field_name(index)
-                self.add_error(name if name in self.fields else None, message)
-            elif isinstance(where, int):
-                name = item_field_name(where)
-                self.add_error(name if name in self.fields else None, message)
-            else:
-                self.add_error(None, message)
+            self.add_error(self._field_at(where), message)
 
     def activity_rows(self):
         return [(self[activity_field_name(i)], self[rating_field_name(i)])

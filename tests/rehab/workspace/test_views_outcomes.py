@@ -105,6 +105,18 @@ def test_psfs_with_too_few_activities_or_a_bad_rating_is_refused(client, physio,
     assert not OutcomeAdministration.objects.exists()
 
 
+def test_every_problem_of_a_psfs_shows_at_once_not_in_rounds(client, physio, patient):
+    client.force_login(physio)
+    response = client.post(url(patient, "psfs"), {
+        "date": "2026-09-20", "activity_1": "Stairs", "rating_1": "11", "activity_2": "Car", "rating_2": "",
+        "activity_3": "Walk", "rating_3": "5"})
+    errors = response.context["form"].errors
+    assert "future" in " ".join(errors["date"])
+    assert errors["rating_1"] == ["Activity 1 is rated 0 to 10, not 11."]
+    assert "rating_2" in errors
+    assert not OutcomeAdministration.objects.exists()
+
+
 def test_an_outsider_gets_404_and_a_clinic_admin_403(client, patient, outsider, clinic_admin):
     client.force_login(outsider)
     assert client.get(url(patient, "koos_jr")).status_code == 404

@@ -129,3 +129,17 @@ def test_an_expired_form_goes_back_and_logs_in_on_a_phone(new_page, physio):
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name="Caseload", exact=True).wait_for()
     assert page.url.endswith("/")
+
+
+def test_on_a_phone_the_pain_chart_opens_on_the_latest_visits(new_page, caseload_data):
+    """The chart is wider than a phone and scrolls sideways: it starts at its
+    right-hand end, where the latest visits are."""
+    patient = caseload_data["patients"][2]
+    phone = new_page(viewport=PHONE)
+    login(phone, "jsmith")
+    phone.goto(f"/patients/{patient.pk}/")
+    box = phone.locator(".pain-chart .chart-scroll")
+    box.wait_for()
+    left, visible, total = box.evaluate("b => [b.scrollLeft, b.clientWidth, b.scrollWidth]")
+    assert total > visible  # it does scroll on a phone
+    assert left + visible >= total - 1

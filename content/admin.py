@@ -70,6 +70,40 @@ class PhaseAdmin(ClinicOwnedAdmin):
         # The three phases are fixed by the programme; their content is editable.
         return request.user.is_superuser
 
+    def revert_disabled(self, request, obj=None):
+        """A phase's versions hold its own text only, not its exit criteria
+        or template: "reverting" one would say it restored what it did not."""
+        return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The phase's own changes, then those of its exit criteria and its
+        template rows (each kept in its own history), newest first."""
+        self._history_object_or_404(request, object_id)
+        changes = []
+        for model, label in ((ExitCriterion, "Exit criterion"), (PhaseTemplateItem, "Template")):
+            rows = (model.history.filter(phase_id=object_id).select_related("history_user")
+                    .order_by("-history_date")[:PART_HISTORY_LIMIT])
+            for row in rows:
+                changes.append({"date": row.history_date, "what": f"{label}: {row.history_object}",
+                                "action": row.get_history_type_display(),
+                                "by": row.history_user.display_name if row.history_user else "Kinetic (automatic)",
+                                "changes": _delta(row)})
+        changes.sort(key=lambda change: change["date"], reverse=True)
+        extra_context = {**(extra_context or {}), "part_changes": changes[:PART_HISTORY_LIMIT],
+                         "part_changes_title": "Exit criteria and template"}
+        return super().history_view(request, object_id, extra_context)
+
+
+# The latest changes of a phase's criteria and template shown on its history page.
+PART_HISTORY_LIMIT = 100
+
+
+def _delta(row) -> list[str]:
+    """"field: old → new" of a history row against the one before it."""
+    if row.history_type != "~" or row.prev_record is None:
+        return []
+    return [f"{change.field}: {change.old} → {change.new}" for change in row.diff_against(row.prev_record).changes]
+
 
 @admin.register(Exercise)
 class ExerciseAdmin(ClinicOwnedAdmin):

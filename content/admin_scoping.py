@@ -11,13 +11,25 @@ history pages (django-simple-history's list and its per-version form, whose
 form). Another clinic's row answers 404.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 CLINIC_PATHS = ("clinic", "phase__clinic", "patient__clinic", "entry__patient__clinic")
+
+
+class LineEndingsField(forms.CharField):
+    """A text box's text with one kind of line ending. Browsers send a
+    textarea's lines with CR LF; stored text has LF. Without this a save that
+    changed nothing is recorded in the history as a change of every line."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 class ClinicScopedAdmin:
@@ -67,6 +79,11 @@ class ClinicScopedAdmin:
     def get_list_filter(self, request):
         """Related-object filters list only the user's clinic's rows."""
         return [_scoped_filter(self.model, entry) for entry in super().get_list_filter(request)]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", LineEndingsField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -156,6 +157,14 @@ class PatientAdmin(ClinicalRecordAdmin):
     inlines = [AssignedPlanItemInline, EntryInline]
     date_hierarchy = "programme_start"
     list_select_related = ["physio"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The patient row's own changes here; visits, flags, phase moves and
+        the plan are on the workspace's record history, linked at the top."""
+        extra_context = {**(extra_context or {}),
+                         "fuller_history_url": reverse("patient_history", args=[object_id]),
+                         "fuller_history_label": "The whole record's history: visits, flags, phase moves, plan"}
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(Entry)

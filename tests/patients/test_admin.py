@@ -53,9 +53,9 @@ def test_other_clinics_rows_answer_not_found_in_the_admin(client, clinic_admin, 
     other = model.objects.filter(**{_clinic_path(model): other_clinic.pk}).first()
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[other.pk])
     response = client.get(url)
-    # The admin redirects to its index with "doesn't exist" for rows outside the queryset.
-    assert response.status_code == 302
-    assert other_clinic.name not in client.get(response.url).content.decode()
+    # Not Django's redirect to the admin index ("doesn't exist"): a 404, as everywhere else.
+    assert response.status_code == 404
+    assert other_clinic.name not in response.content.decode()
 
 
 def test_change_pages_and_history_load_for_a_clinic_admin(client, clinic_admin, two_clinics):
@@ -88,6 +88,30 @@ def test_clinic_admin_edits_an_exercise_and_history_records_it(client, clinic_ad
     assert exercise.dosage == "2 × 12"
     latest = exercise.history.first()
     assert latest.history_user == clinic_admin and latest.dosage == "2 × 12"
+
+
+def test_saving_an_exercise_unchanged_records_no_change_of_its_text(client, clinic_admin):
+    """Browsers send a text box's lines with CR LF: saved as they are, every
+    line of the instructions showed in the history as changed."""
+    client.force_login(clinic_admin)
+    exercise = Exercise.objects.get(clinic=clinic_admin.clinic, name="Clamshells")
+    assert "\n" in exercise.instructions
+    data = {"name": exercise.name, "purpose": exercise.purpose,
+            "instructions": exercise.instructions.replace("\n", "\r\n"), "dosage": exercise.dosage,
+            "cautions": exercise.cautions, "media_url": exercise.media_url, "is_active": "on"}
+    assert client.post(reverse("admin:content_exercise_change", args=[exercise.pk]), data).status_code == 302
+    latest = exercise.history.first()
+    assert [change.field for change in latest.diff_against(latest.prev_record).changes] == []
+    page = client.get(reverse("admin:content_exercise_history", args=[exercise.pk])).content.decode()
+    assert "Instructions:" not in page and ">None<" not in page.replace(" ", "").replace("\n", "")
+
+
+def test_a_patients_admin_history_links_to_the_whole_record_history(client, clinic_admin, two_clinics):
+    mine, _ = two_clinics
+    client.force_login(clinic_admin)
+    page = client.get(reverse("admin:patients_patient_history", args=[mine.pk])).content.decode()
+    assert f'href="{reverse("patient_history", args=[mine.pk])}"' in page
+    assert "Kinetic (automatic)" in page  # the factory, like an import, saves with no user
 
 
 def test_clinic_admin_adds_an_exercise_to_their_own_clinic(client, clinic_admin):
@@ -201,3 +225,23 @@ def test_changelists_showing_a_related_row_cost_the_same_for_5_and_50_rows(clien
         assert rows == target
         counts.append(queries)
     assert counts[0] == counts[1], counts
+
+
+def test_a_phases_history_shows_its_criteria_and_template_changes_and_offers_no_revert(client, clinic_admin):
+    """A phase's own versions hold none of its criteria or template: its
+    history lists their changes instead, and "revert" (which could not bring
+    them back) is not offered."""
+    phase = Phase.objects.get(clinic=clinic_admin.clinic, code="normalise")
+    criterion = phase.exit_criteria.get(measure="standing_tolerance_min")
+    for threshold in (25, 30):
+        criterion.threshold = threshold
+        criterion.save()
+    phase.exit_criteria.filter(measure="activity_pain").delete()
+    client.force_login(clinic_admin)
+    page = client.get(reverse("admin:content_phase_history", args=[phase.pk])).content.decode()
+    part = page.split('id="part-history"')[1]
+    assert "threshold: 25 → 30" in part and "Deleted" in part and "Back/hip pain on activity" in part
+    version = phase.history.earliest().history_id
+    url = reverse("admin:content_phase_simple_history", args=[phase.pk, version])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "Reverted"}).status_code == 403

@@ -113,7 +113,8 @@ class Flag(models.Model):
         indexes = [models.Index(fields=["patient", "closed_at"])]
 
     def __str__(self):
-        return f"{self.get_code_display()} — {self.patient_id}"
+        raised = f", raised {self.raised_at:%d %b %Y}" if self.raised_at else ""
+        return f"{self.get_code_display()} ({self.get_severity_display().lower()}{raised})"
 
     @property
     def is_open(self):
@@ -157,7 +158,7 @@ class PhaseTransition(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.from_phase} → {self.to_phase} ({self.date})"
+        return f"{self.get_from_phase_display()} → {self.get_to_phase_display()} ({self.date:%d %b %Y})"
 
 
 class ClinicSweep(models.Model):

@@ -214,3 +214,13 @@ def render_panel(patient, user):
     return render_to_string(
         "rehab/includes/patient_plan_panel.html", {"patient": patient, **plan_panel_context(patient, user)}
     )
+
+
+def test_the_link_panel_warns_when_the_clinic_gives_patients_no_number_to_call(planned_patient, physio):
+    clinic = planned_patient.clinic
+    clinic.phone = ""
+    clinic.save()
+    assert "The clinic has no phone number on record" in render_panel(planned_patient, physio)
+    clinic.phone = "020 7946 0000"
+    clinic.save()
+    assert "no phone number on record" not in render_panel(planned_patient, physio)

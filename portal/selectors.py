@@ -14,12 +14,13 @@ from django.db import connection
 from django.db.models import Max
 
 from content import codes
-from content.codes import SYMPTOMS, EntryKind
+from content.codes import EntryKind
 from content.models import EducationArticle, Phase
 from patients.models import AssignedPlanItem, Entry, OutcomeAdministration, Patient
 from portal.today import PLAN_TODAY_JSON_SQL, plan_today
 from portal.wording import clinic_call
 from rehab.content_cache import clinic_content
+from rehab.home_programme import warning_signs
 from rehab.models import PhaseTransition
 from rehab.outcomes import questionnaires_due_from
 
@@ -144,5 +145,5 @@ def portal_context(patient: Patient) -> dict:
         "donts": articles[Section.DONTS],
         "same_day": articles[Section.SEEK_SAME_DAY_CARE],
         "general_articles": articles[Section.GENERAL],
-        "symptom_questions": [symptom.question for symptom in SYMPTOMS.values()],
+        "warning_signs": warning_signs(),
     }

@@ -7,10 +7,15 @@ do's and don'ts and the warning signs (the clinic's patient articles by
 section, in the clinic's words), and how to reach the clinic.
 """
 
-from content.codes import SYMPTOMS
+import datetime as dt
+import functools
+
+from content.codes import SYMPTOMS, Context, EntryKind, Location
+from content.flag_kinds import PATIENT_ADVICE_HEADINGS, Severity
 from content.models import ArticleSection, EducationArticle
 from content.wording import clinic_call
 from patients.models import Patient
+from rehab import rules
 from rehab.content_cache import clinic_content
 from rehab.plans import plan_items
 
@@ -43,6 +48,31 @@ def home_programme(patient: Patient) -> dict:
         "dos": articles[ArticleSection.DOS],
         "donts": articles[ArticleSection.DONTS],
         "same_day": articles[ArticleSection.SEEK_SAME_DAY_CARE],
-        "symptom_questions": [symptom.question for symptom in SYMPTOMS.values()],
+        "warning_signs": warning_signs(),
         "printed_on": clinic.today(),
     }
+
+
+@functools.cache
+def warning_signs() -> list[dict]:
+    """The red-flag symptoms a patient can notice, grouped by how soon each
+    needs help, most urgent first: [{"severity", "heading", "questions"}].
+
+    What the wording of a clinic that has retired its "when to get help"
+    article falls back on. How urgent a sign is, is the rules' business
+    (DESIGN 4.2), so they decide it here too: each symptom is put to them
+    alone, at a visit long after the surgery, beside a little hip pain (what
+    the fever and hip-catching rules look for with it), and goes under the
+    heading of the most urgent flag it raises; one that raises none on its
+    own (weight loss, say) is one to tell the physiotherapist about."""
+    day = dt.date(2026, 1, 1)
+    a_little_hip_pain = (rules.PainScore(Location.ANTERIOR_HIP, Context.ACTIVITY, 1),)
+    groups = {severity: [] for severity in PATIENT_ADVICE_HEADINGS}
+    for symptom in SYMPTOMS.values():
+        alone = rules.Entry(id=None, kind=EntryKind.VISIT, date=day, pain=a_little_hip_pain,
+                            symptoms={symptom.code})
+        found = rules.entry_findings(alone, surgery_date=day - dt.timedelta(days=365), history=())
+        severity = min((Severity(f.severity) for f in found), key=lambda s: s.rank, default=Severity.REVIEW)
+        groups.get(severity, groups[Severity.REVIEW]).append(symptom.question)
+    return [{"severity": severity.value, "heading": PATIENT_ADVICE_HEADINGS[severity], "questions": questions}
+            for severity, questions in groups.items() if questions]

@@ -74,3 +74,18 @@ def test_the_phase_description_reaches_the_portal(client, portal_url, clinic):
     page = client.get(portal_url).content.decode()
     assert "<p>Settle the pain first.</p>" in page
     assert "Then we build strength." in page
+
+
+def test_without_the_clinics_warning_signs_article_the_signs_are_grouped_by_how_soon_they_need_help(
+        client, portal_url, clinic):
+    """The fallback once listed every sign as "call today", a clicking hip beside
+    chest pain: it now follows the rules' own severities, most urgent first."""
+    EducationArticle.objects.filter(clinic=clinic, section=Section.SEEK_SAME_DAY_CARE).update(is_active=False)
+    clinic.emergency_number = "112"
+    clinic.save()
+    box = client.get(portal_url).content.decode().split('id="seek-help"')[1].split("</section>")[0]
+    now = box.index("Call 112 or go to the emergency department now")
+    today = box.index("Get checked today")
+    tell = box.index("Tell your physiotherapist at your next visit")
+    assert now < box.index("Pain in your chest") < today < box.index("Swelling in the calf") < tell
+    assert tell < box.index("Your hip clicks, catches or locks")

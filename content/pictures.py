@@ -11,6 +11,7 @@ the patient's page.
 import io
 import uuid
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
@@ -21,9 +22,10 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 # A phone or tablet screen at 2x, and a sharp A4 print at the size the
 # printout uses; anything larger is only slower to load.
 MAX_SIDE_PX = 1200
-# Far above any camera (a 108-megapixel phone is ~12,000 x 9,000) but it stops
-# a small file that claims a huge canvas ("decompression bomb") before decoding.
-MAX_PIXELS = 120_000_000
+# Above what cameras save by default (a phone's 12 to 50 megapixels), and it
+# stops a small file that claims a huge canvas ("decompression bomb") before
+# anything decodes it: decoding 100 megapixels takes seconds.
+MAX_PIXELS = 50_000_000
 # Pillow format name -> (stored file's extension, save options).
 FORMATS = {
     "JPEG": ("jpg", {"quality": 85, "optimize": True}),
@@ -33,17 +35,40 @@ FORMATS = {
 ACCEPTED = "JPEG, PNG or WebP"
 
 
+def _too_many_pixels(width=None, height=None) -> ValidationError:
+    size = f"This picture is {width:,} × {height:,} pixels; " if width and height else (
+        "This picture is too large in pixels; ")
+    return ValidationError(
+        f"{size}the largest accepted is {MAX_PIXELS // 1_000_000} megapixels (for example 8,000 × 6,000). "
+        f"Save it smaller (for example {MAX_SIDE_PX} pixels wide) and upload it again.", code="picture_pixels")
+
+
+def picture_size_check(file) -> None:
+    """Refuse a picture of more than MAX_PIXELS from its header alone, before
+    anything (Django's image field included) decodes it. Other problems are
+    left to the full check."""
+    file.seek(0)
+    try:
+        with Image.open(file) as image:  # reads the header only
+            width, height = image.size
+    except Image.DecompressionBombError as error:
+        raise _too_many_pixels() from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return
+    finally:
+        file.seek(0)
+    if width * height > MAX_PIXELS:
+        raise _too_many_pixels(width, height)
+
+
 def _open(file) -> Image.Image:
+    picture_size_check(file)
     file.seek(0)
     try:
         image = Image.open(file)  # reads the header only
-        if image.width * image.height > MAX_PIXELS:
-            raise ValidationError("This picture is too large in pixels; save it at most 5,000 pixels wide and "
-                                  "upload it again.", code="picture_pixels")
         image.load()
     except Image.DecompressionBombError as error:
-        raise ValidationError("This picture is too large in pixels; save it at most 5,000 pixels wide and "
-                              "upload it again.", code="picture_pixels") from error
+        raise _too_many_pixels() from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(f"This file is not a picture Kinetic can read. Upload a {ACCEPTED} picture.",
                               code="picture_type") from error
@@ -99,9 +124,23 @@ def exercise_picture_path(instance, filename: str) -> str:
     return f"exercises/{uuid.uuid4().hex}.{extension}"
 
 
+class PictureFormField(forms.ImageField):
+    """Django's image field, after the pixel check: a canvas too large is
+    refused in words before Django decodes it to verify it (which took
+    seconds, or ended in "not an image or a corrupted image")."""
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "seek"):
+            picture_size_check(data)
+        return super().to_python(data)
+
+
 class ExercisePictureField(models.ImageField):
     """An ImageField that stores picture_prepare's version of each new upload,
     whichever way it arrives (the admin, the shell, a factory)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PictureFormField, **kwargs})
 
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)

@@ -89,11 +89,18 @@ def portal_report_result(request, link, token, entry_id):
     return advice_page(request, patient, token, advice, saved=True)
 
 
+REVIEW_SENT = "Your physiotherapist will look at this"
+
+
 def advice_page(request, patient, token, advice, *, saved):
     # A full page (200) even when nothing was saved: the advice must reach the
     # patient, and a proxy may replace the body of an error response.
     context = portal_context(patient)
     sections = advice_sections_for_clinic(advice_sections(advice), patient.clinic)
+    if saved:
+        # "Tell your physiotherapist" over advice the report has just told them.
+        sections = [{**section, "heading": REVIEW_SENT} if section["severity"] == Severity.REVIEW else section
+                    for section in sections]
     context.update(token=token, advice=advice, advice_sections=sections, saved=saved, daily_limit=DAILY_LIMIT,
                    most_urgent=sections[0]["severity"] if sections else None,
                    emergency=any(a["severity"] == Severity.EMERGENCY for a in advice))

@@ -204,8 +204,10 @@ def advice_heading(page):
          "Go to the emergency department now, or call 999"),
         ({"symptoms": [Symptom.FOOT_DROP]}, FlagCode.MOTOR_DEFICIT, "Get checked today"),
         ({"symptoms": [Symptom.CONSTANT_NIGHT_PAIN]}, FlagCode.NIGHT_PAIN, "Contact your GP or physiotherapist soon"),
-        ({"symptoms": [Symptom.SHOOTING_LEG_PAIN]}, FlagCode.RADICULAR_PAIN, "Tell your physiotherapist"),
-        ({"pain_lumbar_bilateral_activity": "8"}, FlagCode.PATIENT_REPORTED_PAIN, "Tell your physiotherapist"),
+        # Review-level advice, once the report has told the physio: not "Tell your physiotherapist".
+        ({"symptoms": [Symptom.SHOOTING_LEG_PAIN]}, FlagCode.RADICULAR_PAIN, "Your physiotherapist will look at this"),
+        ({"pain_lumbar_bilateral_activity": "8"}, FlagCode.PATIENT_REPORTED_PAIN,
+         "Your physiotherapist will look at this"),
     ],
 )
 def test_the_advice_heading_matches_the_severity(client, portal, clinic, report, code, heading):
@@ -240,7 +242,7 @@ def test_review_advice_never_sits_under_an_act_today_heading(client, portal, cli
     response = report_steps(client, token, {"symptoms": [Symptom.CHEST_PAIN, Symptom.SHOOTING_LEG_PAIN]})
     page = client.get(response["Location"]).content.decode()
     assert advice_heading(page).startswith("Go to the emergency department now")
-    review = page.index("Tell your physiotherapist</h2>")
+    review = page.index("Your physiotherapist will look at this</h2>")
     assert page.index(in_clinic_words(FLAG_KINDS[FlagCode.PE_SIGNS].patient_advice, clinic)) < review
     assert review < page.index(FLAG_KINDS[FlagCode.RADICULAR_PAIN].patient_advice)
 

@@ -181,3 +181,23 @@ def test_a_clinic_admin_cannot_email_a_link_and_an_outsider_gets_404(client, cli
     client.force_login(outsider)
     assert client.post(url).status_code == 404
     assert mail.outbox == [] and not PortalLink.objects.exists()
+
+
+def test_the_link_just_issued_prints_only_for_its_own_patient_and_clinic(client, physio, planned_patient, outsider,
+                                                                         clinic):
+    from tests.factories import PatientFactory
+
+    _, token = portal_link_issue(patient=planned_patient, issued_by=physio)
+    url = reverse("programme_print_issued_link", args=[planned_patient.pk])
+    client.force_login(outsider)
+    assert client.post(url, {"token": token}).status_code == 404
+    client.force_login(physio)
+    printed = client.post(url, {"token": token})
+    assert printed.status_code == 200 and f"/p/{token}/" in printed.content.decode()
+    # Another patient's token, a revoked one, or none: back to the panel, nothing printed.
+    other = PatientFactory(clinic=clinic, physio=physio)
+    _, other_token = portal_link_issue(patient=other, issued_by=physio)
+    for posted in ({"token": other_token}, {"token": "not-a-token"}, {}):
+        response = client.post(url, posted)
+        assert response.status_code == 302 and response["Location"].endswith("#portal-link")
+    assert live_link(planned_patient) is not None

@@ -28,6 +28,7 @@ from interchange.exporter import iter_caseload_json
 from interchange.fhir import iter_caseload_fhir
 from interchange.models import ImportJob
 from interchange.uploads import UploadSizeLimit, upload_limit_bytes, upload_limit_message
+from rehab.db_routers import replica_reads
 
 ERRORS_SHOWN = 500
 # Django's own limits on a request body (fields, files, non-file data) raise
@@ -198,7 +199,8 @@ def export_download(request):
         pieces, content_type, ext = iter_caseload_fhir(clinic), "application/fhir+json", "fhir.json"
     else:
         pieces, content_type, ext = iter_caseload_json(clinic, as_of=as_of), "application/json", "json"
-    response = StreamingHttpResponse((piece.encode("utf-8") for piece in pieces), content_type=content_type)
+    response = StreamingHttpResponse((piece.encode("utf-8") for piece in replica_reads(pieces)),
+                                     content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="caseload-{clinic.slug}-{stamp}.{ext}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -16,11 +16,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Min, OuterRef, Subquery
 
 from content.codes import AdherenceStatus
 from patients.models import AdherenceMark, AssignedPlanItem, Clinic, Patient
+from rehab.db_routers import read_connection
 from rehab.rules import adherence as rules
 from rehab.rules.adherence import FOUR_WEEKS, WEEK, Adherence
 
@@ -81,7 +81,7 @@ def adherence_by_patient(clinic: Clinic, patients, *, as_of: dt.date | None = No
     ids = [p.pk for p in patients]
     if not ids:
         return {}
-    if connection.vendor == "postgresql":
+    if read_connection(AdherenceMark).vendor == "postgresql":
         rows = _adherence_rows_postgresql(ids, as_of=as_of)
     else:
         # The quick start's SQLite has no array aggregate: the window's days in a second query.
@@ -134,7 +134,7 @@ def _adherence_rows_postgresql(ids, *, as_of: dt.date) -> list[tuple]:
                 WHERE m.patient_id = p.id AND m.date > %(since)s AND m.date <= %(as_of)s)
         FROM {Patient._meta.db_table} p WHERE p.id = ANY(%(ids)s)
     """  # noqa: S608  (table names from the models; every value is a parameter)
-    with connection.cursor() as cursor:
+    with read_connection(AdherenceMark).cursor() as cursor:  # an export's reads may be on the replica
         cursor.execute(sql, {"ids": list(ids), "since": as_of - dt.timedelta(days=FOUR_WEEKS), "as_of": as_of})
         return cursor.fetchall()
 

@@ -126,6 +126,14 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
     # A database that does not answer fails a request (and /healthz) in
     # seconds instead of hanging a worker on the TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# A streaming read replica for caseload exports (rehab/db_routers.py): set
+# DATABASE_REPLICA_URL and the exports read from it; everything else, and
+# every write, stays on DATABASE_URL.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url_config(env("DATABASE_REPLICA_URL"))
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASE_ROUTERS = ["rehab.db_routers.ExportReadsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "patients.User"

@@ -50,14 +50,16 @@ if not env("REDIS_URL", default=""):
 # minute instead of reconnecting (TLS and authentication) on every request;
 # the health check replaces a connection the server or a failover dropped
 # before a request uses it, rather than failing that request.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)  # noqa: F405
+for _alias in DATABASES:  # noqa: F405  (the primary, and the export replica when there is one)
+    DATABASES[_alias]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+    DATABASES[_alias]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)  # noqa: F405
 # No JIT compilation for the app's queries: at 100,000 patients the caseload's
 # count of a 20,000-patient clinic crossed the JIT cost threshold and spent
 # 9 of its 19 ms compiling, on every request (bench/README.md). Short OLTP
 # queries never win it back; the setting is per connection, nothing else changes.
-if "postgresql" in DATABASES["default"]["ENGINE"] and env.bool("POSTGRES_JIT_OFF", default=True):  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"  # noqa: F405
+for _alias in DATABASES:  # noqa: F405
+    if "postgresql" in DATABASES[_alias]["ENGINE"] and env.bool("POSTGRES_JIT_OFF", default=True):  # noqa: F405
+        DATABASES[_alias].setdefault("OPTIONS", {})["options"] = "-c jit=off"  # noqa: F405
 
 DEMO_DATA_ALLOWED = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")

@@ -22,6 +22,8 @@ SERVE_MEDIA = True
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/kinetic"),
 }
+if env("DATABASE_REPLICA_URL", default=""):  # a subprocess of a test that checks the export replica
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
 
 # Tasks run inline when their transaction commits, so a test sees the flags an
 # entry raises. Tests that need a real worker or a dead broker (marked

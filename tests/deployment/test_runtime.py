@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -299,3 +300,26 @@ def test_a_backup_restores_into_a_fresh_database_with_identical_row_counts(tmp_p
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+
+
+def test_with_a_read_replica_configured_the_export_command_reads_from_it(tmp_path):
+    """DATABASE_REPLICA_URL sends the export's reads to the replica (docs/scaling.md):
+    pointed at this database, the file is the same as without one; pointed at a
+    database that is not there, the export says it could not read the replica,
+    which it would not if it still read the primary."""
+    call_command("seed_demo", verbosity=0)
+    argv = [sys.executable, "manage.py", "export_caseload", "--clinic", "demo", "--format", "csv",
+            "--as-of", "2026-11-01"]
+    env = production_env("web")
+    plain = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.count("\n") > 10
+    replica = subprocess.run(argv, cwd=ROOT, env={**env, "DATABASE_REPLICA_URL": database_url()},
+                             capture_output=True, text=True, timeout=120)
+    assert replica.returncode == 0, replica.stderr
+    assert replica.stdout == plain.stdout
+    missing = subprocess.run(argv, cwd=ROOT, env={**env, "DATABASE_REPLICA_URL": database_url("no_such_replica")},
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode != 0
+    assert "Could not read the caseload from the read replica (DATABASE_REPLICA_URL)" in missing.stderr
+    assert "no_such_replica" in missing.stderr and "Traceback" not in missing.stderr

@@ -143,7 +143,7 @@ def test_the_sql_read_on_postgresql_gives_the_figures_the_orm_read_gives(planned
             vendor = "sqlite"
 
         with monkeypatch.context() as patch:
-            patch.setattr(adherence, "connection", Elsewhere)
+            patch.setattr(adherence, "read_connection", lambda model: Elsewhere)
             elsewhere = adherence_by_patient(clinic, patients, as_of=as_of)
         assert on_postgresql == elsewhere, as_of
     assert adherence_by_patient(clinic, patients, as_of=today)[planned_patient.pk].last_28.days_done > 1

@@ -1,10 +1,13 @@
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from interchange.csv_export import iter_caseload_csv
 from interchange.exporter import iter_caseload_json
 from interchange.fhir import iter_caseload_fhir
 from patients.models import Clinic
+from rehab.db_routers import REPLICA, replica_reads
 from rehab.management.arguments import iso_date
 
 
@@ -26,14 +29,19 @@ class Command(BaseCommand):
             pieces = iter_caseload_fhir(clinic_obj)
         else:
             pieces = iter_caseload_json(clinic_obj, as_of=as_of)
-        if output:
-            with open(output, "w", encoding="utf-8", newline="") as out:
+        pieces = replica_reads(pieces)  # on the read replica when one is configured
+        try:
+            if output:
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    for piece in pieces:
+                        out.write(piece)
+                self.stderr.write(f"Wrote {output}")
+            else:
                 for piece in pieces:
-                    out.write(piece)
-            self.stderr.write(f"Wrote {output}")
-        else:
-            for piece in pieces:
-                self.stdout.write(piece, ending="")
+                    self.stdout.write(piece, ending="")
+        except OperationalError as error:
+            source = "the read replica (DATABASE_REPLICA_URL)" if REPLICA in settings.DATABASES else "the database"
+            raise CommandError(f"Could not read the caseload from {source}: {error}".strip()) from None
 
     def _clinic(self, slug):
         if slug:

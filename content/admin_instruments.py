@@ -42,7 +42,8 @@ class InstrumentAdmin(ClinicOwnedAdmin):
     search_fields = ["name", "code"]
     inlines = [InstrumentItemInline, AnswerOptionInline, ConversionRowInline]
     fieldsets = (
-        (None, {"fields": ("clinic", "code", "name", "instructions", "order", "is_active", "scheduled")}),
+        (None, {"fields": ("clinic", "code", "name", "patient_title", "instructions", "order", "is_active",
+                           "scheduled")}),
         ("Scoring", {"fields": (
             "scoring", "higher_is_better", "conversion_source", "meaningful_change", "meaningful_change_source",
         )}),

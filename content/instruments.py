@@ -67,6 +67,11 @@ class Instrument(ReadableUniqueMessages, models.Model):
         help_text="Stable code used in imports and exports, e.g. “koos_jr”. Do not change it once used.",
     )
     name = models.CharField(max_length=120)
+    patient_title = models.CharField(
+        "title for patients", max_length=120, blank=True,
+        help_text="What patients see it called, in plain words (for example “Questions about your knee”). "
+                  "Empty: its name.",
+    )
     instructions = models.TextField(blank=True, help_text="What the patient reads before the questions.")
     scoring = models.CharField(max_length=8, choices=ScoringMethod.choices, default=ScoringMethod.SUM)
     patient_named_items = models.BooleanField(
@@ -143,6 +148,11 @@ class Instrument(ReadableUniqueMessages, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def title_for_patients(self) -> str:
+        """The name a patient reads on the portal: the plain title, or the name."""
+        return self.patient_title or self.name
 
     def clean(self):
         errors = {}

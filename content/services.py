@@ -72,8 +72,11 @@ def clinic_outcomes_seed(*, clinic, apps=None) -> None:
     instrument_model, item_model = get("content", "Instrument"), get("content", "InstrumentItem")
     option_model, row_model = get("content", "AnswerOption"), get("content", "ConversionRow")
     mdc_model = get("content", "MinimalDetectableChange")
+    # A migration's historical model may predate a field the defaults now set.
+    known = {field.name for field in instrument_model._meta.get_fields()}
     for spec in INSTRUMENTS:
-        fields = {key: value for key, value in spec.items() if key not in ("code", "options", "items", "table")}
+        fields = {key: value for key, value in spec.items()
+                  if key not in ("code", "options", "items", "table") and key in known}
         instrument, created = instrument_model.objects.get_or_create(
             clinic_id=clinic.pk, code=spec["code"], defaults=fields,
         )

@@ -35,6 +35,7 @@ _HIP_FUNCTION = ("What degree of difficulty have you experienced the last week d
 INSTRUMENTS = [
     {
         "code": "psfs",
+        "patient_title": "Activities you find hard",
         "name": "Patient-Specific Functional Scale (PSFS)",
         "instructions": (
             "Name 3 to 5 important activities that you are unable to do or find hard because of your "
@@ -61,6 +62,7 @@ INSTRUMENTS = [
     },
     {
         "code": "koos_jr",
+        "patient_title": "Questions about your knee",
         "name": "KOOS JR (knee)",
         "instructions": (
             "These questions ask about your knee in the last week. Choose one answer for each question."
@@ -92,6 +94,7 @@ INSTRUMENTS = [
     },
     {
         "code": "hoos_jr",
+        "patient_title": "Questions about your hip",
         "name": "HOOS JR (hip)",
         "instructions": (
             "These questions ask about your hip in the last week. Choose one answer for each question."

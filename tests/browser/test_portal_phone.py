@@ -187,13 +187,13 @@ def _pages(phone, url, patient):
     for summary in phone.locator("details > summary").all():
         summary.click()
     yield "home-opened", phone
-    phone.get_by_role("link", name="KOOS JR (knee)").click()
+    phone.get_by_role("link", name="Questions about your knee").click()
     yield "questionnaire-koos", phone
     phone.get_by_role("button", name="Send my answers").click()
     yield "questionnaire-koos-error", phone
     phone.get_by_role("button", name="Save and finish later").click()
     yield "questionnaire-saved", phone
-    phone.get_by_role("link", name="Patient-Specific Functional Scale (PSFS)").click()
+    phone.get_by_role("link", name="Activities you find hard").click()
     yield "questionnaire-psfs", phone
     for number, activity in enumerate(("Climbing stairs", "Getting out of a car", "Walking to the shops"), start=1):
         phone.get_by_label("What activity?").nth(number - 1).fill(activity)

@@ -48,13 +48,13 @@ def test_a_new_retired_or_deleted_article_shows_at_once(client, portal_url, clin
 
 def test_a_phase_questionnaire_or_clinic_edit_shows_at_once(client, portal_url, clinic, planned_patient):
     page = _page(client, portal_url)
-    assert "KOOS" in page
+    assert "Questions about your knee" in page
     phase = Phase.objects.get(clinic=clinic, code=planned_patient.phase)
     phase.goal = "Walk to the shop and back"
     phase.save()
     assert "Walk to the shop and back" in _page(client, portal_url)
     koos = Instrument.objects.get(clinic=clinic, code="koos_jr")
-    koos.name = "Knee and hip questions"
+    koos.patient_title = "Knee and hip questions"
     koos.save()
     assert "Knee and hip questions" in _page(client, portal_url)
     # The articles say "call Riverside Physio on …": the clinic's number is in their words.

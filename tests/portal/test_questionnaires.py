@@ -69,7 +69,8 @@ def test_the_portal_lists_what_questionnaires_due_lists_day_by_day(client, porta
 
 def test_the_portal_lists_what_is_due_and_a_patient_answers_koos_jr(client, portal_url, planned_patient):
     page = client.get(portal_url).content.decode()
-    assert "KOOS JR (knee)" in page and _url(portal_url, "koos_jr") in page
+    # In plain words for the patient, not the instrument's name.
+    assert "Questions about your knee" in page and "KOOS JR" not in page and _url(portal_url, "koos_jr") in page
     # What each asks of the patient, before they start.
     assert '<span class="portal-due-size">7 questions</span>' in page
     assert '<span class="portal-due-size">Name 3 to 5 activities you find hard</span>' in page
@@ -184,3 +185,9 @@ def test_many_missing_answers_are_summed_up_in_one_line_pointing_at_the_first(cl
     assert not OutcomeAdministration.objects.exists()
     nothing = client.post(_url(portal_url, "koos_jr"), {"action": "send"}).content.decode()
     assert "None of the 7 questions has an answer yet. Start with question 1:" in nothing
+
+
+def test_a_clinics_own_questionnaire_without_a_title_for_patients_shows_its_name(client, portal_url, clinic):
+    Instrument.objects.filter(clinic=clinic, code="koos_jr").update(patient_title="", name="Knee questions (KJR)")
+    page = client.get(portal_url).content.decode()
+    assert "Knee questions (KJR)" in page

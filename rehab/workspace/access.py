@@ -4,8 +4,11 @@ Anything outside the user's clinic answers 404, never 403, so an outsider
 cannot even learn that a patient id exists.
 """
 
+import functools
+
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 
 from patients.models import Patient
 
@@ -15,3 +18,20 @@ def get_patient_for_user(user, patient_id, *, queryset=None):
         raise Http404
     queryset = queryset if queryset is not None else Patient.objects.all()
     return get_object_or_404(queryset.select_related("clinic", "physio"), pk=patient_id, clinic_id=user.clinic_id)
+
+
+def post_only(view):
+    """A button's action on a patient (acknowledge a flag, revoke a link, add
+    to the plan): it changes something, so only a POST does it. Opened as a
+    page (a bookmark, the way back from signing in again) it leads to the
+    patient's page, after the same clinic check, instead of the browser's
+    bare "405 Method Not Allowed"."""
+
+    @functools.wraps(view)
+    def wrapper(request, patient_id, *args, **kwargs):
+        if request.method != "POST":
+            patient = get_patient_for_user(request.user, patient_id)
+            return redirect(reverse("patient_detail", args=[patient.pk]))
+        return view(request, patient_id, *args, **kwargs)
+
+    return wrapper

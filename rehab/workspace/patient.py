@@ -2,14 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from content.codes import Context
 from content.measures import MeasureCode
 from rehab.adherence import patient_adherence
 from rehab.flags import flag_acknowledge
 from rehab.workspace import selectors
-from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.access import get_patient_for_user, post_only
 from rehab.workspace.adherence import adherence_panel_context, flags_with_advice
 from rehab.workspace.charts.pain import Reading, pain_chart
 from rehab.workspace.forms import AcknowledgeForm
@@ -64,7 +63,7 @@ def patient_detail(request, patient_id):
 
 
 @login_required
-@require_POST
+@post_only
 def flag_acknowledge_view(request, patient_id, flag_id):
     patient = get_patient_for_user(request.user, patient_id)
     flag = get_object_or_404(patient.flags, pk=flag_id)

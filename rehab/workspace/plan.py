@@ -15,7 +15,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from content import codes
 from content.models import EducationArticle, Exercise, ExitCriterion, Phase, PhaseTemplateItem
@@ -23,7 +22,7 @@ from content.text import article_blocks
 from patients.models import AssignedPlanItem, Patient
 from rehab import plans, qr
 from rehab import portal_links as links
-from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.access import get_patient_for_user, post_only
 from rehab.workspace.forms import PlanItemAddForm, PlanItemUpdateForm
 from rehab.workspace.roles import can_act, require_physio
 
@@ -101,7 +100,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 @login_required
-@require_POST
+@post_only
 def plan_item_add(request, patient_id):
     patient = _patient_for_physio(request, patient_id)
     form = PlanItemAddForm(request.POST, exercises=plans.addable_exercises(patient))
@@ -118,7 +117,7 @@ def plan_item_add(request, patient_id):
 
 
 @login_required
-@require_POST
+@post_only
 def plan_item_remove(request, patient_id, item_id):
     patient = _patient_for_physio(request, patient_id)
     item = _item(patient, item_id)
@@ -128,7 +127,7 @@ def plan_item_remove(request, patient_id, item_id):
 
 
 @login_required
-@require_POST
+@post_only
 def plan_item_move(request, patient_id, item_id):
     patient = _patient_for_physio(request, patient_id)
     direction = request.POST.get("direction")
@@ -140,7 +139,7 @@ def plan_item_move(request, patient_id, item_id):
 
 
 @login_required
-@require_POST
+@post_only
 def plan_item_update(request, patient_id, item_id):
     patient = _patient_for_physio(request, patient_id)
     item = _item(patient, item_id)
@@ -154,7 +153,7 @@ def plan_item_update(request, patient_id, item_id):
 
 
 @login_required
-@require_POST
+@post_only
 def plan_replace_with_template(request, patient_id):
     patient = _patient_for_physio(request, patient_id)
     if patient.phase == codes.Phase.DISCHARGED:
@@ -167,7 +166,7 @@ def plan_replace_with_template(request, patient_id):
 
 @never_cache
 @login_required
-@require_POST
+@post_only
 def portal_link_issue(request, patient_id):
     """Issue a link and show it once: the token is in this response only."""
     patient = _patient_for_physio(request, patient_id)
@@ -198,7 +197,7 @@ def _link_id(posted):
 
 
 @login_required
-@require_POST
+@post_only
 def portal_link_revoke(request, patient_id):
     patient = _patient_for_physio(request, patient_id)
     if links.portal_link_revoke(patient=patient, revoked_by=request.user):

@@ -17,13 +17,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from rehab import portal_links as links
 from rehab import qr
 from rehab.home_programme import home_programme
 from rehab.portal_link_email import NoEmailAddress, portal_link_email
-from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.access import get_patient_for_user, post_only
 from rehab.workspace.roles import can_act, require_physio
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def programme_print(request, patient_id):
 
 @never_cache
 @login_required
-@require_POST
+@post_only
 def programme_print_with_link(request, patient_id):
     """Issue a portal link and print it as a QR code: the token is in this response only."""
     patient = get_patient_for_user(request.user, patient_id)
@@ -75,7 +75,7 @@ def programme_print_with_link(request, patient_id):
 
 @never_cache
 @login_required
-@require_POST
+@post_only
 def programme_print_issued_link(request, patient_id):
     """The programme printed with the link just issued (its "shown once"
     page posts the link back): the same link, no new one. Only the
@@ -103,7 +103,7 @@ def _print_with(request, patient, link, token, *, issued):
 
 
 @login_required
-@require_POST
+@post_only
 def portal_link_send_email(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
     require_physio(request.user)

@@ -36,15 +36,20 @@ class SessionTimeoutMiddleware:
             reason = sessions.session_end_reason(request)
             if reason is not None:
                 user_id, next_path = request.user.pk, request.get_full_path()
-                sent_a_form = request.method == "POST" and not _is_open_path(request)
-                if sent_a_form:
+                signing_out = request.path_info == reverse("logout")
+                sent = request.method == "POST" and not _is_open_path(request) and not signing_out
+                if sent:
                     next_path = page_posted_from(request)
                 logout(request)
                 # Messages outlive the session: the cookie storage holds them.
                 message = sessions.session_end_message(reason)
-                if sent_a_form:
+                if sent and next_path.split("?", 1)[0] == request.path_info:
+                    # A form page sent to itself (a visit, a registration): kept, and
+                    # filled in again there. A button's action elsewhere is not kept.
                     unsaved_post_keep(request, user_id=user_id, page=next_path)
-                    message = f"{message} What you sent was not saved yet."
+                    message = f"{message} What you entered is kept: you will find it filled in, not yet saved."
+                elif sent:
+                    message = f"{message} What you were doing was not saved: please do it again."
                 messages.info(request, message)
                 if not _is_open_path(request):
                     return redirect_to_login(next_path)

@@ -58,10 +58,15 @@ def test_a_clinic_admin_gets_403_on_every_action(client, clinic_admin, planned_p
     assert not PortalLink.objects.exists()
 
 
-def test_actions_refuse_get(client, physio, planned_patient):
+def test_actions_change_nothing_on_get_and_lead_to_the_patient_page(client, physio, planned_patient):
     client.force_login(physio)
+    before = list(planned_patient.plan_items.values_list("exercise_id", "order", "dosage"))
     for url, _ in post_urls(planned_patient):
-        assert client.get(url).status_code == 405, url
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == reverse("patient_detail", args=[planned_patient.pk]), url
+    assert list(planned_patient.plan_items.values_list("exercise_id", "order", "dosage")) == before
+    assert not PortalLink.objects.exists()
 
 
 def test_an_item_of_another_patient_answers_404(client, physio, planned_patient, clinic):

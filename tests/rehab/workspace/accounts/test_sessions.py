@@ -79,7 +79,7 @@ def test_a_visit_saved_after_the_session_ran_out_is_filled_in_again_after_signin
     clock(minutes=45)  # typing does not count as activity
     response = client.post(form_url, VISIT, HTTP_REFERER=f"http://testserver{form_url}", follow=True)
     assert response.redirect_chain[-1][0] == f"{reverse('login')}?next={form_url}"
-    assert "What you sent was not saved yet." in response.content.decode()
+    assert "What you entered is kept: you will find it filled in, not yet saved." in response.content.decode()
     assert not patient.entries.exists()
 
     page = _sign_in(client, next_url=form_url)
@@ -114,11 +114,30 @@ def test_a_button_pressed_after_the_session_ran_out_leads_back_to_its_page_not_t
     client.force_login(physio)
     page_url = reverse("patient_detail", args=[patient.pk])
     clock(minutes=45)
-    response = client.post(reverse("portal_link_revoke", args=[patient.pk]), {},
+    response = client.post(reverse("portal_link_revoke", args=[patient.pk]), {"replaces": "7"},
                            HTTP_REFERER=f"http://testserver{page_url}")
     assert response["Location"] == f"{reverse('login')}?next={page_url}"
     page = _sign_in(client, next_url=page_url)
     assert page.status_code == 200 and page.redirect_chain[-1][0] == page_url
+    assert "What you were doing was not saved: please do it again." in page.content.decode()
+    # Nothing of a button's form is kept in the session (the link page's form holds a portal token).
+    assert "kinetic_unsaved_form" not in client.session
+
+
+def test_a_button_action_opened_as_a_page_leads_to_the_patient_not_a_405(client, physio, patient, outsider):
+    client.force_login(physio)
+    for name in ("portal_link_issue", "portal_link_revoke", "programme_print_issued_link", "plan_replace_with_template"):
+        response = client.get(reverse(name, args=[patient.pk]))
+        assert response.status_code == 302 and response["Location"] == reverse("patient_detail", args=[patient.pk])
+    client.force_login(outsider)
+    assert client.get(reverse("portal_link_revoke", args=[patient.pk])).status_code == 404
+
+
+def test_signing_out_after_the_session_ran_out_says_nothing_about_unsaved_work(client, physio, clock):
+    client.force_login(physio)
+    clock(minutes=45)
+    page = client.post(reverse("logout"), follow=True).content.decode()
+    assert "signed out after 30 minutes" in page and "not saved" not in page and "kept" not in page
 
 
 def test_a_referer_from_another_site_is_not_followed(client, physio, patient, clock):

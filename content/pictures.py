@@ -9,6 +9,7 @@ the patient's page.
 """
 
 import io
+import re
 import uuid
 
 from django import forms
@@ -35,9 +36,13 @@ FORMATS = {
 ACCEPTED = "JPEG, PNG or WebP"
 
 
-def _too_many_pixels(width=None, height=None) -> ValidationError:
-    size = f"This picture is {width:,} × {height:,} pixels; " if width and height else (
-        "This picture is too large in pixels; ")
+def _too_many_pixels(width=None, height=None, *, pixels=None) -> ValidationError:
+    if width and height:
+        size = f"This picture is {width:,} × {height:,} pixels; "
+    elif pixels:
+        size = f"This picture is {pixels / 1_000_000:,.0f} megapixels; "
+    else:
+        size = "This picture is too large in pixels; "
     return ValidationError(
         f"{size}the largest accepted is {MAX_PIXELS // 1_000_000} megapixels (for example 8,000 × 6,000). "
         f"Save it smaller (for example {MAX_SIDE_PX} pixels wide) and upload it again.", code="picture_pixels")
@@ -52,7 +57,9 @@ def picture_size_check(file) -> None:
         with Image.open(file) as image:  # reads the header only
             width, height = image.size
     except Image.DecompressionBombError as error:
-        raise _too_many_pixels() from error
+        # Pillow refuses it before saying its size, but names its pixel count.
+        counted = re.search(r"\((\d+) pixels\)", str(error))
+        raise _too_many_pixels(pixels=int(counted.group(1)) if counted else None) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         return
     finally:

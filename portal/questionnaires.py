@@ -21,7 +21,7 @@ from content.instruments import Instrument
 from patients.models import AnsweredBy, OutcomeAdministration
 from patients.outcomes import OutcomeError, baseline_activities, record_outcome
 from portal.selectors import portal_frame
-from portal.views import not_found, portal_view
+from portal.views import page_not_found, portal_view
 from rehab.outcomes import questionnaires_due
 
 log = logging.getLogger(__name__)
@@ -129,8 +129,8 @@ def _form(instrument, data=None, initial=None, *, named):
 def portal_questionnaire(request, link, token, code):
     patient = link.patient
     instrument = Instrument.objects.filter(clinic_id=patient.clinic_id, code=code, is_active=True).first()
-    if instrument is None:
-        return not_found(request)
+    if instrument is None:  # the link works; the page does not exist
+        return page_not_found(request, link, token)
     if OutcomeAdministration.objects.filter(patient=patient, instrument=instrument,
                                             date=patient.clinic.today()).exists():
         # Sent already today (a back button, an old tab): say so, before any
@@ -199,7 +199,7 @@ def _after(request, link, token, code, *, saved, already=False):
     patient = link.patient
     instrument = Instrument.objects.filter(clinic_id=patient.clinic_id, code=code).first()
     if instrument is None:
-        return not_found(request)
+        return page_not_found(request, link, token)
     context = portal_frame(patient)
     context.update(token=token, instrument=instrument, saved=saved, already=already,
                    still_due=[i for i, _ in questionnaires_due(patient, as_of=patient.clinic.today())

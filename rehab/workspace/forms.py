@@ -132,12 +132,15 @@ class VisitForm(PatientDateMixin, forms.Form):
                 self.fields[pain_field_name(location.code, context.code)] = forms.IntegerField(
                     label=f"{location.label}, {context.label.lower()}",
                     required=False, min_value=PAIN_MIN, max_value=PAIN_MAX,
-                    widget=forms.NumberInput(attrs={
-                        "min": PAIN_MIN, "max": PAIN_MAX, "inputmode": "numeric",
+                    # A text box, as the measures (_measure_input): a number box sent
+                    # "0,5" as 5 and "4,5" as 45.
+                    widget=forms.TextInput(attrs={
+                        "inputmode": "numeric", "autocomplete": "off",
                         "class": "form-control form-control-sm pain-input",
                     }),
                     error_messages={
                         "max_value": "Pain is scored 0 to 10.", "min_value": "Pain is scored 0 to 10.",
+                        "invalid": "Pain is scored 0 to 10, in whole numbers.",
                     },
                 )
         for name in NUMBER_MEASURES:

@@ -64,7 +64,7 @@ def test_the_printout_has_the_plan_pictures_advice_phone_and_the_qr_of_this_link
     assert f'src="{pictured.picture.url}" alt="Lying on your back, knees bent"' in html
     assert "Walk a little every hour." in html
     assert "If unsure, call Riverside Physio on 020 7946 0000." in html, "the article in the clinic's words"
-    assert "Warning signs: get help the same day" in html
+    assert "Warning signs: when to get help" in html
     assert "<svg" in html and "QR code of the portal link" in html
     assert planned_patient.family_name not in html
 

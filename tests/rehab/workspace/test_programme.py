@@ -49,7 +49,7 @@ def test_the_clinic_can_open_the_printout_with_every_exercise_and_the_clinic_pho
         assert item.effective_dosage in html
     assert f'src="{pictured.picture.url}" alt="Lying on your back, knees bent"' in html
     assert "020 7946 0000" in html
-    assert "Warning signs: get help the same day" in html
+    assert "Warning signs: when to get help" in html
     assert "<svg" not in html, "no QR code: the live link cannot be printed again"
     assert "has no QR code" in html
 

@@ -106,6 +106,9 @@ def test_a_decimal_typed_with_a_comma_is_read_as_a_decimal(client, physio, patie
 @pytest.mark.parametrize("bad, field, message", [
     ({"pain_lumbar_bilateral_activity": "11"}, "pain_lumbar_bilateral_activity", "Pain is scored 0 to 10."),
     ({"pain_knee_rest": "-1"}, "pain_knee_rest", "Pain is scored 0 to 10."),
+    # Typed with a comma: refused, never read as 5 or 45.
+    ({"pain_knee_rest": "0,5"}, "pain_knee_rest", "Pain is scored 0 to 10, in whole numbers."),
+    ({"pain_knee_rest": "4,5"}, "pain_knee_rest", "Pain is scored 0 to 10, in whole numbers."),
     ({"date": "2026-05-31"}, "date", "The date is before the surgery (01 Jun 2026)."),
     ({"date": "2026-09-16"}, "date", "The date is in the future."),
     ({"standing_tolerance_min": "2000"}, "standing_tolerance_min", "Enter a whole number from 0 to 1440 min."),

@@ -87,7 +87,7 @@ def _back_to_plan(patient):
 LINK_PANEL = "portal-link"
 
 
-def _back_to_link_panel(patient):
+def back_to_link_panel(patient):
     return redirect(reverse("patient_detail", args=[patient.pk]) + "#portal-link")
 
 
@@ -178,7 +178,7 @@ def portal_link_issue(request, patient_id):
         messages.warning(request, "A new portal link was issued for this patient a moment ago (perhaps the page "
                                   "was refreshed); it stays valid. Issue another only if the patient needs it.",
                          extra_tags=LINK_PANEL)
-        return _back_to_link_panel(patient)
+        return back_to_link_panel(patient)
     url = request.build_absolute_uri(reverse("portal", args=[token]))
     response = render(request, "rehab/portal_link_issued.html", {
         "patient": patient, "link": link, "url": url, "token": token, "qr_svg": qr.qr_svg(url),
@@ -205,4 +205,4 @@ def portal_link_revoke(request, patient_id):
                          extra_tags=LINK_PANEL)
     else:
         messages.info(request, "There was no live portal link to revoke.", extra_tags=LINK_PANEL)
-    return _back_to_link_panel(patient)
+    return back_to_link_panel(patient)

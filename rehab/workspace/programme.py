@@ -24,6 +24,7 @@ from rehab import qr
 from rehab.home_programme import home_programme
 from rehab.portal_link_email import NoEmailAddress, portal_link_email
 from rehab.workspace.access import get_patient_for_user, post_only
+from rehab.workspace.plan import LINK_PANEL, back_to_link_panel
 from rehab.workspace.roles import can_act, require_physio
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,6 @@ def _replaces(request):
     if posted is None:
         return links.ANY_LINK
     return int(posted) if posted.isdigit() else None
-
-
-def _back_to_links(patient):
-    return redirect(reverse("patient_detail", args=[patient.pk]) + "#portal-link")
 
 
 @login_required
@@ -86,8 +83,9 @@ def programme_print_issued_link(request, patient_id):
     link = links.portal_link_resolve(token) if token else None
     if link is None or link.patient_id != patient.pk:
         messages.warning(request, "That link can no longer be printed (it was replaced or revoked). "
-                                  "Use “Print home programme” to print with a new one.")
-        return _back_to_links(patient)
+                                  "Use “Print home programme” to print with a new one.",
+                                  extra_tags=LINK_PANEL)
+        return back_to_link_panel(patient)
     return _print_with(request, patient, link, token, issued=False)
 
 
@@ -111,15 +109,18 @@ def portal_link_send_email(request, patient_id):
         portal_link_email(patient=patient, issued_by=request.user, replaces=_replaces(request))
     except NoEmailAddress:
         messages.error(request, f"{patient.given_name} has no email address on their record. Add one with "
-                                "“Edit details”, or give the link in person (Issue portal link).")
+                                "“Edit details”, or give the link in person (Issue portal link).",
+                                extra_tags=LINK_PANEL)
     except links.PortalLinkChanged:
         messages.warning(request, "A new portal link was issued for this patient a moment ago (perhaps the page "
-                                  "was refreshed); nothing was sent. Send again only if the patient needs it.")
+                                  "was refreshed); nothing was sent. Send again only if the patient needs it.",
+                                  extra_tags=LINK_PANEL)
     except (smtplib.SMTPException, OSError) as error:
         log.warning("Portal link email to patient %s failed: %s", patient.pk, type(error).__name__)
         messages.error(request, "The email could not be sent (the mail server did not accept it). No new link "
-                                "was made: the patient's current link still works. Try again later.")
+                                "was made: the patient's current link still works. Try again later.",
+                                extra_tags=LINK_PANEL)
     else:
         messages.success(request, f"A new portal link was emailed to {patient.email}. Any earlier link no longer "
-                                  "works.")
-    return _back_to_links(patient)
+                                  "works.", extra_tags=LINK_PANEL)
+    return back_to_link_panel(patient)

@@ -127,7 +127,9 @@ def test_a_physio_emails_a_new_portal_link_and_the_log_never_holds_the_token(cli
     caplog.set_level(logging.DEBUG)
     response = client.post(reverse("portal_link_send_email", args=[planned_patient.pk]), {"replaces": old.pk},
                            follow=True)
-    assert "A new portal link was emailed to mary@example.org" in response.content.decode()
+    # Said in the link's panel, where the page lands (#portal-link), not at the page's top.
+    panel = response.content.decode().split('id="portal-link"')[1]
+    assert "A new portal link was emailed to mary@example.org" in panel
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["mary@example.org"]

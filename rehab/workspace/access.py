@@ -9,6 +9,7 @@ import functools
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from patients.models import Patient
 
@@ -35,3 +36,13 @@ def post_only(view):
         return view(request, patient_id, *args, **kwargs)
 
     return wrapper
+
+
+def safe_next(request, fallback: str) -> str:
+    """Where a form returns to: its `next` (a page of this site, given by the
+    page that sent the user here), else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return fallback

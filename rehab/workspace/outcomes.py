@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from content.display import number_text
 from content.instruments import Instrument
@@ -20,7 +19,7 @@ from patients.models import AnsweredBy
 from patients.outcomes import OutcomeError, baseline_activities, record_outcome
 from rehab.outcomes import PERFORMANCE, OutcomeTrack, patient_outcome_tracks
 from rehab.rules.outcomes import DUE, OVERDUE
-from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.access import get_patient_for_user, safe_next
 from rehab.workspace.accounts.unsaved import unsaved_post_take
 from rehab.workspace.charts.outcome import TrendChart, trend_chart
 from rehab.workspace.outcome_forms import OutcomeEntryForm
@@ -89,14 +88,6 @@ def outcome_panel_context(patient, record) -> dict:
     return {"outcome_rows": rows, "outcomes_attention": [r for r in rows if r.attention]}
 
 
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return fallback
-
-
 @login_required
 def outcome_create(request, patient_id, code):
     """Staff enter a questionnaire from paper (by = staff)."""
@@ -111,7 +102,7 @@ def outcome_create(request, patient_id, code):
     before = baseline_activities(patient, instrument) if instrument.patient_named_items else []
     form = OutcomeEntryForm(request.POST or unsaved_post_take(request), patient=patient, instrument=instrument,
                             baseline_activities=before)
-    back = _safe_next(request, reverse("patient_detail", args=[patient.pk]) + "#outcomes")
+    back = safe_next(request, reverse("patient_detail", args=[patient.pk]) + "#outcomes")
     if request.method == "POST" and form.is_valid():
         try:
             outcome = record_outcome(patient=patient, instrument=instrument, date=form.cleaned_data["date"],

@@ -82,7 +82,8 @@ def discharge_outcome_links(patient, record) -> list[tuple]:
     links = []
     for track in discharge_outcomes_missing(patient, record.entries, discharge_on=record.as_of):
         if track.kind == PERFORMANCE:
-            links.append((track, reverse("visit_create", args=[patient.pk]), "Record at a visit"))
+            url = reverse("visit_create", args=[patient.pk]) + "?" + urlencode({"next": here})
+            links.append((track, url, "Record at a visit"))
         else:
             url = reverse("outcome_create", args=[patient.pk, track.code]) + "?" + urlencode({"next": here})
             links.append((track, url, "Enter now"))

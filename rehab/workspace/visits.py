@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from patients.models import Entry
 from rehab import entries
 from rehab.workspace import selectors
-from rehab.workspace.access import get_patient_for_user
+from rehab.workspace.access import get_patient_for_user, safe_next
 from rehab.workspace.accounts.unsaved import unsaved_post_take
 from rehab.workspace.forms import VisitForm
 from rehab.workspace.patient import patient_url
@@ -37,13 +37,15 @@ def _announce_red_flags(request, entry):
         )
 
 
-def _form_context(patient, form, entry):
+def _form_context(request, patient, form, entry):
     """The visit form page; `visit_dates` drives the same-day notice, which
     warns and never blocks (a second visit in a day can be deliberate)."""
     visit_dates = sorted(d.isoformat() for d in selectors.patient_visit_dates(patient, exclude=entry))
     return {
         "patient": patient, "form": form, "entry": entry,
         "visit_dates": visit_dates, "same_day": form.chosen_date() in visit_dates,
+        "next": request.POST.get("next") or request.GET.get("next") or "",
+        "back": safe_next(request, patient_url(patient)),
     }
 
 
@@ -69,12 +71,13 @@ def _save(request, form, save):
 
 
 def _saved(request, entry, done: str):
-    """The patient page, with what the save did: the visit, a same-day
-    notice, and the red flags it raised."""
+    """The patient page (or the page that sent the physio here, such as the
+    phase move asking for a final test), with what the save did: the visit,
+    a same-day notice, and the red flags it raised."""
     messages.success(request, f"Visit of {entry.date:%d %b %Y} {done}.")
     _note_same_day(request, entry)
     _announce_red_flags(request, entry)
-    return redirect(patient_url(entry.patient))
+    return redirect(safe_next(request, patient_url(entry.patient)))
 
 
 @login_required
@@ -90,7 +93,7 @@ def visit_create(request, patient_id):
         ))
         if entry is not None:
             return _saved(request, entry, "recorded")
-    return render(request, "rehab/visit_form.html", _form_context(patient, form, None))
+    return render(request, "rehab/visit_form.html", _form_context(request, patient, form, None))
 
 
 @login_required
@@ -108,7 +111,7 @@ def visit_update(request, patient_id, entry_id):
         ))
         if saved is not None:
             return _saved(request, saved, "updated")
-    return render(request, "rehab/visit_form.html", _form_context(patient, form, entry))
+    return render(request, "rehab/visit_form.html", _form_context(request, patient, form, entry))
 
 
 @login_required

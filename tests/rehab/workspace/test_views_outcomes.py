@@ -3,6 +3,7 @@ patient page's due/overdue list and trend charts, the discharge form's final
 measures, and exit criteria on outcome scores read from the record."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -214,3 +215,24 @@ def test_an_exit_criterion_on_a_questionnaire_reads_the_patients_scores(patient)
     results, ready = criteria_evaluate(patient, entries, criteria, as_of=TODAY, phase_start=patient.programme_start,
                                        outcomes=[])
     assert (results[0].status, ready) == ("unknown", False)
+
+
+def test_a_final_test_recorded_at_a_visit_from_the_discharge_form_returns_to_it_with_the_move_kept(
+        client, physio, patient, django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    phase_url = reverse("phase_move", args=[patient.pk])
+    page = client.get(phase_url).content.decode()
+    section = page.split('id="discharge-outcomes"')[1].split("</fieldset>")[0]
+    visit_url = re.search(r'name="go_to" value="([^"]*visits/new/[^"]*)"', section).group(1).replace("&amp;", "&")
+    moved = client.post(phase_url, {"to_phase": "discharged", "reason": "Goals met", "expected_from": "integrate",
+                                    "go_to": visit_url})
+    assert moved["Location"] == visit_url
+    form = client.get(visit_url).content.decode()
+    assert f'name="next" value="{phase_url}"' in form and f'href="{phase_url}">Cancel' in form
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(visit_url, {"date": "2026-09-14", "chair_stand_30s": "12", "tug_s": "9.8",
+                                        "notes": "", "next": phase_url})
+    assert saved["Location"] == phase_url
+    back = client.get(phase_url)
+    assert back.context["form"]["reason"].value() == "Goals met"
+    assert "Your phase move is filled in as you left it" in back.content.decode()

@@ -86,7 +86,7 @@ class PhaseAdmin(ClinicOwnedAdmin):
             for row in rows:
                 changes.append({"date": row.history_date, "what": f"{label}: {row.history_object}",
                                 "action": row.get_history_type_display(),
-                                "by": row.history_user.display_name if row.history_user else "Kinetic (automatic)",
+                                "by": str(row.history_user) if row.history_user else "Kinetic (automatic)",
                                 "changes": _delta(row)})
         changes.sort(key=lambda change: change["date"], reverse=True)
         extra_context = {**(extra_context or {}), "part_changes": changes[:PART_HISTORY_LIMIT],

@@ -2,9 +2,12 @@
 
 from django.apps import apps as django_apps
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from content import defaults
 from content.models import EducationArticle, Exercise, ExitCriterion, Phase, PhaseTemplateItem
+
+DEFAULT_PROGRAMME = "Kinetic's default programme"
 
 
 @transaction.atomic
@@ -41,14 +44,16 @@ def clinic_programme_seed(*, clinic) -> None:
         )
         if not created:
             continue
-        ExitCriterion.objects.bulk_create(
+        # With their history's first row, so that a clinic admin's first edit
+        # shows in the phase's history as "from → to".
+        bulk_create_with_history([
             ExitCriterion(phase=phase, measure=measure, comparator=comparator, threshold=threshold)
             for measure, comparator, threshold in spec["exit_criteria"]
-        )
-        PhaseTemplateItem.objects.bulk_create(
+        ], ExitCriterion, default_change_reason=DEFAULT_PROGRAMME)
+        bulk_create_with_history([
             PhaseTemplateItem(phase=phase, exercise=exercises[name], order=position)
             for position, name in enumerate(spec["template"], start=1)
-        )
+        ], PhaseTemplateItem, default_change_reason=DEFAULT_PROGRAMME)
 
     clinic_outcomes_seed(clinic=clinic)
 

@@ -233,14 +233,13 @@ def test_a_phases_history_shows_its_criteria_and_template_changes_and_offers_no_
     them back) is not offered."""
     phase = Phase.objects.get(clinic=clinic_admin.clinic, code="normalise")
     criterion = phase.exit_criteria.get(measure="standing_tolerance_min")
-    for threshold in (25, 30):
-        criterion.threshold = threshold
-        criterion.save()
+    criterion.threshold = 25  # the first edit of a default criterion: its creation is in the history
+    criterion.save()
     phase.exit_criteria.filter(measure="activity_pain").delete()
     client.force_login(clinic_admin)
     page = client.get(reverse("admin:content_phase_history", args=[phase.pk])).content.decode()
     part = page.split('id="part-history"')[1]
-    assert "threshold: 25 → 30" in part and "Deleted" in part and "Back/hip pain on activity" in part
+    assert "threshold: 20 → 25" in part and "Deleted" in part and "Back/hip pain on activity" in part
     version = phase.history.earliest().history_id
     url = reverse("admin:content_phase_simple_history", args=[phase.pk, version])
     assert client.get(url).status_code == 200

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from rehab.models import Flag, PhaseTransition
-from tests.browser.support import PHONE, login, screenshot
+from tests.browser.support import ARTIFACTS, PHONE, login, screenshot
 from tests.factories import (
     ClinicFactory,
     EntryFactory,
@@ -132,9 +132,9 @@ def test_an_expired_form_goes_back_and_logs_in_on_a_phone(new_page, physio):
 
 
 def test_on_a_phone_the_pain_chart_opens_on_the_latest_visits(new_page, caseload_data):
-    """The chart is wider than a phone and scrolls sideways: it starts at its
-    right-hand end, where the latest visits are."""
-    patient = caseload_data["patients"][2]
+    """The chart is wider than a phone and scrolls sideways: it opens on the
+    latest visits, with the pain scale pinned at the left edge."""
+    patient = caseload_data["patients"][0]  # visits from five weeks ago to yesterday
     phone = new_page(viewport=PHONE)
     login(phone, "jsmith")
     phone.goto(f"/patients/{patient.pk}/")
@@ -142,4 +142,13 @@ def test_on_a_phone_the_pain_chart_opens_on_the_latest_visits(new_page, caseload
     box.wait_for()
     left, visible, total = box.evaluate("b => [b.scrollLeft, b.clientWidth, b.scrollWidth]")
     assert total > visible  # it does scroll on a phone
-    assert left + visible >= total - 1
+    assert left > 0  # opened away from its start
+    # The latest visit's point is in view, near the right edge.
+    latest = max(point.bounding_box()["x"] for point in box.locator(".marker").all())
+    edge = box.bounding_box()
+    assert edge["x"] + edge["width"] * 0.6 < latest < edge["x"] + edge["width"]
+    # The pain scale stays at the left edge, over the scrolled chart.
+    pin = phone.locator(".pain-chart .chart-axis-pin")
+    assert sorted(pin.locator("text").all_text_contents(), key=int) == ["0", "2", "4", "6", "8", "10"]
+    assert abs(pin.bounding_box()["x"] - box.bounding_box()["x"]) < 1
+    phone.locator(".pain-chart").screenshot(path=str(ARTIFACTS / "pain-chart-phone.png"))

@@ -97,7 +97,8 @@ UNION
 SELECT p.id, false FROM {patient} p
  WHERE p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s
    AND EXISTS (SELECT 1 FROM {criterion_history} c JOIN {phase} ph ON ph.id = c.phase_id
-                WHERE ph.clinic_id = %(clinic)s AND c.history_date > %(since)s)
+                WHERE ph.clinic_id = %(clinic)s AND c.history_date > %(since)s
+                  AND (c.history_type <> '+' OR c.history_user_id IS NOT NULL))
 UNION
 SELECT e.patient_id, false FROM {entry} e JOIN {patient} p ON p.id = e.patient_id
  WHERE e.kind = %(visit)s AND p.clinic_id = %(clinic)s AND p.phase <> %(discharged)s
@@ -129,7 +130,9 @@ first day a visit counts as evidence), and visits dated since. Flag
 changes count when a person made them (an acknowledgement): the engine's own
 writes are already what the rules said. A questionnaire answered since, or
 one leaving the evidence window, can change readiness on a criterion that
-reads its score.
+reads its score. A criterion's history row counts when it edits or removes
+one, or when a person added one: the rows a clinic's default programme starts
+with (content.services, migration content 0016) change nothing the rules read.
 
 Entries are found by `updated_at`, not by whether their own evaluation
 happened: a visit evaluated when it was saved is evaluated again by the next

@@ -213,6 +213,11 @@ def test_beat_sweeps_each_clinic_in_its_own_task_and_large_ones_in_batches_on_a_
               what="the sweep tasks to raise six plateaus", log=log)
     _wait_for(lambda: ClinicSweep.objects.filter(clinic=big, run_batches_left=[]).exclude(swept_on=None).exists(),
               timeout=30, what="the last batch to move the clinic's mark", log=log)
+    # The worker logs a task's "succeeded" after its transaction has committed,
+    # so the log can trail what the database already shows: wait for it too.
+    _wait_for(lambda: log.read_text().count("rehab.tasks.sweep_batch_task[") >= 2 * 3
+              and log.read_text().count("rehab.tasks.sweep_clinic_task[") >= 2 * 2, timeout=30,
+              what="the worker to log each task received and succeeded", log=log)
     text = log.read_text()
     assert text.count("rehab.tasks.sweep_clinic_task[") >= 2 * 2  # received and succeeded, per clinic
     assert f"Sweep of clinic {big.pk}: 3 batches queued" in text

@@ -3,11 +3,15 @@ form left for a moment to enter something it asks for, such as the phase
 move's final questionnaires, is kept the same way).
 
 A physio types a visit during a long appointment; the session ends after its
-idle time (sessions.py) and the Save arrives signed out. The sign-out keeps
-what was sent, for the page it was sent from and for that user only, and
-sends them to sign in and back to that page; the page fills its form in again,
-unsaved, for them to check and save (`unsaved_post_take`). Nothing is written
-without that second Save: the form may be an hour old.
+idle time (sessions.py) and the Save arrives signed out. When the form was
+sent to its own page (a visit, a registration, a phase move), the sign-out
+keeps what was sent, for that page and that user only, and sends them to
+sign in and back to it; the page fills its form in again, unsaved, for them
+to check and save (`unsaved_post_take`). Nothing is written without that
+second Save: the form may be an hour old. A button's form sent elsewhere (an
+acknowledgement, the link page's print button, which carries a portal
+token) is not kept: they are sent back to the page it was on, and told to do
+it again (accounts/middleware.py).
 
 Kept in the (server-side) session for KEEP_SECONDS; a different user signing
 in on the same browser never sees it.

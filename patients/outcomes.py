@@ -8,7 +8,9 @@ validates (the date rule of entries, the instrument belongs to the
 patient's clinic, one administration per instrument a day, answers through
 content.scoring.score_answers, a re-rated PSFS names the same activities as
 the first) and writes one OutcomeAdministration, or raises OutcomeError and
-writes nothing.
+writes nothing. The staff form and the portal call it through
+rehab.entries.outcome_record, which reconciles the patient's flags in the
+same transaction (an exit criterion can read the score).
 """
 
 from __future__ import annotations

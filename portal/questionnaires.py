@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from content.instruments import Instrument
 from patients.models import AnsweredBy, OutcomeAdministration
-from patients.outcomes import OutcomeError, baseline_activities, record_outcome
+from patients.outcomes import OutcomeError, baseline_activities
 from portal.selectors import portal_frame
 from portal.views import page_not_found, portal_view
+from rehab.entries import outcome_record
 from rehab.outcomes import questionnaires_due
 
 log = logging.getLogger(__name__)
@@ -148,10 +149,10 @@ def portal_questionnaire(request, link, token, code):
         if form.is_valid():
             try:
                 if instrument.patient_named_items:
-                    record_outcome(patient=patient, instrument=instrument, date=patient.clinic.today(),
+                    outcome_record(patient=patient, instrument=instrument, date=patient.clinic.today(),
                                    by=AnsweredBy.PATIENT, activities=form.activities())
                 else:
-                    record_outcome(patient=patient, instrument=instrument, date=patient.clinic.today(),
+                    outcome_record(patient=patient, instrument=instrument, date=patient.clinic.today(),
                                    by=AnsweredBy.PATIENT, answers=form.answers())
             except OutcomeError as error:
                 problems = error.messages

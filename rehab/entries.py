@@ -21,7 +21,8 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from simple_history.utils import bulk_create_with_history
 
-from patients.models import Entry, EntrySymptom, PainScore
+from patients.models import Entry, EntrySymptom, OutcomeAdministration, PainScore
+from patients.outcomes import record_outcome
 from rehab import flags, rules
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,14 @@ def patient_evaluate_later(patient_id) -> None:
 
 @receiver(post_save, sender=Entry)
 def entry_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        patient_evaluate_later(instance.patient_id)
+
+
+@receiver(post_save, sender=OutcomeAdministration)
+@receiver(post_delete, sender=OutcomeAdministration)
+def outcome_changed(sender, instance, raw=False, **kwargs):
+    # An exit criterion can read a questionnaire's score (DESIGN 9).
     if not raw:
         patient_evaluate_later(instance.patient_id)
 
@@ -125,6 +134,16 @@ def entry_delete(*, entry: Entry) -> None:
     """Delete an entry; its flags are closed (kept, as history)."""
     with transaction.atomic(), evaluation_batched():
         entry.delete()
+
+
+def outcome_record(**kwargs) -> OutcomeAdministration:
+    """Record a questionnaire (patients.outcomes.record_outcome, which takes
+    the same arguments and raises OutcomeError) and reconcile the patient's
+    flags in the same transaction: an exit criterion can read its score, so
+    answering it can make the patient ready to progress before the page
+    shown next is read."""
+    with transaction.atomic(), evaluation_batched():
+        return record_outcome(**kwargs)
 
 
 def _write_details(entry, pain, symptoms):

@@ -16,7 +16,8 @@ from content.display import number_text
 from content.instruments import Instrument
 from content.measures import MEASURES
 from patients.models import AnsweredBy
-from patients.outcomes import OutcomeError, baseline_activities, record_outcome
+from patients.outcomes import OutcomeError, baseline_activities
+from rehab.entries import outcome_record
 from rehab.outcomes import PERFORMANCE, OutcomeTrack, patient_outcome_tracks
 from rehab.rules.outcomes import DUE, OVERDUE
 from rehab.workspace.access import get_patient_for_user, safe_next
@@ -105,7 +106,7 @@ def outcome_create(request, patient_id, code):
     back = safe_next(request, reverse("patient_detail", args=[patient.pk]) + "#outcomes")
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = record_outcome(patient=patient, instrument=instrument, date=form.cleaned_data["date"],
+            outcome = outcome_record(patient=patient, instrument=instrument, date=form.cleaned_data["date"],
                                      by=AnsweredBy.STAFF, entered_by=request.user, **form.responses())
         except OutcomeError as error:
             form.add_problems(error.problems)

@@ -67,6 +67,47 @@ def test_a_score_below_the_threshold_does_not(clinic, patient):
     assert not _ready(patient)
 
 
+# At once: the page shown after the questionnaire reads the flag ----------------
+
+PSFS_FROM_PAPER = {"activity_1": "Stairs", "rating_1": "7", "activity_2": "Walking", "rating_2": "6",
+                   "activity_3": "Car", "rating_3": "6"}
+
+
+def test_a_questionnaire_entered_from_paper_makes_the_patient_ready_without_waiting_for_the_sweep(
+        client, physio, clinic, patient):
+    day = START + dt.timedelta(days=20)
+    with at(day):
+        clinic_sweep(clinic)
+        client.force_login(physio)
+        response = client.post(reverse("outcome_create", args=[patient.pk, "psfs"]),
+                               {"date": day.isoformat(), **PSFS_FROM_PAPER})
+        assert response.status_code == 302
+        assert _ready(patient)
+        page = client.get(response["Location"]).content.decode()
+    assert "Ready to progress" in page
+
+
+def test_a_score_below_the_threshold_from_paper_does_not(client, physio, clinic, patient):
+    day = START + dt.timedelta(days=20)
+    with at(day):
+        clinic_sweep(clinic)
+        client.force_login(physio)
+        client.post(reverse("outcome_create", args=[patient.pk, "psfs"]),
+                    {"date": day.isoformat(), **PSFS_FROM_PAPER, "rating_1": "4"})
+    assert not _ready(patient)
+
+
+def test_a_questionnaire_answered_on_the_portal_makes_the_patient_ready_at_once(client, clinic, patient, portal_url):
+    day = START + dt.timedelta(days=20)
+    with at(day):
+        clinic_sweep(clinic)
+        response = client.post(f"{portal_url}questionnaires/psfs/", {
+            "activity1": "Stairs", "score1": "7", "activity2": "Walking", "score2": "6",
+            "activity3": "Car", "score3": "6", "action": "send"})
+        assert response.status_code == 302
+    assert _ready(patient)
+
+
 # A questionnaire the clinic added, made an exit criterion in the admin ------
 
 

@@ -31,4 +31,12 @@ document.querySelectorAll(".chart-scroll").forEach(function (box) {
     return m.cx ? m.cx.baseVal.value : m.x.baseVal.value + m.width.baseVal.value;
   }).concat([0]));
   box.scrollLeft = latest ? latest * scale + 24 - box.clientWidth : box.scrollWidth;
+  // The exit thresholds' labels end where the opened view ends, not off its right edge.
+  var right = (box.scrollLeft + box.clientWidth) / scale - 6;
+  chart.querySelectorAll("text.threshold-label").forEach(function (label) {
+    if (label.x.baseVal[0].value > right) {
+      label.setAttribute("x", String(right));
+      label.setAttribute("dx", "0");
+    }
+  });
 });

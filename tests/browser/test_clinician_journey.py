@@ -151,4 +151,10 @@ def test_on_a_phone_the_pain_chart_opens_on_the_latest_visits(new_page, caseload
     pin = phone.locator(".pain-chart .chart-axis-pin")
     assert sorted(pin.locator("text").all_text_contents(), key=int) == ["0", "2", "4", "6", "8", "10"]
     assert abs(pin.bounding_box()["x"] - box.bounding_box()["x"]) < 1
+    # The exit thresholds' labels are readable there: in view, clear of the pinned scale.
+    labels = [label.bounding_box() for label in box.locator(".threshold-label").all()]
+    assert labels
+    pinned = pin.bounding_box()
+    assert all(pinned["x"] + pinned["width"] < b["x"] and b["x"] + b["width"] <= edge["x"] + edge["width"]
+               for b in labels), labels
     phone.locator(".pain-chart").screenshot(path=str(ARTIFACTS / "pain-chart-phone.png"))

@@ -1,7 +1,10 @@
 """Registering a patient and correcting their details: the only writers of a
 patient's own record outside an import. Both are audited (who, when, why)."""
 
-from django.db import transaction
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast, Substr
 
@@ -20,7 +23,8 @@ def patient_register(*, clinic: Clinic, by, **fields) -> Patient:
         patient.full_clean(validate_constraints=False)
         patient._history_user = by
         patient._change_reason = "Registered"
-        patient.save(force_insert=True)
+        with _ref_taken_as_error():
+            patient.save(force_insert=True)
         plan_assign_from_template(patient=patient)
     return patient
 
@@ -39,8 +43,28 @@ def patient_update(*, patient: Patient, by, **fields) -> Patient:
         current.full_clean(validate_constraints=False)
         current._history_user = by
         current._change_reason = "Reassigned" if changed == ["physio"] else "Details corrected"
-        current.save(update_fields=[*changed, "updated_at"])
+        with _ref_taken_as_error():
+            current.save(update_fields=[*changed, "updated_at"])
     return current
+
+
+@contextmanager
+def _ref_taken_as_error():
+    """The form checked the reference was free, but another registration
+    (two staff taking the same suggested "P-0043" at once) can take it between
+    that check and this write: the unique constraint says so, as the form's
+    own message on the reference, and nothing is written."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if getattr(error.__cause__, "diag", None) is None or \
+                error.__cause__.diag.constraint_name != REF_UNIQUE_CONSTRAINT:
+            raise
+        raise ValidationError({"ref": Patient.unique_messages[("clinic", "ref")]}) from None
+
+
+REF_UNIQUE_CONSTRAINT = "patient_unique_ref_per_clinic"
 
 
 def next_patient_ref(clinic: Clinic) -> str:

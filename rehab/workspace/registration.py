@@ -3,7 +3,7 @@ admins); straight after registering, a physio is offered the portal link."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,10 +29,14 @@ def patient_create(request):
     initial = {"ref": next_patient_ref(clinic), "physio": request.user.pk if request.user.is_physio else None}
     form = PatientForm(request.POST or unsaved_post_take(request), clinic=clinic, initial=initial)
     if request.method == "POST" and form.is_valid():
-        patient = patient_register(clinic=clinic, by=request.user, **form.registration_fields())
-        messages.success(request, f"{patient.full_name} ({patient.ref}) registered, in Normalise with its "
-                                  "exercise template as their plan.")
-        return redirect("patient_registered", patient_id=patient.pk)
+        try:
+            patient = patient_register(clinic=clinic, by=request.user, **form.registration_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{patient.full_name} ({patient.ref}) registered, in Normalise with its "
+                                      "exercise template as their plan.")
+            return redirect("patient_registered", patient_id=patient.pk)
     return render(request, "rehab/patient_form.html", {"form": form, "patient": None, "nav": "caseload"})
 
 
@@ -42,9 +46,13 @@ def patient_edit(request, patient_id):
     _require_clinic_staff(request.user)
     form = PatientForm(request.POST or unsaved_post_take(request), instance=patient, clinic=patient.clinic)
     if request.method == "POST" and form.is_valid():
-        patient_update(patient=patient, by=request.user, **form.registration_fields())
-        messages.success(request, f"Details of {patient.full_name} ({patient.ref}) saved.")
-        return redirect(reverse("patient_detail", args=[patient.pk]))
+        try:
+            patient_update(patient=patient, by=request.user, **form.registration_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Details of {patient.full_name} ({patient.ref}) saved.")
+            return redirect(reverse("patient_detail", args=[patient.pk]))
     return render(request, "rehab/patient_form.html", {"form": form, "patient": patient})
 
 

@@ -1,9 +1,12 @@
 """Registering a patient and correcting their details, from the caseload."""
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.urls import reverse
 
 from patients.models import Patient
@@ -145,3 +148,37 @@ def test_another_clinics_patient_cannot_be_edited(client, outsider, patient):
     assert client.get(reverse("patient_edit", args=[patient.pk])).status_code == 404
     assert client.post(reverse("patient_edit", args=[patient.pk]), details()).status_code == 404
     assert client.get(reverse("patient_registered", args=[patient.pk])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_registrations_taking_the_same_suggested_ref_at_once_get_a_message_not_an_error(client, physio, clinic):
+    """The form sees the reference free; another registration takes it before
+    this one is written. The database's unique constraint decides, and the
+    second physio gets the form back with the reference's message."""
+    inserted = threading.Event()
+
+    def the_other_physio():
+        try:
+            with transaction.atomic():
+                PatientFactory(clinic=clinic, ref="P-0007", family_name="Other")
+                inserted.set()
+                # Commit only once this test's own insert waits behind ours.
+                with connection.cursor() as cursor:
+                    for _ in range(500):
+                        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                       "AND datname = current_database()")
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.01)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=the_other_physio)
+    other.start()
+    assert inserted.wait(10)
+    client.force_login(physio)
+    response = client.post(reverse("patient_create"), details(ref="P-0007"))
+    other.join()
+    assert response.status_code == 200
+    assert response.context["form"].errors["ref"] == ["Another patient of this clinic already has this reference."]
+    assert list(Patient.objects.values_list("family_name", flat=True)) == ["Other"]

@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from patients.models import Entry, EntrySymptom, OutcomeAdministration, PainScore
@@ -112,10 +113,43 @@ def entry_create(*, patient, kind, date, pain=(), symptoms=(), measures=None, no
     return entry
 
 
-def entry_update(*, entry: Entry, date, pain=(), symptoms=(), measures=None, notes="") -> Entry:
+class EntryChanged(Exception):
+    """The entry was edited or deleted by someone else since the form was shown."""
+
+    def __init__(self, entry: Entry | None, *, by=None):
+        self.entry = entry
+        who = by.display_name if by else "someone else"
+        if entry is None:
+            message = f"This visit was deleted by {who} while you were editing it: your changes were not saved."
+        else:
+            message = (
+                f"This visit was changed by {who} at {timezone.localtime(entry.updated_at):%H:%M} while you were "
+                "editing it: your changes are below, not saved. Check them against the saved visit "
+                "(open the patient's page in another tab), then save again to replace it."
+            )
+        super().__init__(message)
+
+
+def entry_version(entry: Entry) -> str:
+    """What an edit form carries to tell whether the entry changed since it was shown."""
+    return entry.updated_at.isoformat()
+
+
+def entry_update(*, entry: Entry, date, pain=(), symptoms=(), measures=None, notes="",
+                 version: str | None = None) -> Entry:
     """Replace an entry's content; its history keeps the previous version.
-    Its flags follow before this returns."""
+    Its flags follow before this returns.
+
+    The entry's row is locked first, so two saves of one entry run one after
+    the other. With `version` (entry_version of the entry the form showed),
+    a save over someone else's edit, or of an entry deleted meanwhile,
+    raises EntryChanged and writes nothing."""
     with transaction.atomic(), evaluation_batched():
+        current = Entry.objects.select_for_update().filter(pk=entry.pk).values_list("updated_at", flat=True).first()
+        if current is None or (version is not None and current.isoformat() != version):
+            last = entry.history.select_related("history_user").first()
+            raise EntryChanged(None if current is None else Entry.objects.get(pk=entry.pk),
+                               by=last.history_user if last else None)
         entry.date = date
         entry.notes = notes
         for name, value in (measures or {}).items():

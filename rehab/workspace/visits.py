@@ -5,8 +5,10 @@ the physio lands on already shows them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from content.flag_kinds import Severity
 from patients.models import Entry
 from rehab import entries
 from rehab.workspace import selectors
@@ -23,13 +25,24 @@ def _visit(patient, entry_id):
     )
 
 
+# Shown in red; the less urgent ones in amber.
+SHOWN_AS_ERROR = (Severity.EMERGENCY, Severity.SAME_DAY)
+
+
+def _deleted_visit(patient, entry_id):
+    """The history row of this patient's visit deletion, if that is why it is gone."""
+    return (Entry.history.filter(id=entry_id, patient_id=patient.pk, kind=Entry.VISIT, history_type="-")
+            .select_related("history_user").first())
+
+
 def _announce_red_flags(request, entry):
-    """A message for each red flag the saved entry raised: the flags the save
-    itself stored (rehab.entries evaluates inside the write), not a second run
-    of the rules."""
-    raised = sorted(entry.flags.filter(closed_at__isnull=True), key=lambda flag: flag.severity_rank)
+    """A message for each red flag of the saved entry that needs attention:
+    the flags the save itself stored (rehab.entries evaluates inside the
+    write), not a second run of the rules. One already acknowledged is not
+    announced again when the visit is edited."""
+    raised = sorted(entry.flags.needs_attention(), key=lambda flag: flag.severity_rank)
     for flag in raised:
-        level = messages.ERROR if flag.severity in ("emergency", "same_day") else messages.WARNING
+        level = messages.ERROR if flag.severity in SHOWN_AS_ERROR else messages.WARNING
         messages.add_message(
             request, level,
             f"{flag.get_severity_display()} — {flag.get_code_display()}: {flag.message} {flag.advice}",
@@ -99,19 +112,39 @@ def visit_create(request, patient_id):
 @login_required
 def visit_update(request, patient_id, entry_id):
     patient = get_patient_for_user(request.user, patient_id)
-    entry = _visit(patient, entry_id)
     require_physio(request.user)
+    try:
+        entry = _visit(patient, entry_id)
+    except Http404:
+        deleted = _deleted_visit(patient, entry_id) if request.method == "POST" else None
+        if deleted is None:
+            raise
+        who = deleted.history_user.display_name if deleted.history_user else "someone else"
+        messages.warning(request, f"The visit of {deleted.date:%d %b %Y} was deleted by {who} while you were "
+                                  "editing it: your changes were not saved.")
+        return redirect(patient_url(patient))
     form = VisitForm(request.POST or unsaved_post_take(request), patient=patient, entry=entry)
+    # The version of the visit the form was shown with: a save over someone
+    # else's edit is refused once, with the new version, so that saving again
+    # replaces it knowingly.
+    version = request.POST.get("version") or entries.entry_version(entry)
     if request.method == "POST" and form.is_valid():
         entry._change_reason = f"Edited by {request.user.display_name}"
-        saved = _save(request, form, lambda: entries.entry_update(
-            entry=entry, date=form.cleaned_data["date"], pain=form.pain(),
-            symptoms=form.cleaned_data["symptoms"], measures=form.measures(),
-            notes=form.cleaned_data["notes"],
-        ))
+        try:
+            saved = _save(request, form, lambda: entries.entry_update(
+                entry=entry, date=form.cleaned_data["date"], pain=form.pain(),
+                symptoms=form.cleaned_data["symptoms"], measures=form.measures(),
+                notes=form.cleaned_data["notes"], version=version,
+            ))
+        except entries.EntryChanged as changed:
+            form.add_error(None, str(changed))
+            saved = None
+            if changed.entry is not None:
+                version = entries.entry_version(changed.entry)
         if saved is not None:
             return _saved(request, saved, "updated")
-    return render(request, "rehab/visit_form.html", _form_context(request, patient, form, entry))
+    return render(request, "rehab/visit_form.html",
+                  {**_form_context(request, patient, form, entry), "version": version})
 
 
 @login_required

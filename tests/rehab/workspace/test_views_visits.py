@@ -1,13 +1,18 @@
 """Recording, editing and deleting a visit from the workspace."""
 
 import datetime as dt
+import threading
+import time
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from patients.models import Entry
+from rehab.entries import entry_create, entry_update
 from rehab.models import Flag
 from tests.factories import PatientFactory
 
@@ -313,3 +318,122 @@ def test_editing_the_only_visit_of_a_day_shows_no_same_day_notice(client, physio
     response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]), visit_data(notes="Edited"),
                            follow=True)
     assert "visits recorded on" not in response.content.decode()
+
+
+# Two physios on one visit --------------------------------------------------------
+
+def _edit_form(client, patient, entry):
+    """The edit form as shown: its fields and the version it carries."""
+    page = client.get(reverse("visit_update", args=[patient.pk, entry.pk]))
+    data = {name: value for name, value in page.context["form"].initial.items() if value not in (None, "")}
+    data["date"] = data["date"].isoformat()
+    return {**data, "version": page.context["version"]}
+
+
+def test_a_save_over_a_colleagues_edit_is_refused_once_then_replaces_it_knowingly(
+        client, physio, colleague, patient, django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(pain_lumbar_bilateral_activity="4", notes="First"),
+               django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    mine = _edit_form(client, patient, entry)
+    url = reverse("visit_update", args=[patient.pk, entry.pk])
+
+    other = Client()
+    other.force_login(colleague)
+    theirs = _edit_form(other, patient, entry)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert other.post(url, {**theirs, "notes": "Corrected by a colleague"}).status_code == 302
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(url, {**mine, "notes": "Mine", "pain_lumbar_bilateral_activity": "6"})
+    assert refused.status_code == 200
+    assert f"This visit was changed by {colleague.display_name} at" in refused.content.decode()
+    assert "your changes are below, not saved" in refused.content.decode()
+    entry.refresh_from_db()
+    assert entry.notes == "Corrected by a colleague"
+    assert refused.context["form"]["notes"].value() == "Mine"  # what I typed is still in the form
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, {**mine, "notes": "Mine", "pain_lumbar_bilateral_activity": "6",
+                                  "version": refused.context["version"]})
+    assert again.status_code == 302
+    entry.refresh_from_db()
+    assert entry.notes == "Mine" and [p.score for p in entry.pain_scores.all()] == [6]
+
+
+def test_saving_a_visit_a_colleague_deleted_meanwhile_says_so(client, physio, colleague, patient,
+                                                               django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(notes="First"), django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    mine = _edit_form(client, patient, entry)
+    other = Client()
+    other.force_login(colleague)
+    with django_capture_on_commit_callbacks(execute=True):
+        other.post(reverse("visit_delete", args=[patient.pk, entry.pk]))
+
+    response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]), {**mine, "notes": "Mine"},
+                           follow=True)
+    assert response.redirect_chain[-1][0] == reverse("patient_detail", args=[patient.pk])
+    assert (f"The visit of 10 Sep 2026 was deleted by {colleague.display_name} while you were editing it: "
+            "your changes were not saved.") in response.content.decode()
+    assert not Entry.objects.filter(patient=patient).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_visit_at_the_same_moment_run_one_after_the_other(client, physio, patient):
+    """Both forms show the same version. The first save holds the visit's row;
+    the second waits for it, then finds the visit changed: a message, not a
+    duplicate pain score's 500 nor a mix of both saves' scores."""
+    entry = entry_create(patient=patient, kind=Entry.VISIT, date=dt.date(2026, 9, 10),
+                         pain=[("lumbar_bilateral", "activity", 4)], recorded_by=physio)
+    client.force_login(physio)
+    form = _edit_form(client, patient, entry)
+    holding = threading.Event()
+
+    def the_first_save():
+        try:
+            with transaction.atomic():
+                first = Entry.objects.select_for_update().get(pk=entry.pk)
+                holding.set()
+                _wait_for_a_lock_waiter()
+                entry_update(entry=first, date=first.date, pain=[("lumbar_bilateral", "activity", 5)],
+                             version=form["version"])
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=the_first_save)
+    first.start()
+    assert holding.wait(10)
+    second = client.post(reverse("visit_update", args=[patient.pk, entry.pk]),
+                         {**form, "pain_buttock_si_activity": "7"})
+    first.join()
+    assert second.status_code == 200
+    assert "This visit was changed by" in second.content.decode()
+    assert sorted((p.location, p.score) for p in entry.pain_scores.all()) == [("lumbar_bilateral", 5)]
+
+
+def _wait_for_a_lock_waiter():
+    with connection.cursor() as cursor:
+        for _ in range(500):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                           "AND datname = current_database()")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+
+
+def test_editing_a_visit_does_not_announce_its_acknowledged_flag_again(client, physio, patient,
+                                                                       django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(symptoms=["calf_swelling"]), django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    flag = Flag.objects.get(code="dvt_signs")
+    client.post(reverse("flag_acknowledge", args=[patient.pk, flag.pk]), {"note": "Sent to the DVT clinic"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]),
+                               {**_edit_form(client, patient, entry), "notes": "Scan booked"}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["Visit of 10 Sep 2026 updated."]
+    assert Flag.objects.get(pk=flag.pk).acknowledged_at is not None

@@ -24,7 +24,7 @@ from portal.self_reports import DAILY_LIMIT, advice_sections, saved_report_advic
 from portal.wording import advice_sections_for_clinic
 from rehab.home_programme import home_programme
 from rehab.portal_links import portal_link_resolve, portal_link_touch
-from rehab.qr import qr_svg
+from rehab.qr import link_printed
 
 PORTAL_HEADERS = {
     "Referrer-Policy": "no-referrer",
@@ -113,7 +113,7 @@ def portal_print(request, link, token):
     """The printable programme, with the QR code of the link the patient is using."""
     context = home_programme(link.patient)
     url = request.build_absolute_uri(reverse("portal", args=[token]))
-    context.update(token=token, qr_svg=qr_svg(url, scale=4), qr_url=url)
+    context.update(token=token, **link_printed(url, token))
     return render(request, "programme/print_portal.html", context)
 
 

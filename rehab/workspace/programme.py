@@ -95,16 +95,9 @@ def _print_with(request, patient, link, token, *, issued):
     url = request.build_absolute_uri(reverse("portal", args=[token]))
     context = home_programme(patient)
     context.update(patient=patient, can_act=True, issued_link=link, newly_issued=issued,
-                   qr_svg=qr.qr_svg(url, scale=4), qr_url=url, **_typed_address(url, token))
+                   **qr.link_printed(url, token))
     # The token is in the page, not its address: the site's referrer policy will do.
     return render(request, "programme/print_staff.html", context)
-
-
-def _typed_address(url, token) -> dict:
-    """The printed address in two parts, so that a line breaks before the
-    token rather than inside it."""
-    start, _, rest = url.rpartition(token)
-    return {"qr_url_start": start, "qr_url_token": token + rest}
 
 
 @login_required

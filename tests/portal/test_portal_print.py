@@ -3,7 +3,7 @@ the printable programme with the QR code of the link they are using."""
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 
 from patients.models import AssignedPlanItem
 from rehab.portal_links import portal_link_revoke
@@ -66,6 +66,8 @@ def test_the_printout_has_the_plan_pictures_advice_phone_and_the_qr_of_this_link
     assert "If unsure, call Riverside Physio on 020 7946 0000." in html, "the article in the clinic's words"
     assert "Warning signs: when to get help" in html
     assert "<svg" in html and "QR code of the portal link" in html
+    assert f"Type this address into your phone or computer: http://testserver{portal_url}" in " ".join(
+        strip_tags(html).split())
     assert planned_patient.family_name not in html
 
 

@@ -17,7 +17,7 @@ record before the last step is sent.
 
 from dataclasses import dataclass, field
 
-from content.codes import LOCATIONS
+from content.codes import LOCATIONS, SYMPTOMS
 from portal.forms import REPORT_CONTEXTS
 from rehab.pain_grid import pain_field_name
 
@@ -28,6 +28,9 @@ class ReportDraft:
     locations: list[str] | None = None
     # {pain field name: score} for the places chosen (rehab.pain_grid names).
     pain: dict[str, int] = field(default_factory=dict)
+    # The warning signs ticked on step 3, kept when the patient goes back to
+    # change an earlier step.
+    symptoms: list[str] = field(default_factory=list)
 
     def choose_locations(self, locations: list[str]) -> None:
         """Step 1 answered (again): keep the scores of the places still chosen."""
@@ -64,11 +67,12 @@ def draft_load(request, link) -> ReportDraft:
     if locations is not None:
         locations = [code for code in locations if code in LOCATIONS]
     pain = {name: score for name, score in (stored.get("pain") or {}).items() if isinstance(score, int)}
-    return ReportDraft(locations=locations, pain=pain)
+    symptoms = [code for code in stored.get("symptoms") or [] if code in SYMPTOMS]
+    return ReportDraft(locations=locations, pain=pain, symptoms=symptoms)
 
 
 def draft_save(request, link, draft: ReportDraft) -> None:
-    request.session[_key(link)] = {"locations": draft.locations, "pain": draft.pain}
+    request.session[_key(link)] = {"locations": draft.locations, "pain": draft.pain, "symptoms": draft.symptoms}
 
 
 def draft_clear(request, link) -> None:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from content.codes import CONTEXTS, LOCATIONS
+from content.codes import CONTEXTS, LOCATIONS, SYMPTOMS
 from portal.forms import (
     NOTHING_FILLED_IN,
     NOWHERE,
@@ -109,13 +109,19 @@ def portal_report_signs(request, link, token):
     if request.method != "POST" and draft.next_step() != "portal_report_signs":
         return redirect(draft.next_step(), token=token)
     nothing_filled_in = False
+    if request.method == "POST" and request.POST.get("go") in GO_BACK_TO:
+        # Back to an earlier step from this one: the signs ticked so far are
+        # kept, and ticked again when the patient comes back here.
+        draft.symptoms = [code for code in request.POST.getlist("symptoms") if code in SYMPTOMS]
+        draft_save(request, link, draft)
+        return redirect(GO_BACK_TO[request.POST["go"]], token=token)
     if request.method == "POST":
         form = SelfReportForm(request.POST)
         if form.is_valid() and (response := _send(request, link, token, form)):
             return response
         nothing_filled_in = form.has_error("__all__", NOTHING_FILLED_IN)
     else:
-        form = SelfReportForm()
+        form = SelfReportForm(initial={"symptoms": draft.symptoms})
     if nothing_filled_in and not draft.locations:
         # "Nothing hurts" and no sign: the patient is well, which is no error.
         draft_clear(request, link)
@@ -128,12 +134,16 @@ def portal_report_signs(request, link, token):
     else:
         errors = [(message, None) for message in form.non_field_errors()]
         errors += [(message, "signs") for message in form.errors.get("symptoms", [])]
-    back = ("portal_report_pain", "Back to “How much does it hurt?”") if draft.locations else (
-        "portal_report", "Back to “Where does it hurt?”")
+    back = ("pain", "Back to “How much does it hurt?”") if draft.locations else (
+        "where", "Back to “Where does it hurt?”")
     return _step(request, link, token, "portal/report_signs.html", form,
                  number=3, total=3, errors=errors,
                  pain_summary=_pain_summary(draft), pain_fields=sorted(draft.pain.items()),
-                 back_url=reverse(back[0], kwargs={"token": token}), back_text=back[1])
+                 back_to=back[0], back_text=back[1])
+
+
+# Step 3's ways back ("go"), each a button of its form so the ticks go too.
+GO_BACK_TO = {"where": "portal_report", "pain": "portal_report_pain"}
 
 
 def _one_page_report(post) -> bool:

@@ -133,6 +133,35 @@ def test_a_patient_reports_3_out_of_10_in_three_screens_without_javascript(new_p
     assert list(entry.pain_scores.values_list("location", "context", "score")) == [("knee", "activity", 3)]
 
 
+def test_going_back_from_the_warning_signs_keeps_the_ticked_signs(new_page, patient_url):
+    """A patient who ticks signs, then goes back to change how much it hurts
+    (by the review's button or the step's own way back), finds them still
+    ticked, and they are sent."""
+    patient, url = patient_url
+    phone = new_page(viewport=PHONE)
+    phone.goto(url + "report/")
+    phone.get_by_label("Knee").check()
+    phone.get_by_role("button", name="Next").click()
+    phone.get_by_role("group", name="Knee: Moving").get_by_text("3", exact=True).click()
+    phone.get_by_role("button", name="Next").click()
+    calf = phone.get_by_label("Swelling in the calf of your operated leg")
+    calf.check()
+    phone.get_by_role("button", name="Change how much").click()
+    phone.get_by_role("group", name="Knee: Moving").get_by_text("5", exact=True).click()
+    phone.get_by_role("button", name="Next").click()
+    assert calf.is_checked()
+    assert phone.get_by_text("moving 5 out of 10").is_visible()
+    phone.get_by_role("button", name="Back to “How much does it hurt?”").click()
+    phone.get_by_role("heading", name="How much does it hurt?").wait_for()
+    phone.get_by_role("button", name="Next").click()
+    assert calf.is_checked()
+    screenshot(phone, "portal-report-signs-kept-phone")
+    phone.get_by_role("button", name="Send to my physiotherapist").click()
+    phone.get_by_role("heading", name="Get checked today").wait_for()
+    entry = Entry.objects.get(patient=patient, kind=Entry.SELF_REPORT)
+    assert list(entry.symptoms.values_list("code", flat=True)) == ["calf_swelling"]
+
+
 def test_a_wrong_answer_is_shown_at_the_top_and_takes_the_focus(new_page, patient_url):
     patient, url = patient_url
     phone = new_page(viewport=PHONE)

@@ -77,6 +77,21 @@ def test_a_patient_who_leaves_part_way_carries_on_where_they_were(client, portal
     assert not Entry.objects.exists()
 
 
+@pytest.mark.parametrize("go", ["where", "pain"])
+def test_going_back_from_the_warning_signs_keeps_what_was_ticked(client, portal_url, planned_patient, go):
+    client.post(f"{portal_url}report/", {"locations": ["knee"]})
+    client.post(f"{portal_url}report/how-much/", {"pain_knee_activity": "3"})
+    back = client.post(f"{portal_url}report/warning-signs/", {
+        "pain_knee_activity": "3", "symptoms": [Symptom.CALF_SWELLING, Symptom.FEVER], "go": go})
+    assert back["Location"] == f"{portal_url}report/{'how-much/' if go == 'pain' else ''}"
+    assert not Entry.objects.exists()
+    client.post(f"{portal_url}report/", {"locations": ["knee"]})
+    client.post(f"{portal_url}report/how-much/", {"pain_knee_activity": "4"})
+    signs = client.get(f"{portal_url}report/warning-signs/").content.decode()
+    assert _is_checked(signs, Symptom.CALF_SWELLING) and _is_checked(signs, Symptom.FEVER)
+    assert not _is_checked(signs, Symptom.CHEST_PAIN)
+
+
 def test_changing_the_places_keeps_the_scores_of_the_places_still_chosen(client, portal_url, planned_patient):
     client.post(f"{portal_url}report/", {"locations": ["knee", "buttock_si"]})
     client.post(f"{portal_url}report/how-much/", {"pain_knee_activity": "3", "pain_buttock_si_rest": "5"})

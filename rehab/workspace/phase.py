@@ -25,8 +25,11 @@ def phase_move(request, patient_id):
         shown_phase = patient.phase
     if request.method == "POST" and "go_to" in request.POST:
         return _leave_for_a_measure(request, patient)
-    form = PhaseMoveForm(request.POST or unsaved_post_take(request), from_phase=shown_phase,
-                         red_flags=discharge_blockers(patient))
+    if request.method == "POST":
+        form = PhaseMoveForm(request.POST, from_phase=shown_phase, red_flags=discharge_blockers(patient))
+    else:
+        form = PhaseMoveForm(initial=_kept_as_initial(unsaved_post_take(request)), from_phase=shown_phase,
+                             red_flags=discharge_blockers(patient))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -56,6 +59,18 @@ def phase_move(request, patient_id):
         "plan_previews": plan_change_previews(patient, choices),
         "discharge_outcomes": discharge_outcome_links(patient, record) if Phase.DISCHARGED in choices else None,
     })
+
+
+def _kept_as_initial(kept) -> dict | None:
+    """A move kept while the physio was away (a final measure entered, a
+    sign-out) fills the form in again as a form not yet sent: a move left
+    half-typed is not met with "not moved" and "required" for what was
+    never submitted."""
+    if kept is None:
+        return None
+    initial = {name: values[-1] for name, values in kept.lists()}
+    initial["replace_plan"] = "replace_plan" in kept  # an unticked box is not sent
+    return initial
 
 
 KEPT_WHILE_AWAY = ("Your phase move is filled in as you left it. It is not done until you press “Move patient”.")

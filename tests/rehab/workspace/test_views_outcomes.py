@@ -236,3 +236,35 @@ def test_a_final_test_recorded_at_a_visit_from_the_discharge_form_returns_to_it_
     back = client.get(phase_url)
     assert back.context["form"]["reason"].value() == "Goals met"
     assert "Your phase move is filled in as you left it" in back.content.decode()
+
+
+def test_enter_now_before_typing_the_move_comes_back_to_a_form_without_errors(
+        client, physio, patient, django_capture_on_commit_callbacks):
+    """Nothing of the move typed yet: the physio left only to enter a final
+    measure, and is not told the patient "was not moved"."""
+    client.force_login(physio)
+    phase_url = reverse("phase_move", args=[patient.pk])
+    section = client.get(phase_url).content.decode().split('id="discharge-outcomes"')[1].split("</fieldset>")[0]
+    visit_url = re.search(r'name="go_to" value="([^"]*visits/new/[^"]*)"', section).group(1).replace("&amp;", "&")
+    assert client.post(phase_url, {"expected_from": "integrate", "replace_plan": "on",
+                                   "go_to": visit_url})["Location"] == visit_url
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(visit_url, {"date": "2026-09-14", "chair_stand_30s": "12", "notes": "", "next": phase_url})
+    back = client.get(phase_url)
+    page = back.content.decode()
+    assert not back.context["form"].is_bound
+    assert "was not moved" not in page and "Give a reason for the move." not in page
+    assert "This field is required" not in page
+    assert back.context["form"]["replace_plan"].value() is True
+
+
+def test_an_unticked_plan_replacement_stays_unticked_on_the_way_back(client, physio, patient):
+    client.force_login(physio)
+    phase_url = reverse("phase_move", args=[patient.pk])
+    section = client.get(phase_url).content.decode().split('id="discharge-outcomes"')[1].split("</fieldset>")[0]
+    visit_url = re.search(r'name="go_to" value="([^"]*visits/new/[^"]*)"', section).group(1).replace("&amp;", "&")
+    client.post(phase_url, {"expected_from": "integrate", "to_phase": "rebuild", "reason": "Flare-up",
+                            "go_to": visit_url})
+    form = client.get(phase_url).context["form"]
+    assert (form["to_phase"].value(), form["reason"].value(), form["replace_plan"].value()) == (
+        "rebuild", "Flare-up", False)

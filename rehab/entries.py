@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from patients.models import Entry, EntrySymptom, OutcomeAdministration, PainScore
 from patients.outcomes import record_outcome
@@ -157,9 +157,7 @@ def entry_update(*, entry: Entry, date, pain=(), symptoms=(), measures=None, not
         # Field and date checks here; the CHECK constraints are the database's job
         # (validating them in Python costs a query each).
         entry.full_clean(validate_constraints=False)
-        entry.pain_scores.all().delete()
-        entry.symptoms.all().delete()
-        _write_details(entry, pain, symptoms)
+        _details_change(entry, pain, symptoms)
         entry.save()
     return entry
 
@@ -178,6 +176,29 @@ def outcome_record(**kwargs) -> OutcomeAdministration:
     shown next is read."""
     with transaction.atomic(), evaluation_batched():
         return record_outcome(**kwargs)
+
+
+def _details_change(entry, pain, symptoms):
+    """Make the entry's pain scores and symptoms these, touching only what
+    differs: the record's history then says which score changed, was added
+    or removed, not that every one was removed and added again."""
+    wanted = {(p.location, p.context): p.score for p in (rules.PainScore(*p) for p in pain)}
+    current = {(s.location, s.context): s for s in PainScore.objects.filter(entry=entry)}
+    for key, score in current.items():
+        if key not in wanted:
+            score.delete()
+    changed = [score for key, score in current.items() if key in wanted and score.score != wanted[key]]
+    for score in changed:
+        score.score = wanted[score.location, score.context]
+    if changed:
+        bulk_update_with_history(changed, PainScore, ["score"])
+    ticked = list(dict.fromkeys(symptoms))
+    for symptom in EntrySymptom.objects.filter(entry=entry).exclude(code__in=ticked):
+        symptom.delete()
+    kept = set(EntrySymptom.objects.filter(entry=entry).values_list("code", flat=True))
+    _write_details(entry, [(location, context, score) for (location, context), score in wanted.items()
+                           if (location, context) not in current],
+                   [code for code in ticked if code not in kept])
 
 
 def _write_details(entry, pain, symptoms):

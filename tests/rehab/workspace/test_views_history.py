@@ -74,6 +74,28 @@ def test_a_visit_and_its_flag_read_in_clinic_words(client, physio, patient, reco
     assert [c.what for c in changes][-1] == "Patient record created"
 
 
+def test_editing_a_visit_lists_only_what_the_edit_changed(client, physio, patient, record, day):
+    entry = record(patient, day(3), pain=[("lumbar_bilateral", "activity", 4), ("knee", "activity", 5)],
+                   symptoms=["fever", "weight_loss"])
+    client.force_login(physio)
+    before = len(_history(client, patient).context["changes"])
+    # Up a score, one removed, one added; one sign unticked, one kept, one ticked.
+    entry_update(entry=entry, date=day(3), pain=[("lumbar_bilateral", "activity", 6), ("buttock_si", "rest", 3)],
+                 symptoms=["weight_loss", "calf_swelling"])
+
+    changes = _history(client, patient).context["changes"]
+    edit = {(c.what, tuple(c.details)) for c in changes[:len(changes) - before]
+            if c.kind in ("pain", "symptom")}
+    on = "the visit of 11 Jun 2026"
+    assert edit == {
+        (f"Pain score changed on {on}", (("Lower back, both sides, activity", "4/10", "6/10"),)),
+        (f"Pain score removed from {on}", (("Knee, activity", "5/10", "—"),)),
+        (f"Pain score added to {on}", (("Buttock / sacroiliac, rest", "—", "3/10"),)),
+        (f"Red-flag symptom removed from {on}", (("Symptom", "Fever", "—"),)),
+        (f"Red-flag symptom ticked on {on}", (("Symptom", "—", "Calf swelling (operated leg)"),)),
+    }
+
+
 def test_engine_closes_and_reopens_are_listed_with_their_reasons(
     client, physio, patient, record, day, django_capture_on_commit_callbacks
 ):

@@ -20,7 +20,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from interchange import jobs
 from interchange.csv_export import iter_caseload_csv
@@ -157,10 +157,12 @@ def import_job_detail(request, job_id):
 
 
 @login_required
-@require_POST
 def import_job_confirm(request, job_id):
+    """Only a POST writes; opened as a page (a bookmark, the way back from
+    signing in again) it leads to the job's page, after the same clinic check."""
     job = get_import_job_for_user(request.user, job_id)
-    jobs.import_job_confirm(job=job)
+    if request.method == "POST":
+        jobs.import_job_confirm(job=job)
     return redirect("caseload_import_job", job_id=job.pk)
 
 

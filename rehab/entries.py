@@ -178,6 +178,16 @@ def outcome_record(**kwargs) -> OutcomeAdministration:
         return record_outcome(**kwargs)
 
 
+def outcome_delete(*, outcome: OutcomeAdministration, by, reason: str) -> None:
+    """Delete a questionnaire recorded by mistake (a typing slip, the wrong
+    patient); its history keeps it, with who deleted it and why, and the
+    patient's flags follow (a criterion can have read its score)."""
+    with transaction.atomic(), evaluation_batched():
+        outcome._history_user = by
+        outcome._change_reason = reason
+        outcome.delete()
+
+
 def _details_change(entry, pain, symptoms):
     """Make the entry's pain scores and symptoms these, touching only what
     differs: the record's history then says which score changed, was added

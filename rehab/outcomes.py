@@ -49,6 +49,8 @@ class OutcomeTrack:
     readings: list[tuple[dt.date, Decimal]] = field(default_factory=list)  # oldest first
     status: ScheduleStatus | None = None
     instrument_id: int | None = None
+    # A questionnaire's administrations, oldest first: (id, date, score, answered by).
+    administrations: list[tuple] = field(default_factory=list)
 
     @property
     def baseline(self):
@@ -98,7 +100,7 @@ def patient_outcome_tracks(patient, entries, *, as_of: dt.date) -> list[OutcomeT
     instruments = list(Instrument.objects.filter(clinic_id=patient.clinic_id, is_active=True))
     administrations = list(
         OutcomeAdministration.objects.filter(patient=patient).order_by("date", "created_at")
-        .values_list("instrument_id", "date", "score")
+        .values_list("instrument_id", "date", "score", "id", "by")
     )
     detectable, sources = {}, {}
     for code, value, source in MinimalDetectableChange.objects.filter(clinic_id=patient.clinic_id).values_list(
@@ -108,7 +110,7 @@ def patient_outcome_tracks(patient, entries, *, as_of: dt.date) -> list[OutcomeT
     visits = [e for e in entries if e.is_visit]
     anchor = schedule_anchor(first_visit=min((v.date for v in visits), default=None),
                              programme_start=patient.programme_start)
-    answered = {instrument_id for instrument_id, _, _ in administrations}
+    answered = {instrument_id for instrument_id, *_ in administrations}
     tracks = []
     for instrument in instruments:
         if not (instrument.scheduled or instrument.pk in answered):
@@ -117,8 +119,10 @@ def patient_outcome_tracks(patient, entries, *, as_of: dt.date) -> list[OutcomeT
             code=instrument.code, label=instrument.name, kind=QUESTIONNAIRE, unit="",
             higher_is_better=instrument.higher_is_better, band=instrument.meaningful_change,
             band_source=instrument.meaningful_change_source, instrument_id=instrument.pk,
-            readings=[(date, score) for instrument_id, date, score in administrations
+            readings=[(date, score) for instrument_id, date, score, *_ in administrations
                       if instrument_id == instrument.pk],
+            administrations=[(pk, date, score, by) for instrument_id, date, score, pk, by in administrations
+                             if instrument_id == instrument.pk],
         )
         if instrument.scheduled:
             track.status = outcome_status([d for d, _ in track.readings], anchor=anchor, as_of=as_of,

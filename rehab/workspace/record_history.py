@@ -1,6 +1,6 @@
 """A patient's record history: every change to the patient, their entries
-(with pain scores and symptoms), flags, phase moves, plan items and portal
-links, newest first, in the clinic's words.
+(with pain scores and symptoms), questionnaires, flags, phase moves, plan
+items and portal links, newest first, in the clinic's words.
 
 Read from django-simple-history's tables. One query pages through all of them
 at once (a UNION of dates and ids); then one query per kind of record reads
@@ -19,8 +19,19 @@ from django.core.paginator import Page, Paginator
 from django.db.models import CharField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
+from content.instruments import Instrument
 from content.models import Exercise
-from patients.models import AssignedPlanItem, Entry, EntrySymptom, PainScore, Patient, PortalLink, User
+from patients.models import (
+    AnsweredBy,
+    AssignedPlanItem,
+    Entry,
+    EntrySymptom,
+    OutcomeAdministration,
+    PainScore,
+    Patient,
+    PortalLink,
+    User,
+)
 from rehab.models import Flag, PhaseTransition
 
 PAGE_SIZE = 50
@@ -60,6 +71,7 @@ def _sources():
         _Source("entry", Entry),
         _Source("pain", PainScore),
         _Source("symptom", EntrySymptom),
+        _Source("outcome", OutcomeAdministration),
         _Source("flag", Flag),
         _Source("phase", PhaseTransition),
         _Source("plan", AssignedPlanItem),
@@ -126,6 +138,7 @@ class _Context:
     staff: dict
     entries: dict  # entry id -> (kind, date, recorded_by id) from the entries' history
     exercises: dict
+    instruments: dict
 
     @classmethod
     def load(cls, patient):
@@ -136,7 +149,8 @@ class _Context:
         ).values_list("id", "kind", "date", "recorded_by_id"):
             entries[entry_id] = (kind, date, recorded_by)
         exercises = dict(Exercise.objects.filter(clinic_id=patient.clinic_id).values_list("pk", "name"))
-        return cls(staff=staff, entries=entries, exercises=exercises)
+        instruments = dict(Instrument.objects.filter(clinic_id=patient.clinic_id).values_list("pk", "name"))
+        return cls(staff=staff, entries=entries, exercises=exercises, instruments=instruments)
 
     def entry_label(self, entry_id):
         kind, date, _ = self.entries.get(entry_id, (None, None, None))
@@ -160,6 +174,8 @@ def _who(kind, row, context: _Context) -> str:
         user = row.history_user
         return user.display_name if user else context.staff.get(row.history_user_id, "A former member of staff")
     entry_id = row.id if kind == "entry" else getattr(row, "entry_id", None)
+    if kind == "outcome" and row.by == AnsweredBy.PATIENT and row.history_type == "+":
+        return PATIENT_VIA_PORTAL
     if kind in ("entry", "pain", "symptom"):
         entry_kind, _, recorded_by = context.entries.get(entry_id, ("", None, None))
         if entry_kind == Entry.SELF_REPORT:
@@ -253,6 +269,20 @@ def _symptom(change, row, previous, context, *, created, deleted):
                        row.get_code_display() if not deleted else "—")]
 
 
+def _outcome(change, row, previous, context, *, created, deleted):
+    name = f"{context.instruments.get(row.instrument_id, 'A questionnaire')} of {_date(row.date)}"
+    score = f"{row.score.normalize():f}"
+    if created:
+        change.what = f"Questionnaire recorded: {name}"
+        change.details = [("Score", "—", score)]
+    elif deleted:
+        change.what = f"Questionnaire deleted: {name}"
+        change.details = [("Score", score, "—")]
+    else:
+        change.what = f"Questionnaire changed: {name}"
+        change.details = _diff(row, previous, context)
+
+
 def _flag(change, row, previous, context, *, created, deleted):
     name = f"{row.get_code_display()} ({row.get_severity_display().lower()})"
     if created:
@@ -308,6 +338,6 @@ def _link(change, row, previous, context, *, created, deleted):
 
 
 _DESCRIBERS = {
-    "patient": _patient, "entry": _entry, "pain": _pain, "symptom": _symptom, "flag": _flag,
+    "patient": _patient, "entry": _entry, "pain": _pain, "symptom": _symptom, "outcome": _outcome, "flag": _flag,
     "phase": _phase, "plan": _plan, "link": _link,
 }

@@ -27,6 +27,7 @@ patient_pages = [
     path("phase/", phase.phase_move, name="phase_move"),
     path("history/", history.patient_history, name="patient_history"),
     path("outcomes/<slug:code>/new/", outcomes.outcome_create, name="outcome_create"),
+    path("outcomes/answered/<uuid:outcome_id>/delete/", outcomes.outcome_delete_view, name="outcome_delete"),
     path("plan/add/", plan.plan_item_add, name="plan_item_add"),
     path("plan/replace/", plan.plan_replace_with_template, name="plan_replace_with_template"),
     path("plan/<int:item_id>/remove/", plan.plan_item_remove, name="plan_item_remove"),

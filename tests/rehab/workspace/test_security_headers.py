@@ -18,12 +18,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from content.admin_scoping import scope_choices
+from content.instruments import Instrument
 from interchange.models import ImportJob
 from patients.models import Patient
+from patients.outcomes import record_outcome
 from portal import ratelimit
 from rehab.portal_links import portal_link_issue
 from tests.factories import (
     AssignedPlanItemFactory,
+    ClinicAdminFactory,
     EntryFactory,
     EntrySymptomFactory,
     FlagFactory,
@@ -90,6 +93,9 @@ def world(clinic, physio, clinic_admin, patient):
         "content_type_id": ContentType.objects.get_for_model(Patient).pk,
         "clinic": clinic,
         "_phase_transition": PhaseTransitionFactory(patient=patient, moved_by=physio),
+        "outcome_id": record_outcome(
+            patient=patient, instrument=Instrument.objects.get(clinic=clinic, code="koos_jr"),
+            date=visit.date, by="staff", answers=[1] * 7, entered_by=physio).pk,
     }
 
 
@@ -230,3 +236,41 @@ def test_static_files_keep_their_cache_lifetime(client, settings, physio):
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
     assert "max-age=3600" in response.headers["Cache-Control"]
+
+
+# The record's ids in the walk's URLs: each such URL belongs to the clinic.
+RECORD_KEYS = ("patient_id", "visit_id", "self_report_id", "flag_id", "item_id", "job_id", "outcome_id")
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_admin"])
+def test_every_workspace_url_of_a_clinics_record_is_404_to_another_clinic(client, request, world, who, other_clinic):
+    """The same walk, by staff of another clinic: every URL naming one of the
+    clinic's records answers 404, to GET and POST, and nothing changes. (The
+    portal's URLs open by their token; the admin's are walked by
+    tests/test_admin_isolation.py.)"""
+    user = (request.getfixturevalue("outsider") if who == "outsider"
+            else ClinicAdminFactory(clinic=other_clinic, username="hilltop-admin"))
+    client.force_login(user)
+    before = _record_counts(world)
+    walked = []
+    for url in every_url(world):
+        if url.startswith(("/p/", "/admin/")) or not any(str(world[key]) in url for key in RECORD_KEYS):
+            continue
+        statuses = set()
+        for method in (client.get, client.post):
+            response = method(url)
+            # A method the URL does not take is refused before any look-up (405), as for an unknown id.
+            assert response.status_code in (404, 405), f"{method.__name__.upper()} {url}: {response.status_code}"
+            assert str(world["patient_id"]) not in response.content.decode()
+            statuses.add(response.status_code)
+        assert 404 in statuses, f"{url}: {statuses}"
+        walked.append(url)
+    assert len(walked) > 20
+    assert _record_counts(world) == before
+
+
+def _record_counts(world):
+    patient = Patient.objects.get(pk=world["patient_id"])
+    return (patient.entries.count(), patient.flags.filter(acknowledged_at__isnull=False).count(),
+            patient.plan_items.count(), patient.outcomes.count(), patient.portal_links.filter(revoked_at=None).count(),
+            patient.phase, ImportJob.objects.count())

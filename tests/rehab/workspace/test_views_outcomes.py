@@ -268,3 +268,65 @@ def test_an_unticked_plan_replacement_stays_unticked_on_the_way_back(client, phy
     form = client.get(phase_url).context["form"]
     assert (form["to_phase"].value(), form["reason"].value(), form["replace_plan"].value()) == (
         "rebuild", "Flare-up", False)
+
+
+# A questionnaire recorded by mistake ----------------------------------------------
+
+def test_a_mistyped_questionnaire_is_deleted_with_a_reason_and_entered_again(client, physio, patient):
+    client.force_login(physio)
+    client.post(url(patient, "koos_jr"), koos_data([4, 4, 4, 4, 4, 4, 4]))
+    wrong = OutcomeAdministration.objects.get(patient=patient)
+    page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
+    delete_url = reverse("outcome_delete", args=[patient.pk, wrong.pk])
+    assert f'href="{delete_url}">Delete' in page
+
+    confirm = client.get(delete_url).content.decode()
+    assert "Delete the KOOS JR (knee) of 14 Sep 2026?" in confirm
+    assert "entered from paper by" in confirm and "4 (" in confirm  # the answers as recorded
+    refused = client.post(delete_url, {"reason": "  "})
+    assert "Say why it is deleted" in refused.content.decode()
+    assert OutcomeAdministration.objects.filter(pk=wrong.pk).exists()
+
+    deleted = client.post(delete_url, {"reason": "Typed from the wrong paper form"})
+    assert deleted["Location"] == url(patient, "koos_jr") + "?date=2026-09-14"
+    assert not OutcomeAdministration.objects.filter(pk=wrong.pk).exists()
+    again = client.get(deleted["Location"])
+    assert again.context["form"]["date"].value() == dt.date(2026, 9, 14)
+    assert client.post(url(patient, "koos_jr"), koos_data([1, 1, 1, 1, 1, 1, 1])).status_code == 302
+
+    history = client.get(reverse("patient_history", args=[patient.pk])).context["changes"]
+    gone = next(c for c in history if c.what == "Questionnaire deleted: KOOS JR (knee) of 14 Sep 2026")
+    assert (gone.who, gone.why) == (physio.display_name, "Typed from the wrong paper form")
+    assert [c.what for c in history].count("Questionnaire recorded: KOOS JR (knee) of 14 Sep 2026") == 2
+
+
+def test_deleting_the_score_a_criterion_read_withdraws_readiness(client, physio, patient,
+                                                                   django_capture_on_commit_callbacks):
+    phase = Phase.objects.get(clinic=patient.clinic, code="integrate")
+    ExitCriterion.objects.filter(phase=phase).delete()
+    ExitCriterion.objects.create(phase=phase, measure="psfs", comparator=">=", threshold=6)
+    EntryFactory(patient=patient, date=dt.date(2026, 9, 10))
+    client.force_login(physio)
+    client.post(url(patient, "psfs"), {"date": "2026-09-14", "activity_1": "Stairs", "rating_1": "7",
+                                       "activity_2": "Walking", "rating_2": "7", "activity_3": "Car", "rating_3": "7"})
+    ready = patient.flags.filter(code="ready_to_progress", closed_at__isnull=True)
+    assert ready.exists()
+    outcome = OutcomeAdministration.objects.get(patient=patient)
+    client.post(reverse("outcome_delete", args=[patient.pk, outcome.pk]), {"reason": "Wrong patient"})
+    assert not ready.exists()
+
+
+def test_another_clinics_questionnaire_cannot_be_deleted(client, physio, patient, outsider, clinic_admin):
+    psfs = Instrument.objects.get(clinic=patient.clinic, code="psfs")
+    outcome = record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 9, 12), by="patient",
+                             activities=[("Stairs", 6), ("Walking", 7), ("Car", 5)])
+    delete_url = reverse("outcome_delete", args=[patient.pk, outcome.pk])
+    client.force_login(outsider)
+    assert client.get(delete_url).status_code == 404
+    assert client.post(delete_url, {"reason": "x"}).status_code == 404
+    client.force_login(clinic_admin)
+    assert client.post(delete_url, {"reason": "x"}).status_code == 403
+    other = PatientFactory(clinic=patient.clinic)
+    client.force_login(physio)
+    assert client.post(reverse("outcome_delete", args=[other.pk, outcome.pk]), {"reason": "x"}).status_code == 404
+    assert OutcomeAdministration.objects.filter(pk=outcome.pk).exists()

@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,13 +58,17 @@ def flags_notify_pending(*, patient_ids=None) -> int:
     handled (`email_suppressed`) without one; it stays on the caseload.
 
     Each flag is claimed with a conditional update before the email goes out,
-    so two workers never both send it; a failed send releases the claim and
-    the next run tries again.
+    so two workers never both send it, and marked sent once it has gone. A
+    failed send releases the claim, and a claim older than CLAIM_LEASE (a
+    worker killed mid-send) is taken again: an alert is emailed at least
+    once, never lost to a dead worker.
     """
-    recent = timezone.now().date() - dt.timedelta(days=NOTIFY_MAX_ENTRY_AGE_DAYS)
+    now = timezone.now()
+    # A day's margin: entry dates are clinic dates, and clinics are ahead of UTC or behind it.
+    recent = now.date() - dt.timedelta(days=NOTIFY_MAX_ENTRY_AGE_DAYS + 1)
     pending = Flag.objects.filter(
+        _claimable(now),
         severity__in=NOTIFY_SEVERITIES,
-        notified_at__isnull=True,
         closed_at__isnull=True,
         entry_date__gte=recent,
         patient__physio__email__gt="",
@@ -78,11 +83,22 @@ def flags_notify_pending(*, patient_ids=None) -> int:
         try:
             _send_flag_email(flag)
         except Exception:
-            Flag.objects.filter(pk=flag.pk).update(notified_at=None)
+            Flag.objects.filter(pk=flag.pk, notified_at__isnull=True).update(notify_claimed_at=None)
             log.exception("Could not email flag %s; will retry on the next run", flag.pk)
             continue
+        Flag.objects.filter(pk=flag.pk).update(notified_at=timezone.now())
         sent += 1
     return sent
+
+
+# Longer than a send can take (EMAIL_TIMEOUT, with the task's time limit).
+CLAIM_LEASE = dt.timedelta(minutes=10)
+
+
+def _claimable(now) -> Q:
+    """Not emailed yet, and not being emailed by a live worker."""
+    return Q(notified_at__isnull=True) & (
+        Q(notify_claimed_at__isnull=True) | Q(notify_claimed_at__lt=now - CLAIM_LEASE))
 
 
 # Repeated self-reports must not page the physio again and again (DESIGN 4.4).
@@ -99,14 +115,17 @@ def _notification_claim(flag: Flag) -> str | None:
         # find no recent email and both send one.
         Patient.objects.select_for_update().filter(pk=flag.patient_id).first()
         emailed_recently = (
-            Flag.objects.filter(patient_id=flag.patient_id, code=flag.code, email_suppressed=False,
-                                notified_at__gt=now - EMAIL_REPEAT_WINDOW)
+            Flag.objects.filter(patient_id=flag.patient_id, code=flag.code, email_suppressed=False)
+            .filter(Q(notified_at__gt=now - EMAIL_REPEAT_WINDOW)
+                    | Q(notified_at__isnull=True, notify_claimed_at__gte=now - CLAIM_LEASE))
             .exclude(pk=flag.pk)
             .exists()
         )
-        claimed = Flag.objects.filter(pk=flag.pk, notified_at__isnull=True).update(
-            notified_at=now, email_suppressed=emailed_recently
-        )
+        claimable = Flag.objects.filter(_claimable(now), pk=flag.pk)
+        if emailed_recently:
+            claimed = claimable.update(notified_at=now, email_suppressed=True)
+        else:
+            claimed = claimable.update(notify_claimed_at=now)
     if not claimed:
         return None
     if emailed_recently:

@@ -378,7 +378,7 @@ def _flags_reopen(findings: dict) -> int:
     return Flag.objects.filter(pk__in=list(findings), closed_reason=NO_LONGER_PRESENT).update(
         closed_at=None, closed_reason="",
         acknowledged_at=None, acknowledged_by=None, acknowledgement_note="",
-        notified_at=None, email_suppressed=False,
+        notified_at=None, notify_claimed_at=None, email_suppressed=False,
         message=from_findings("message"), advice=from_findings("advice"),
         severity=from_findings("severity"), entry_date=from_findings("entry_date"),
     )

@@ -60,7 +60,11 @@ class Flag(models.Model):
     message = models.TextField()
     advice = models.TextField()
     raised_at = models.DateTimeField(default=timezone.now)
+    # When the flag's email went out (or was suppressed, below): it is not sent again.
     notified_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed the email, until it is sent: a claim older than
+    # rehab.alerts.CLAIM_LEASE is a worker that died mid-send, and is taken again.
+    notify_claimed_at = models.DateTimeField(null=True, blank=True)
     # Handled without an email: the physio had one about the same patient and
     # code within the previous 24 hours (DESIGN 4.4). The flag itself stays
     # open on the caseload like any other.
@@ -77,7 +81,7 @@ class Flag(models.Model):
     closed_reason = models.CharField(max_length=200, blank=True)
 
     objects = FlagQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["notified_at", "email_suppressed"])
+    history = HistoricalRecords(excluded_fields=["notified_at", "notify_claimed_at", "email_suppressed"])
 
     class Meta:
         ordering = ["-raised_at"]

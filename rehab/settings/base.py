@@ -276,6 +276,9 @@ CACHES = redis_cache(REDIS_URL) if REDIS_URL else {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kinetic <kinetic@localhost>")
+# A mail server that stops answering must not hold a request or a task (and
+# the patient rows they lock) until gunicorn or Celery kills it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # `seed_demo` creates public demo logins: never in production.

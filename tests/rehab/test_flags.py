@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from content.flag_kinds import severity_rank
 from rehab import alerts, flags
@@ -172,6 +173,26 @@ def test_a_failed_email_is_retried_on_the_next_run(patient, record, settings):
     mail.outbox.clear()
     assert alerts.flags_notify_pending() == 1
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(("claimed_ago", "sent"), [
+    (dt.timedelta(minutes=11), 1),  # the worker that claimed it died mid-send: taken again
+    (dt.timedelta(minutes=2), 0),  # a live worker is sending it
+])
+def test_an_email_claimed_by_a_worker_that_died_is_sent_by_the_next_run(patient, record, claimed_ago, sent):
+    today = patient.clinic.today()
+    patient.programme_start = patient.surgery_date = today - dt.timedelta(days=10)
+    patient.save()
+    record(patient, today, pain=CALF, symptoms=["calf_swelling"])
+    flag = Flag.objects.get(code="dvt_signs")
+    Flag.objects.filter(pk=flag.pk).update(notified_at=None, notify_claimed_at=timezone.now() - claimed_ago)
+    mail.outbox.clear()
+    assert alerts.flags_notify_pending() == sent
+    assert len(mail.outbox) == sent
+    flag.refresh_from_db()
+    assert (flag.notified_at is not None) == bool(sent)
+    # Sent: not again. A live claim: still waiting for its worker to mark it sent.
+    assert alerts.flags_notify_pending() == 0
 
 
 def test_unassigned_patient_raises_flags_without_email(clinic, record):

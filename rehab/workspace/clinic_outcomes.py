@@ -37,10 +37,17 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label="Discharged from", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="to", widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
-        if start and end:
+        if end and end > self.today:
+            self.add_error("end", f"Nobody is discharged after today: choose an end on or before "
+                                  f"{self.today.day} {self.today:%b %Y}.")
+        elif start and end:
             if start > end:
                 self.add_error("end", "The end of the period must be on or after its start.")
             elif (end - start).days > MAX_DAYS:
@@ -202,7 +209,8 @@ def clinic_outcomes_view(request):
     if user.clinic_id is None:
         raise Http404
     today = user.clinic.today()
-    form = PeriodForm(request.GET or None, initial={"start": today - dt.timedelta(days=DEFAULT_DAYS), "end": today})
+    form = PeriodForm(request.GET or None, today=today,
+                      initial={"start": today - dt.timedelta(days=DEFAULT_DAYS), "end": today})
     report = None
     if not form.is_bound:
         report = clinic_outcomes(user.clinic, today - dt.timedelta(days=DEFAULT_DAYS), today)

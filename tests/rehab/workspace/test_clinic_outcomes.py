@@ -148,6 +148,14 @@ def test_a_bad_period_is_refused_with_a_message(client):
     assert client.get(reverse("clinic_outcomes"), {"start": "yesterday", "end": "2026-09-01"}).status_code == 400
 
 
+@pytest.mark.parametrize("end", ["9999-12-31", "2999-01-01"])
+def test_a_period_ending_after_today_is_refused_not_a_500(client, end):
+    client.force_login(PhysioFactory())
+    response = client.get(reverse("clinic_outcomes"), {"start": "9999-01-01", "end": end})
+    assert response.status_code == 400
+    assert "Nobody is discharged after today: choose an end on or before" in response.content.decode()
+
+
 def test_signed_out_visitors_are_sent_to_log_in(client):
     response = client.get(reverse("clinic_outcomes"))
     assert response.status_code == 302 and "login" in response["Location"]

@@ -170,10 +170,11 @@ def _decimal_measure(measure: Measure, value):
     number = Decimal(str(value))
     if not number.is_finite():
         raise problem(f"{value} is not a number of {measure.kind}")
-    if number != number.quantize(Decimal(measure.step)):
-        raise problem(f"{value} has more than {measure.decimals} decimal place ({measure.kind})")
+    # The limits first: quantizing a number as large as 1e30 to tenths overflows.
     if not measure.contains(number):
         raise problem(f"{value} is outside {measure.min}–{measure.max} {measure.kind}")
+    if number != number.quantize(Decimal(measure.step)):
+        raise problem(f"{value} has more than {measure.decimals} decimal place ({measure.kind})")
     return number
 
 

@@ -51,6 +51,12 @@ class InstrumentAdmin(ClinicOwnedAdmin):
         ("LOINC", {"fields": ("loinc_panel", "loinc_score")}),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        # The code is how exports, imports and exit criteria name the
+        # questionnaire: fixed once saved, like an exercise's.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "code"] if obj is not None else readonly
+
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         if protected:

@@ -174,6 +174,18 @@ def test_a_questionnaire_cannot_take_a_measures_code(admin_client):
     assert not Instrument.objects.filter(code="tug_s").exists()
 
 
+def test_a_questionnaires_code_is_fixed_once_saved(admin_client, index):
+    """Exports, imports and criteria name it by its code: renaming it would
+    orphan every file exported before."""
+    page = admin_client.get(change_url(index))
+    assert "code" not in page.context["adminform"].form.fields
+    data = form_data(page)
+    data["code"] = "renamed"
+    assert admin_client.post(change_url(index), data).status_code == 302
+    index.refresh_from_db()
+    assert index.code == "made_up_odi"
+
+
 def test_the_phase_library_lists_the_questionnaire_criterion(client, physio, integrate, index):
     ExitCriterion.objects.create(phase=integrate, instrument=index, comparator="<=", threshold=20)
     client.force_login(physio)

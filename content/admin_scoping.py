@@ -17,6 +17,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 CLINIC_PATHS = ("clinic", "phase__clinic", "patient__clinic", "entry__patient__clinic")
@@ -184,6 +185,31 @@ class ClinicScopedHistoryAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
         self._history_object_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def save_model(self, request, obj, form, change):
+        """A save that leaves the row as stored writes no history row
+        ("Changed" with nothing changed tells the next reader nothing); a
+        revert says which version it went back to."""
+        if change and _as_stored(obj):
+            obj.skip_history_when_saving = True
+        reverted_to = getattr(request, "_reverted_to", None)
+        if reverted_to is not None:
+            local = timezone.localtime(reverted_to)
+            obj._change_reason = f"Reverted to the version of {local.day} {local:%b %Y, %H:%M}"
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            obj.__dict__.pop("skip_history_when_saving", None)
+
+    def _in_clinic(self, request, obj) -> bool:
+        """A deleted row (the library rebuilds it from its history to check
+        permissions) is in the clinic when its history is."""
+        if super()._in_clinic(request, obj):
+            return True
+        if self.model._default_manager.filter(pk=obj.pk).exists():
+            return False  # it exists, in another clinic
+        return self.get_history_queryset(
+            request, self._history_manager(), self.model._meta.pk.attname, obj.pk).exists()
+
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
         if request.user.is_superuser:
@@ -201,6 +227,8 @@ class ClinicScopedHistoryAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
             raise Http404
         if request.method == "POST" and (obj is None or self.revert_disabled(request, obj)):
             raise PermissionDenied("Reverting needs the same permission as changing the record.")
+        if request.method == "POST":
+            request._reverted_to = history.get(history_id=version_id).history_date
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):
@@ -225,6 +253,13 @@ class ClinicScopedHistoryAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
 
     def _history_manager(self):
         return getattr(self.model, self.model._meta.simple_history_manager_attribute)
+
+
+def _as_stored(obj) -> bool:
+    """Whether every stored field of `obj` holds what its row holds now."""
+    names = [field.attname for field in obj._meta.concrete_fields]
+    stored = type(obj)._default_manager.filter(pk=obj.pk).values(*names).first()
+    return stored is not None and all(getattr(obj, name) == stored[name] for name in names)
 
 
 class ClinicScopedInline(ClinicScopedAdmin):

@@ -1,14 +1,23 @@
 """The Django admin for clinic admins: every page loads, and only their clinic's rows show."""
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from content.admin_scoping import scope_choices
 from content.models import EducationArticle, Exercise, ExitCriterion, Phase
 from patients.models import Entry, Patient, User
 from rehab.models import Flag, PhaseTransition
-from tests.factories import EntryFactory, FlagFactory, PatientFactory, PhaseTransitionFactory
+from tests.admin_pages import form_data
+from tests.factories import (
+    ClinicAdminFactory,
+    EntryFactory,
+    FlagFactory,
+    PatientFactory,
+    PhaseTransitionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,11 +108,39 @@ def test_saving_an_exercise_unchanged_records_no_change_of_its_text(client, clin
     data = {"name": exercise.name, "purpose": exercise.purpose,
             "instructions": exercise.instructions.replace("\n", "\r\n"), "dosage": exercise.dosage,
             "cautions": exercise.cautions, "media_url": exercise.media_url, "is_active": "on"}
+    versions = exercise.history.count()
+    assert client.post(reverse("admin:content_exercise_change", args=[exercise.pk]), data).status_code == 302
+    assert exercise.history.count() == versions  # nothing changed: no "Changed" row with nothing in it
+    data["dosage"] = "2 × 12"
     assert client.post(reverse("admin:content_exercise_change", args=[exercise.pk]), data).status_code == 302
     latest = exercise.history.first()
-    assert [change.field for change in latest.diff_against(latest.prev_record).changes] == []
+    assert [change.field for change in latest.diff_against(latest.prev_record).changes] == ["dosage"]
     page = client.get(reverse("admin:content_exercise_history", args=[exercise.pk])).content.decode()
     assert "Instructions:" not in page and ">None<" not in page.replace(" ", "").replace("\n", "")
+
+
+@pytest.mark.parametrize("model", ["educationarticle", "phase", "clinic"])
+def test_saving_a_page_unchanged_adds_no_history_row(client, clinic_admin, model):
+    client.force_login(clinic_admin)
+    admin_model = apps.get_model("content" if model != "clinic" else "patients", model)
+    obj = scope_choices(admin_model.objects.all(), clinic_admin.clinic_id).first()
+    url = reverse(f"admin:{admin_model._meta.app_label}_{model}_change", args=[obj.pk])
+    versions = obj.history.count()
+    response = client.post(url, form_data(client.get(url)))
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert obj.history.count() == versions
+
+
+def test_a_deleted_articles_history_stays_open_to_its_clinic_admin_only(client, clinic_admin, other_clinic):
+    client.force_login(clinic_admin)
+    article = EducationArticle.objects.filter(clinic=clinic_admin.clinic).first()
+    delete = reverse("admin:content_educationarticle_delete", args=[article.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    history = reverse("admin:content_educationarticle_history", args=[article.pk])
+    page = client.get(history)
+    assert page.status_code == 200 and article.title in page.content.decode()
+    client.force_login(ClinicAdminFactory(clinic=other_clinic, username="hilltop-admin"))
+    assert client.get(history).status_code == 404
 
 
 def test_a_patients_admin_history_links_to_the_whole_record_history(client, clinic_admin, two_clinics):
@@ -186,6 +223,7 @@ def test_history_revert_of_content_goes_through_the_change_form(client, clinic_a
     assert response.status_code == 302
     exercise.refresh_from_db()
     assert exercise.dosage == first_version.dosage and exercise.history.first().history_user == clinic_admin
+    assert exercise.history.first().history_change_reason.startswith("Reverted to the version of ")
 
 
 def test_staff_history_cannot_be_reverted(client, clinic_admin, physio):

@@ -14,6 +14,7 @@ form). Another clinic's row answers 404.
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
@@ -87,6 +88,8 @@ class ClinicScopedAdmin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidValuesAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if not request.user.is_superuser and field is not None:
             field.queryset = scope_choices(field.queryset, request.user.clinic_id)
@@ -118,6 +121,26 @@ class ClinicScopedAdmin:
         return request.user.is_superuser or (
             self.clinic_admin_can_delete and self._is_clinic_admin(request) and self._in_clinic(request, obj)
         )
+
+
+class ValidValuesAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete box shows a form sent back with its errors by
+    looking up the value sent; a value that is no id at all ("abc", from a
+    forged request) made that look-up a 500 instead of the field's "Select a
+    valid choice"."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        return super().optgroups(name, [v for v in value if _is_value_of(target, v)], attr)
+
+
+def _is_value_of(field, value) -> bool:
+    try:
+        field.to_python(value)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return "\x00" not in str(value)
 
 
 def _scoped_filter(model, entry):

@@ -186,6 +186,20 @@ def test_an_exercise_twice_in_a_template_is_refused_in_words(admin_client, integ
     assert list(integrate.template_items.values_list("exercise_id", flat=True)) == before
 
 
+@pytest.mark.parametrize("forged", ["abc", "\x00", "💥", "3f2c7c1e-0d7e-4b53-9a57-5a3c1c0f2b11", "-1"])
+def test_a_forged_exercise_in_a_template_row_is_refused_not_a_500(admin_client, integrate, forged):
+    before = list(integrate.template_items.values_list("exercise_id", flat=True))
+    data = phase_page(admin_client, integrate)
+    index = int(data["template_items-TOTAL_FORMS"]) - 1  # the empty extra row
+    data[f"template_items-{index}-exercise"] = forged
+    data[f"template_items-{index}-order"] = "50"
+    response = admin_client.post(change_url(integrate), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Select a valid choice" in page or "Null characters are not allowed" in page
+    assert list(integrate.template_items.values_list("exercise_id", flat=True)) == before
+
+
 def test_an_exercise_name_already_in_the_library_is_refused_next_to_the_name(admin_client, clinic):
     count = Exercise.objects.count()
     data = {"name": "Clamshells", "purpose": "", "instructions": "Open the knees.", "dosage": "2 × 10",

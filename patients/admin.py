@@ -88,6 +88,8 @@ class StaffAdmin(ClinicScopedHistoryAdmin, UserAdmin):
     # selected, even by a forged POST.
     @admin.action(description="Unlock sign-in (after too many failed attempts)")
     def unlock_sign_in(self, request, queryset):
+        if not queryset:
+            return self._nothing_chosen(request)
         for user in queryset:
             accounts.sign_in_unlock(user=user, by=request.user)
             self.log_change(request, user, "Unlocked sign-in after failed attempts.")
@@ -95,6 +97,8 @@ class StaffAdmin(ClinicScopedHistoryAdmin, UserAdmin):
 
     @admin.action(description="Reset two-factor sign-in (lost phone)")
     def reset_two_factor(self, request, queryset):
+        if not queryset:
+            return self._nothing_chosen(request)
         for user in queryset:
             accounts.two_factor_disable(user=user, by=request.user)
             self.log_change(request, user, "Reset two-factor sign-in.")
@@ -104,6 +108,11 @@ class StaffAdmin(ClinicScopedHistoryAdmin, UserAdmin):
             " until they set it up again (straight away, if the clinic requires it).",
             messages.SUCCESS,
         )
+
+    def _nothing_chosen(self, request):
+        """Only ids of another clinic's staff were sent (a forged request): nothing of theirs is touched."""
+        self.message_user(request, "None of the chosen accounts is your clinic's: nothing was changed.",
+                          messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:

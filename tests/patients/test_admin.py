@@ -282,3 +282,12 @@ def test_a_phases_history_shows_its_criteria_and_template_changes_and_offers_no_
     url = reverse("admin:content_phase_simple_history", args=[phase.pk, version])
     assert client.get(url).status_code == 200
     assert client.post(url, {"name": "Reverted"}).status_code == 403
+
+
+def test_a_refusal_does_not_tell_a_clinic_admin_to_ask_their_clinic_admin(client, clinic_admin):
+    client.force_login(clinic_admin)
+    phase = Phase.objects.filter(clinic=clinic_admin.clinic).first()
+    response = client.get(reverse("admin:content_phase_delete", args=[phase.pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "ask your clinic admin" not in page and "ask whoever runs Kinetic for your clinic" in page

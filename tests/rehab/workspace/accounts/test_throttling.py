@@ -107,8 +107,10 @@ def test_a_clinic_admin_unlocks_their_own_staff(client, physio, clinic_admin):
 
 def test_a_clinic_admin_cannot_unlock_another_clinics_staff(client, physio, other_clinic_admin):
     guess_until_refused(Client(), "jsmith")
-    _unlock(client, other_clinic_admin, physio)
+    response = _unlock(client, other_clinic_admin, physio)
     assert sign_in(Client(), "jsmith", "pw").status_code == 429
+    shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert shown == ["None of the chosen accounts is your clinic's: nothing was changed."]
 
 
 @pytest.mark.parametrize("path", ["/admin/axes/accessattempt/", "/admin/axes/accesslog/"])

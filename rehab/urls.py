@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from rehab.health import healthz
+from rehab.workspace.accounts.views import SignOutView
 
 admin.site.site_header = "Kinetic administration"
 admin.site.site_title = "Kinetic"
@@ -14,7 +15,7 @@ admin.site.index_title = "Clinic content and staff"
 urlpatterns = [
     path("healthz", healthz),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", SignOutView.as_view(), name="logout"),
     path("", include("rehab.workspace.accounts.urls")),
     path("admin/", admin.site.urls),
     path("p/", include("portal.urls")),

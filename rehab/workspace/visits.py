@@ -153,10 +153,11 @@ def visit_delete(request, patient_id, entry_id):
     entry = _visit(patient, entry_id)
     require_physio(request.user)
     if request.method == "POST":
-        date = entry.date
+        date, had_open_flags = entry.date, entry.flags.filter(closed_at__isnull=True).exists()
         entry._change_reason = f"Deleted by {request.user.display_name}"
         entries.entry_delete(entry=entry)
-        messages.success(request, f"Visit of {date:%d %b %Y} deleted; its flags were closed.")
+        closed = "; its open flags were closed" if had_open_flags else ""
+        messages.success(request, f"Visit of {date:%d %b %Y} deleted{closed}.")
         return redirect(patient_url(patient))
     return render(request, "rehab/visit_confirm_delete.html", {
         "patient": patient, "entry": entry, "flags": entry.flags.filter(closed_at__isnull=True),

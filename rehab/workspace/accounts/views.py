@@ -192,3 +192,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     pass
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out is a POST (the button in the menu). The address opened as
+    a page (typed, bookmarked) asks with that button instead of the browser's
+    bare "405 Method Not Allowed"; signed out already, it leads to sign-in."""
+
+    http_method_names = ["get", "head", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGIN_URL)
+        return render(request, "registration/logout_confirm.html")

@@ -140,6 +140,16 @@ def test_signing_out_after_the_session_ran_out_says_nothing_about_unsaved_work(c
     assert "signed out after 30 minutes" in page and "not saved" not in page and "kept" not in page
 
 
+def test_the_sign_out_address_opened_as_a_page_asks_with_the_button(client, physio):
+    assert client.get(reverse("logout"))["Location"] == reverse("login")
+    client.force_login(physio)
+    page = client.get(reverse("logout"))
+    assert page.status_code == 200 and "Sign out of Kinetic?" in page.content.decode()
+    assert "_auth_user_id" in client.session  # a GET signs nobody out
+    client.post(reverse("logout"))
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_referer_from_another_site_is_not_followed(client, physio, patient, clock):
     client.force_login(physio)
     action = reverse("portal_link_revoke", args=[patient.pk])

@@ -148,7 +148,7 @@ EDUCATION = (
             "\n"
             "If the flare has not started to ease after three days, or it "
             "keeps getting worse, contact your physio or report your pain "
-            "from your Kinetic page. If you notice any of "
+            "from your online exercise page. If you notice any of "
             "the warning signs in 'When to get help quickly', follow that "
             "advice straight away."
         ),
@@ -208,11 +208,11 @@ EDUCATION = (
             "- Deep clicking or catching in your hip together with pain in "
             "your groin.\n"
             "- Back or hip pain of 7 out of 10 or more, or pain clearly worse "
-            "than at your last visit. Report it from your Kinetic page and "
+            "than at your last visit. Report it from your online exercise page and "
             "your physio will contact you within one working day.\n"
             "\n"
             "If you are unsure, it is always fine to ask. You can also "
-            "report these symptoms from your Kinetic page, and your physio "
+            "report these symptoms from your online exercise page, and your physio "
             "will be told."
         ),
     },

@@ -36,7 +36,7 @@ def test_a_patient_reports_saddle_numbness_from_a_phone_and_sees_emergency_advic
     page = new_page(viewport=PHONE)
     page.goto(url)
     assert page.get_by_role("heading", name="Hello Mary").is_visible()
-    assert page.get_by_role("heading", name="Seek same-day care if…").is_visible()
+    assert page.get_by_role("heading", name="When to get help quickly").is_visible()
     assert "Okafor" not in page.content()
     # Nothing may overflow sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

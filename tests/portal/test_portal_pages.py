@@ -37,7 +37,7 @@ def test_the_portal_shows_dos_donts_as_bullets_and_the_same_day_care_box(client,
     dos = EducationArticle.objects.get(clinic=clinic, slug="dos")
     first_bullet = dos.body.splitlines()[0][2:]
     assert f"<li>{first_bullet}" in page
-    assert "Seek same-day care if…" in page
+    assert "<h2 class=\"h4\" id=\"seek-help-title\">When to get help quickly</h2>" in page  # the article's own title
     assert "emergency department" in page
     assert "{#" not in page and "{%" not in page  # no template comment or tag shown as text
 

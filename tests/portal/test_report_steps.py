@@ -146,7 +146,7 @@ def test_the_plan_comes_first_and_the_rest_is_folded_below_it(client, portal_url
     first = planned_patient.plan_items.select_related("exercise").order_by("order", "id").first()
     order = [page.index(text) for text in (
         "Hello ", "Today's exercises", first.exercise.name, first.effective_dosage,
-        "Tell your physiotherapist how you are", "Your phase: ", "Do's and don'ts", "Seek same-day care if…",
+        "Tell your physiotherapist how you are", "Your phase: ", "Do's and don'ts", "When to get help quickly",
         "Contact Riverside Physio",
     )]
     assert order == sorted(order)

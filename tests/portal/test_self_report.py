@@ -66,6 +66,20 @@ def test_pain_scores_are_saved_by_location_and_context(client, portal, planned_p
     assert "Thank you" in page and "emergency department now" not in page.split("seek-help")[0]
 
 
+def test_a_sign_that_raises_no_flag_on_its_own_is_saved_without_promising_an_alert(client, portal, planned_patient):
+    """A fever alone raises nothing (DESIGN 4.2: with joint pain or a pain
+    score it is an infection sign): the page does not say the physio has been
+    told, and says what to do when worried."""
+    _, token = portal
+    client.post(f"/p/{token}/report/", {"locations": ["nowhere"]})
+    response = send_signs(client, token, [Symptom.FEVER])
+    assert not Flag.objects.filter(patient=planned_patient).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "saved on your record, for your physiotherapist to see at your next visit" in page
+    assert "It does not alert them today" in page and "If you are worried before then, please" in page
+    assert "has been told" not in page and "will look at it" not in page
+
+
 def test_refreshing_the_result_page_does_not_resubmit(client, portal, planned_patient):
     _, token = portal
     response = report_steps(client, token, {"pain_knee_rest": "3"})

@@ -170,7 +170,7 @@ def test_over_the_limit_a_report_without_red_flags_says_it_was_not_saved(clock, 
     page = response.content.decode()
     assert response.status_code == 200
     assert NOT_SAVED in page and "Please call Riverside Physio" in page
-    assert "Seek same-day care" in page
+    assert "When to get help quickly" in page  # the warning signs, still
     assert reports(planned_patient).count() == DAILY_LIMIT
 
 

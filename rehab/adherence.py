@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db.models import Min, OuterRef, Subquery
 
 from content.codes import AdherenceStatus
-from patients.models import AdherenceMark, AssignedPlanItem, Clinic, Patient
+from patients.models import AdherenceMark, AssignedPlanItem, Clinic, Patient, PortalLink
 from rehab.db_routers import read_connection
 from rehab.rules import adherence as rules
 from rehab.rules.adherence import FOUR_WEEKS, WEEK, Adherence
@@ -69,7 +69,7 @@ def _plan_item(patient: Patient, exercise_code: str) -> AssignedPlanItem:
 
 @dataclass(frozen=True)
 class PatientAdherence:
-    plan_start: dt.date
+    plan_start: dt.date | None  # None: no portal link yet, so nothing to tick
     last_7: Adherence | None  # None: the plan has not started yet
     last_28: Adherence | None
 
@@ -88,9 +88,11 @@ def adherence_by_patient(clinic: Clinic, patients, *, as_of: dt.date | None = No
         marks = AdherenceMark.objects.filter(patient_id=OuterRef("pk")).order_by().values("patient_id")
         planned = (AssignedPlanItem.history.model.objects.filter(patient_id=OuterRef("pk")).order_by()
                    .values("patient_id"))
+        linked = PortalLink.objects.filter(patient_id=OuterRef("pk")).order_by().values("patient_id")
         columns = [
             Subquery(marks.annotate(first=Min("date")).values("first")),
             Subquery(planned.annotate(first=Min("history_date")).values("first")),
+            Subquery(linked.annotate(first=Min("created_at")).values("first")),
         ]
         marked = defaultdict(set)
         for patient_id, day in AdherenceMark.objects.filter(
@@ -100,9 +102,10 @@ def adherence_by_patient(clinic: Clinic, patients, *, as_of: dt.date | None = No
         rows = [(*row, sorted(marked[row[0]]))
                 for row in Patient.objects.filter(pk__in=ids).values_list("pk", "programme_start", *columns)]
     found = {}
-    for pk, programme_start, first_marked, first_planned, days in rows:
+    for pk, programme_start, first_marked, first_planned, first_link, days in rows:
         start = rules.plan_start(
             first_planned=clinic.local_date(first_planned) if first_planned else None,
+            first_link=clinic.local_date(first_link) if first_link else None,
             first_marked=first_marked, programme_start=programme_start,
         )
         days = days or []
@@ -116,7 +119,7 @@ def adherence_by_patient(clinic: Clinic, patients, *, as_of: dt.date | None = No
 
 def _adherence_rows_postgresql(ids, *, as_of: dt.date) -> list[tuple]:
     """(patient id, programme start, first mark's date, first plan history
-    date, [the window's days with a mark]) of each patient: the same
+    date, first portal link's time, [the window's days with a mark]) of each patient: the same
     subqueries as the ORM's, written once in SQL, since building them through
     the ORM cost more than running them (a caseload page, issue 13).
 
@@ -130,6 +133,7 @@ def _adherence_rows_postgresql(ids, *, as_of: dt.date) -> list[tuple]:
                (SELECT min(m.date) FROM {AdherenceMark._meta.db_table} m WHERE m.patient_id = p.id),
                (SELECT min(h.history_date) FROM {AssignedPlanItem.history.model._meta.db_table} h
                 WHERE h.patient_id = p.id GROUP BY h.patient_id),
+               (SELECT min(l.created_at) FROM {PortalLink._meta.db_table} l WHERE l.patient_id = p.id),
                (SELECT array_agg(DISTINCT m.date) FROM {AdherenceMark._meta.db_table} m
                 WHERE m.patient_id = p.id AND m.date > %(since)s AND m.date <= %(as_of)s)
         FROM {Patient._meta.db_table} p WHERE p.id = ANY(%(ids)s)

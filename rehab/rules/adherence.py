@@ -64,20 +64,25 @@ def adherence_over(done_days: Iterable[dt.date], *, plan_start: dt.date | None, 
 
 
 def plan_start(*, programme_start: dt.date, first_planned: dt.date | None,
-               first_marked: dt.date | None) -> dt.date:
-    """The day the plan started, from what the record holds.
+               first_marked: dt.date | None, first_link: dt.date | None) -> dt.date | None:
+    """The first day the patient could tick their plan, from what the record
+    holds; None when they cannot yet (no portal link and no mark).
 
     The programme start, since a patient starts the programme with a plan;
-    or the day Kinetic first gave the patient a plan (`first_planned`, from
-    the plan's history) when that is later: registered after the programme
-    started, the patient could tick nothing before. Marks from before that
-    day (a history imported from elsewhere) mean the plan was there all
-    along. Never later than the first mark.
+    or, when later, the day Kinetic first gave the patient a plan
+    (`first_planned`, from the plan's history: registered after the
+    programme started, the patient could tick nothing before), or their first
+    portal link (`first_link`: the portal is where they tick). Marks from
+    before those days (a history imported from elsewhere) mean the plan was
+    there all along. Never later than the first mark.
     """
+    if first_link is None and first_marked is None:
+        return None
     start = programme_start
-    imported_before = first_marked is not None and first_planned is not None and first_marked < first_planned
-    if first_planned is not None and first_planned > start and not imported_before:
-        start = first_planned
+    for opened in (first_planned, first_link):
+        imported_before = first_marked is not None and opened is not None and first_marked < opened
+        if opened is not None and opened > start and not imported_before:
+            start = opened
     if first_marked is not None and first_marked < start:
         start = first_marked
     return start

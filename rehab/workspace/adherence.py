@@ -43,7 +43,8 @@ def adherence_panel_context(patient: Patient, adherence: PatientAdherence, *, as
             "last_7": adherence.last_7,
             "last_28": adherence.last_28,
             "plan_start": adherence.plan_start,
-            "days": [MarkedDay(date=day, marks=by_day.get(day, [])) for day in week if day >= adherence.plan_start],
+            "days": [MarkedDay(date=day, marks=by_day.get(day, [])) for day in week
+                     if adherence.plan_start is not None and day >= adherence.plan_start],
             "concerns": [mark for mark in marks if mark.status.concern],
         }
     }

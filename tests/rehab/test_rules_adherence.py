@@ -75,25 +75,44 @@ def test_percent_and_low(done, days, percent, low):
 
 
 def test_the_plan_starts_with_the_programme():
-    assert plan_start(programme_start=LONG_AGO, first_planned=None, first_marked=None) == LONG_AGO
+    assert plan_start(programme_start=LONG_AGO, first_planned=None, first_marked=None, first_link=LONG_AGO) == LONG_AGO
     # Planned before the programme started (registered ahead): the programme start.
     assert plan_start(programme_start=LONG_AGO, first_planned=LONG_AGO - dt.timedelta(days=3),
-                      first_marked=None) == LONG_AGO
+                      first_marked=None, first_link=LONG_AGO) == LONG_AGO
 
 
 def test_a_patient_given_the_plan_after_the_programme_started_starts_then():
     registered = AS_OF - dt.timedelta(days=2)
-    assert plan_start(programme_start=LONG_AGO, first_planned=registered, first_marked=None) == registered
-    assert plan_start(programme_start=LONG_AGO, first_planned=registered, first_marked=AS_OF) == registered
+    assert plan_start(programme_start=LONG_AGO, first_planned=registered, first_marked=None,
+                      first_link=registered) == registered
+    assert plan_start(programme_start=LONG_AGO, first_planned=registered, first_marked=AS_OF,
+                      first_link=registered) == registered
+
+
+def test_a_patient_without_a_portal_link_has_not_started_ticking():
+    """Nowhere to tick, nothing to count: not 0 %."""
+    assert plan_start(programme_start=LONG_AGO, first_planned=LONG_AGO, first_marked=None, first_link=None) is None
+    assert adherence_over([], plan_start=None, as_of=AS_OF, days=28) is None
+
+
+def test_a_plan_ticked_only_from_the_first_portal_link_starts_there():
+    linked = AS_OF - dt.timedelta(days=5)
+    assert plan_start(programme_start=LONG_AGO, first_planned=LONG_AGO, first_marked=None,
+                      first_link=linked) == linked
+    # Marks from before the link (imported): the plan was ticked all along.
+    early = LONG_AGO + dt.timedelta(days=3)
+    assert plan_start(programme_start=LONG_AGO, first_planned=LONG_AGO, first_marked=early,
+                      first_link=linked) == LONG_AGO
 
 
 def test_marks_from_before_the_plan_reached_kinetic_mean_it_started_with_the_programme():
     imported = AS_OF
     assert plan_start(programme_start=LONG_AGO, first_planned=imported,
-                      first_marked=LONG_AGO + dt.timedelta(days=20)) == LONG_AGO
+                      first_marked=LONG_AGO + dt.timedelta(days=20), first_link=imported) == LONG_AGO
     # ... and never after the first mark.
     early = LONG_AGO - dt.timedelta(days=2)
-    assert plan_start(programme_start=LONG_AGO, first_planned=imported, first_marked=early) == early
+    assert plan_start(programme_start=LONG_AGO, first_planned=imported, first_marked=early,
+                      first_link=imported) == early
 
 
 def _month(done):

@@ -4,8 +4,10 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
+from rehab.portal_links import portal_link_issue
 from tests.factories import AdherenceMarkFactory, FlagFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +82,24 @@ def test_plateau_advice_is_unchanged_at_50_percent(client, physio, planned_patie
 def test_an_outsider_cannot_see_the_panel(client, outsider, planned_patient):
     client.force_login(outsider)
     assert client.get(reverse("patient_detail", args=[planned_patient.pk])).status_code == 404
+
+
+def test_a_patient_who_never_had_a_portal_link_shows_no_adherence_not_0_percent(client, physio, planned_patient):
+    """Adherence is ticked on the portal: with no link, there was nowhere to tick."""
+    html = _page(client, physio, planned_patient)
+    assert "Not measured yet: the patient ticks exercises on the portal, and has no portal link." in html
+    assert "0 %" not in html
+    caseload = client.get(reverse("caseload")).content.decode()
+    row = caseload.split(planned_patient.ref)[1].split("</tr>")[0]
+    assert 'data-label="Adherence (28 days)" class="text-nowrap caseload-adherence"><span class="text-body-secondary">—' in row
+
+
+def test_adherence_counts_from_the_day_the_first_portal_link_was_issued(client, physio, planned_patient, exercises):
+    issued = planned_patient.clinic.today() - dt.timedelta(days=3)
+    with time_machine.travel(dt.datetime.combine(issued, dt.time(12), tzinfo=dt.UTC)):
+        portal_link_issue(patient=planned_patient, issued_by=physio)
+    _mark(planned_patient, exercises[0], 0)
+    _mark(planned_patient, exercises[0], 2)
+    html = _page(client, physio, planned_patient)
+    assert '<div class="adherence-percent" data-window="28">50 %</div>' in html
+    assert "2 of 4 days" in html and "since the plan started" in html

@@ -116,7 +116,8 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
         patients = patients.filter(
             Exists(Flag.objects.needs_attention().filter(patient=OuterRef("pk"), code=filters.flag))
         )
-    for term in filters.search.split():
+    # "Robinson, Barbara", as the list shows a name, is the two words.
+    for term in filters.search.replace(",", " ").split():
         patients = patients.filter(
             Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(ref__icontains=term)
         )

@@ -148,6 +148,9 @@ def test_filters_by_phase_flag_physio_discharged_and_search(clinic, physio, coll
         a.ref, b.ref, c.ref}
     assert refs(caseload_rows(clinic, physio, CaseloadFilters(scope="clinic", search="ann zed"))) == [a.ref]
     assert refs(caseload_rows(clinic, physio, CaseloadFilters(scope="clinic", search="b-2"))) == [b.ref]
+    # The name as the list shows it, surname first with a comma.
+    shown = f"{a.family_name}, {a.given_name}"
+    assert refs(caseload_rows(clinic, physio, CaseloadFilters(scope="clinic", search=shown))) == [a.ref]
 
 
 def test_caseload_is_paginated(clinic, physio):

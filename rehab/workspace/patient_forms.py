@@ -46,6 +46,8 @@ class PatientForm(forms.ModelForm):
     AGE_AT_SURGERY = (18, 110)
     # A programme booked ahead starts within weeks; a year ahead is a typing slip.
     START_AHEAD_DAYS = 90
+    # A programme runs for months: registered years after it started, the year is a slip.
+    START_BEHIND_DAYS = 730
 
     confirm_same_person = forms.BooleanField(
         label="This is a different person: register anyway", required=False,
@@ -63,6 +65,9 @@ class PatientForm(forms.ModelForm):
         if (start - today).days > self.START_AHEAD_DAYS:
             raise forms.ValidationError(
                 f"The programme would start on {start:%d %b %Y}, more than three months from today: check the year.")
+        if (today - start).days > self.START_BEHIND_DAYS and self.instance._state.adding:
+            raise forms.ValidationError(
+                f"The programme would have started on {start:%d %b %Y}, more than two years ago: check the year.")
         moved = None if self.instance._state.adding else self.instance.phase_transitions.order_by("date").first()
         if moved is not None and start > moved.date:
             raise forms.ValidationError(

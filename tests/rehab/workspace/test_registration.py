@@ -66,6 +66,8 @@ def test_registering_a_patient_suggests_the_next_ref_and_offers_the_portal_link(
     ({"date_of_birth": "1890-04-09"}, "date_of_birth", "makes the patient 136 at the surgery: check the year"),
     ({"date_of_birth": "2026-07-01"}, "date_of_birth", "makes the patient 0 at the surgery: check the year"),
     ({"programme_start": "2027-08-27"}, "programme_start", "more than three months from today: check the year"),
+    ({"surgery_date": "2016-01-01", "programme_start": "2016-02-01"}, "programme_start",
+     "more than two years ago: check the year"),
 ])
 def test_bad_details_get_a_field_message_and_register_nobody(client, physio, patient, changes, field, message):
     client.force_login(physio)

@@ -197,3 +197,20 @@ def test_download_rejects_an_unknown_format(client, physio):
     client.force_login(physio)
 
     assert client.get(reverse("caseload_export_download"), {"format": "xml"}).status_code == 400
+
+
+@pytest.mark.parametrize(("as_of", "message"), [
+    ("9999-12-31", "Choose a day up to today"),
+    ("0001-01-01", "Choose a day from 01 Jan 2000 on: check the year."),
+])
+def test_an_evaluation_date_outside_the_record_is_refused_in_words(client, physio, patient, as_of, message):
+    client.force_login(physio)
+    response, body = _download(client, format="json", as_of=as_of)
+    assert response.status_code == 400 and message in body
+
+
+def test_a_csv_is_named_for_the_day_it_was_made_not_an_evaluation_date_it_does_not_use(client, physio, patient):
+    client.force_login(physio)
+    response, _ = _download(client, format="csv", as_of="2026-01-01")
+    today = patient.clinic.today().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="caseload-riverside-{today}.csv"'

@@ -44,6 +44,19 @@ class UnreadableNumber:
         return self.description
 
 
+# The first line of the CSV export (interchange.csv_export): a file for spreadsheets, not for import.
+CSV_EXPORT_HEADER = "clinic,ref,date,entry_kind,location,context,score"
+
+
+def not_json(head: str, where: str) -> str:
+    """Why a file that does not parse is refused: the CSV export named as
+    such, anything else with the parser's words and place."""
+    if head.lstrip("\ufeff").startswith(CSV_EXPORT_HEADER):
+        return ("This is Kinetic's CSV export, which is for spreadsheets and holds only the pain scores: "
+                "import the JSON export (rehab-caseload/1) instead.")
+    return f"This is not valid JSON: {where}."
+
+
 def caseload_file_parse(*, data: bytes):
     """The JSON value in `data`, or CaseloadFileError saying why there is none."""
     text = _decode(data)
@@ -52,9 +65,7 @@ def caseload_file_parse(*, data: bytes):
     try:
         return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as error:
-        raise CaseloadFileError(
-            f"This is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
-        ) from None
+        raise CaseloadFileError(not_json(text, f"{error.msg} at line {error.lineno}, column {error.colno}")) from None
     except RecursionError:
         raise CaseloadFileError(
             "The file is nested too deeply to read: it has lists or objects inside each other "

@@ -35,6 +35,7 @@ from interchange.decoding import (
     _float,
     _int,
     caseload_file_parse,
+    not_json,
 )
 
 CHUNK_BYTES = 1 << 20
@@ -239,7 +240,7 @@ class _Text:
         newlines = before.count("\n")
         line = self.line + newlines
         column = at - before.rfind("\n") if newlines else self.column0 + at + 1
-        raise CaseloadFileError(f"This is not valid JSON: {message} at line {line}, column {column}.")
+        raise CaseloadFileError(not_json(self.buf if line == 1 else "", f"{message} at line {line}, column {column}"))
 
 
 def caseload_events(source: CaseloadSource, document: Document, *, chunk_bytes=CHUNK_BYTES,

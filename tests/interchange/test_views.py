@@ -8,7 +8,7 @@ from django.urls import reverse
 from interchange import jobs
 from interchange.models import ImportJob
 from patients.models import Entry, Patient
-from tests.factories import ClinicAdminFactory, PatientFactory, UserFactory
+from tests.factories import ClinicAdminFactory, EntryFactory, PatientFactory, UserFactory
 
 from .conftest import caseload_doc, patient_doc
 
@@ -214,3 +214,16 @@ def test_a_csv_is_named_for_the_day_it_was_made_not_an_evaluation_date_it_does_n
     response, _ = _download(client, format="csv", as_of="2026-01-01")
     today = patient.clinic.today().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="caseload-riverside-{today}.csv"'
+
+
+def test_uploading_the_csv_export_says_to_import_the_json_export(client, clinic_admin, patient):
+    """The CSV export is for spreadsheets: taken for an import, the upload
+    names it instead of a JSON parser's "Expecting value"."""
+    EntryFactory(patient=patient)
+    client.force_login(clinic_admin)
+    _, csv_body = _download(client, format="csv")
+    response = _upload(client, csv_body.encode(), name="caseload.csv")
+    page = client.get(response.url).content.decode().replace("&#x27;", "'")
+    assert "This is Kinetic's CSV export, which is for spreadsheets" in page
+    assert "import the JSON export (rehab-caseload/1) instead" in page
+    assert "Expecting value" not in page

@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from content.codes import Phase
 from content.models import Exercise
 from interchange import schema
 from interchange.adherence_import import AdherenceImport
@@ -238,8 +239,8 @@ def _import_checked(header: Document, patients, *, clinic_slug, dry_run, by, pro
         result.patients_total = count
         if dry_run:
             return result
-        for patient_id in phase_changed:
-            flags.progress_flags_close_on_phase_move(patient_id=patient_id)
+        for patient_id, phase in phase_changed:
+            flags.progress_flags_close_on_phase_move(patient_id=patient_id, discharged=phase == Phase.DISCHARGED)
     result.written = True
     if result.entries_created >= ANALYZE_AFTER_ENTRIES:
         _statistics_refresh()
@@ -270,7 +271,10 @@ def _document_errors(header: Document, context, clinic_slug) -> list[schema.Erro
 
 def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
     """Plan and (unless dry_run) write one batch; returns (touched ids, phase-changed ids)."""
-    existing = {p.ref: p for p in Patient.objects.filter(clinic=clinic, ref__in=[p.ref for p in batch])}
+    # Locked (unless only checking): a clinician's edit or phase move made while
+    # the import runs waits for it, instead of being overwritten by the file's copy.
+    found = Patient.objects.filter(clinic=clinic, ref__in=[p.ref for p in batch]).order_by("pk")
+    existing = {p.ref: p for p in (found if dry_run else found.select_for_update())}
     existing_ids = [p.pk for p in existing.values()]
     entry_counts = defaultdict(Counter)
     for patient_id, kind, date, ref in Entry.objects.filter(patient_id__in=existing_ids).values_list(
@@ -302,7 +306,7 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
             is_new = False
             is_changed = any(getattr(patient, name) != value for name, value in fields.items())
             if patient.phase != data.phase:
-                phase_changed.append(patient.pk)
+                phase_changed.append((patient.pk, data.phase))
             if is_changed:
                 for name, value in fields.items():
                     setattr(patient, name, value)

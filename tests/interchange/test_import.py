@@ -6,8 +6,9 @@ from django.core.management import call_command
 from interchange import importer
 from interchange.importer import caseload_import
 from patients.models import Entry, EntrySymptom, PainScore, Patient
+from rehab import flags
 from rehab.models import Flag, PhaseTransition
-from tests.factories import ClinicFactory, PhysioFactory
+from tests.factories import ClinicFactory, FlagFactory, PhysioFactory
 
 from .conftest import caseload_doc, patient_doc
 
@@ -140,3 +141,13 @@ def test_new_patients_start_with_their_phase_template_as_plan(clinic, physio):
     assert not Patient.objects.get(ref="P-0002").plan_items.exists()
     assert normalise.plan_items.first().history.first().history_change_reason
 
+
+
+def test_an_import_that_discharges_a_patient_closes_their_progress_flags_as_a_discharge(clinic, physio):
+    caseload_import(caseload_doc(patient_doc("P-0001", phase="integrate")))
+    patient = Patient.objects.get(ref="P-0001")
+    plateau = (Flag.objects.filter(patient=patient, code="plateau_12w", closed_at=None).first()
+               or FlagFactory(patient=patient, code="plateau_12w", severity="review", entry=None))
+    caseload_import(caseload_doc(patient_doc("P-0001", phase="discharged")))
+    plateau.refresh_from_db()
+    assert (plateau.closed_at is not None, plateau.closed_reason) == (True, flags.DISCHARGED)

@@ -24,6 +24,7 @@ other `as_of` every patient the sweep covers is evaluated in full, read-only.
 import datetime as dt
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -290,22 +291,14 @@ def _statistics_refresh() -> None:
             cursor.execute(f"ANALYZE {Flag._meta.db_table}, {Flag.history.model._meta.db_table}")
 
 
-class _ClinicClaim:
+@contextmanager
+def _clinic_claimed(clinic):
     """A transaction holding the clinic's ClinicSweep row (created on first
-    use), or None when another sweep of the clinic holds it: two beats, or
-    a beat racing the command, never sweep one clinic at once."""
-
-    def __init__(self, clinic):
-        self.clinic = clinic
-        self.atomic = transaction.atomic()
-
-    def __enter__(self):
-        ClinicSweep.objects.bulk_create([ClinicSweep(clinic=self.clinic)], ignore_conflicts=True)
-        self.atomic.__enter__()
-        return ClinicSweep.objects.select_for_update(skip_locked=True).filter(clinic=self.clinic).first()
-
-    def __exit__(self, *exc):
-        return self.atomic.__exit__(*exc)
+    use), yielding it, or None when another sweep of the clinic holds it: two
+    beats, or a beat racing the command, never sweep one clinic at once."""
+    ClinicSweep.objects.bulk_create([ClinicSweep(clinic=clinic)], ignore_conflicts=True)
+    with transaction.atomic():
+        yield ClinicSweep.objects.select_for_update(skip_locked=True).filter(clinic=clinic).first()
 
 
 def _mark_complete(mark: ClinicSweep, *, swept_on, started_at) -> None:
@@ -327,7 +320,7 @@ def clinic_sweep_dispatch(clinic: Clinic, *, batch_size=None) -> list:
     from rehab.tasks import sweep_batch_task
 
     size = batch_size or batch_size_default()
-    with _ClinicClaim(clinic) as mark:
+    with _clinic_claimed(clinic) as mark:
         if mark is None:
             return []
         day, started_at = clinic.today(), timezone.now()
@@ -385,8 +378,3 @@ def _batch_claimed(clinic_id, run_started_at, number) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
         return cursor.fetchone()[0]
-
-
-def run_all_sweeps(as_of: dt.date | None = None) -> ReconcileSummary:
-    """Every clinic, in this process (the benchmark's entry point)."""
-    return sweep_run(as_of=as_of)

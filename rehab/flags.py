@@ -126,7 +126,8 @@ class ReconcileSummary:
         self.reopened += other.reopened
 
 
-def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False) -> ReconcileSummary:
+def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False,
+                       lock_first=False) -> ReconcileSummary:
     """Raise, reopen and close flags so they match the rules for these patients.
 
     `as_of_for(clinic_id)` gives the date the rules are evaluated at. A
@@ -135,8 +136,16 @@ def patients_reconcile(patients: list[PatientFacts], *, as_of_for, dry_run=False
     visits to what the progress rules and the criteria compare
     (record.red_flag_entries_by_patient, record.progress_facts_by_patient),
     and the rules judge those; a fixed number of queries per batch.
+
+    With `lock_first` the patients' rows are locked before their record is
+    read, so a concurrent write of the same patient (a portal report while
+    the physio saves a visit) is judged after it, never from a copy read
+    before it committed. The per-entry paths take it; the sweep does not
+    (it locks only the patients it changes, and its next run re-judges any
+    patient whose record changed meanwhile).
     """
-    return _reconcile(patients, as_of_for=as_of_for, dry_run=dry_run, entry_flags_kept=False)
+    return _reconcile(patients, as_of_for=as_of_for, dry_run=dry_run, entry_flags_kept=False,
+                      lock_first=lock_first)
 
 
 def patients_reconcile_progress(patients: list[PatientFacts], *, as_of=None, as_of_for=None,
@@ -154,12 +163,21 @@ def patients_reconcile_progress(patients: list[PatientFacts], *, as_of=None, as_
     return _reconcile(patients, as_of_for=as_of_for, dry_run=dry_run, entry_flags_kept=True)
 
 
-def _reconcile(patients, *, as_of_for, dry_run, entry_flags_kept) -> ReconcileSummary:
+def _reconcile(patients, *, as_of_for, dry_run, entry_flags_kept, lock_first=False) -> ReconcileSummary:
+    if lock_first and not dry_run:
+        with transaction.atomic():
+            _patients_lock([p.id for p in patients])
+            return _reconcile_read_apply(patients, as_of_for=as_of_for, dry_run=dry_run,
+                                         entry_flags_kept=entry_flags_kept, locked=True)
+    return _reconcile_read_apply(patients, as_of_for=as_of_for, dry_run=dry_run, entry_flags_kept=entry_flags_kept)
+
+
+def _reconcile_read_apply(patients, *, as_of_for, dry_run, entry_flags_kept, locked=False) -> ReconcileSummary:
     started_at = timezone.now()
     existing = _flags_existing([p.id for p in patients])
     found = patients_findings(patients, as_of_for=as_of_for, existing=existing, entry_flags_kept=entry_flags_kept)
     return _flags_apply(patients, found, existing, started_at=started_at, dry_run=dry_run,
-                        entry_flags_kept=entry_flags_kept)
+                        entry_flags_kept=entry_flags_kept, locked=locked)
 
 
 def patients_findings(patients, *, as_of_for, existing=None, entry_flags_kept=False) -> dict:
@@ -260,7 +278,8 @@ def _acknowledged_by_patient(existing) -> dict:
     return acknowledged
 
 
-def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_flags_kept=False) -> ReconcileSummary:
+def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_flags_kept=False,
+                 locked=False) -> ReconcileSummary:
     """Raise, reopen, renew and close so that the open flags are those
     `found` ({patient id: [Finding]}). With `entry_flags_kept` only progress
     flags change."""
@@ -294,7 +313,8 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
     patient_of = {f["id"]: f["patient_id"] for f in existing}
     touched = {flag.patient_id for flag in to_create} | {patient_of[pk] for pk in changed}
     with transaction.atomic():
-        _patients_lock(touched)
+        if not locked:
+            _patients_lock(touched)
         closed = 0
         if to_renew:
             # Closed first: one open pain_regression per patient at a time.
@@ -498,7 +518,8 @@ def patient_reconcile(*, patient_id, as_of=None) -> ReconcileSummary:
     """Reconcile one patient's flags (the per-entry task's service)."""
     patient = Patient.objects.select_related("clinic").get(pk=patient_id)
     as_of = as_of or patient.clinic.today()
-    summary = patients_reconcile(patient_facts(Patient.objects.filter(pk=patient_id)), as_of_for=lambda _: as_of)
+    summary = patients_reconcile(patient_facts(Patient.objects.filter(pk=patient_id)), as_of_for=lambda _: as_of,
+                                 lock_first=True)
     flags_notify_pending(patient_ids=[patient_id])
     return summary
 
@@ -512,7 +533,7 @@ def patients_reconcile_by_id(patient_ids, *, batch_size=500) -> ReconcileSummary
     today = {clinic.pk: clinic.today() for clinic in Clinic.objects.filter(patients__in=ids).distinct()}
     for start in range(0, len(ids), batch_size):
         batch = patient_facts(Patient.objects.filter(pk__in=ids[start:start + batch_size]))
-        summary.merge(patients_reconcile(batch, as_of_for=today.__getitem__))
+        summary.merge(patients_reconcile(batch, as_of_for=today.__getitem__, lock_first=True))
     flags_notify_later(patient_ids=ids)
     return summary
 

@@ -3,8 +3,9 @@ questionnaire answered on one phone-friendly page.
 
 /p/<token>/questionnaires/<code>/ shows the questions as a compact list of
 big answer buttons (or, for the PSFS, the activities to name and rate).
-"Save and finish later" keeps the answers given so far in the session, so
-the patient can come back to them; "Send" checks every answer, shows what
+"Save and finish later" keeps the answers given so far on the server
+(portal.models.PortalDraft, for a week), so the patient can come back to
+them, the next day or on another phone; "Send" checks every answer, shows what
 is missing at the top of the page, and writes the administration through
 patients.outcomes.record_outcome (the one write path, which scores it), or
 nothing.
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from content.instruments import Instrument
 from patients.models import AnsweredBy, OutcomeAdministration
 from patients.outcomes import OutcomeError, baseline_activities
+from portal.models import draft_drop, draft_read, draft_write
 from portal.selectors import portal_frame
 from portal.views import page_not_found, portal_view
 from rehab.entries import outcome_record
@@ -33,8 +35,8 @@ CLEAR_OR_NAME = "Name the activity you rated, or tap “No rating” under it."
 UNANSWERED_NAMED = 2  # more unanswered questions than this are summed up in one line at the top
 
 
-def _draft_key(link, instrument) -> str:
-    return f"portal-questionnaire:{link.pk}:{instrument.pk}"
+def _draft_key(instrument) -> str:
+    return f"questionnaire:{instrument.pk}"
 
 
 class QuestionsForm(forms.Form):
@@ -138,12 +140,13 @@ def portal_questionnaire(request, link, token, code):
         # answers are given that could not be kept.
         return _after(request, link, token, code, saved=False, already=True)
     named = baseline_activities(patient, instrument) if instrument.patient_named_items else []
-    key = _draft_key(link, instrument)
+    key = _draft_key(instrument)
+    kept = draft_read(link, key) if request.method != "POST" else None
     problems = []
     if request.method == "POST":
         fields = {name: value for name, value in request.POST.items() if name.startswith(("q", "activity", "score"))}
         if request.POST.get("action") == SAVE_LATER:
-            request.session[key] = fields
+            draft_write(link, key, fields)
             return redirect("portal_questionnaire_saved", token=token, code=instrument.code)
         form = _form(instrument, request.POST, named=named)
         if form.is_valid():
@@ -157,11 +160,11 @@ def portal_questionnaire(request, link, token, code):
             except OutcomeError as error:
                 problems = error.messages
             else:
-                request.session.pop(key, None)
+                draft_drop(link, key)
                 log.info("Questionnaire %s answered from portal link %s", instrument.code, link.pk)
                 return redirect("portal_questionnaire_thanks", token=token, code=instrument.code)
     else:
-        form = _form(instrument, initial=request.session.get(key), named=named)
+        form = _form(instrument, initial=kept, named=named)
     errors = [(message, None) for message in form.non_field_errors()] + [(message, None) for message in problems]
     unanswered = [field for field in form if CHOOSE_AN_ANSWER in field.errors]
     summarised = set()
@@ -180,7 +183,7 @@ def portal_questionnaire(request, link, token, code):
     ]
     context = portal_frame(patient)
     context.update(token=token, instrument=instrument, form=form, errors=errors, named=named,
-                   resumed=request.method != "POST" and key in request.session)
+                   resumed=kept is not None)
     return render(request, "portal/questionnaire.html", context, status=200)
 
 

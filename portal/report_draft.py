@@ -1,24 +1,26 @@
-"""The self-report a patient is part-way through, kept in their session.
+"""The self-report a patient is part-way through, kept on the server
+(portal.models.PortalDraft).
 
-Why the session and not hidden fields: each step is a POST answered with a
+Why a draft and not hidden fields: each step is a POST answered with a
 redirect to the next step's GET page, so the browser's back button, a reload
 or a phone that locks mid-report never asks "resubmit the form?" (the portal
 sends no-store, so a POSTed page cannot come back from the cache); and a
 patient who leaves the report to look at an exercise finds their answers
-still there when they come back. Sessions live in the database
-(django.contrib.sessions' default engine), so a report goes on working with
-Redis down, as the rest of the portal does.
+still there when they come back, the next day too. Drafts live in the
+database, so a report goes on working with Redis down, as the rest of the
+portal does.
 
 A draft is kept per portal link, so two patients' links opened on one phone
 never share answers; it is dropped when the report is sent (or refused for
-the day) and otherwise ends with the session. Nothing reaches the patient's
-record before the last step is sent.
+the day) and otherwise after portal.models.DRAFT_DAYS. Nothing reaches the
+patient's record before the last step is sent.
 """
 
 from dataclasses import dataclass, field
 
 from content.codes import LOCATIONS, SYMPTOMS
 from portal.forms import REPORT_CONTEXTS
+from portal.models import draft_drop, draft_read, draft_write
 from rehab.pain_grid import pain_field_name
 
 
@@ -57,12 +59,16 @@ class ReportDraft:
         return self.locations is not None
 
 
-def _key(link) -> str:
-    return f"portal-report-draft:{link.pk}"
+KEY = "report"
 
 
 def draft_load(request, link) -> ReportDraft:
-    stored = request.session.get(_key(link)) or {}
+    return draft_from(draft_read(link, KEY))
+
+
+def draft_from(stored: dict | None) -> ReportDraft:
+    """The draft from what PortalDraft holds (None: no report begun)."""
+    stored = stored or {}
     locations = stored.get("locations")
     if locations is not None:
         locations = [code for code in locations if code in LOCATIONS]
@@ -72,8 +78,8 @@ def draft_load(request, link) -> ReportDraft:
 
 
 def draft_save(request, link, draft: ReportDraft) -> None:
-    request.session[_key(link)] = {"locations": draft.locations, "pain": draft.pain, "symptoms": draft.symptoms}
+    draft_write(link, KEY, {"locations": draft.locations, "pain": draft.pain, "symptoms": draft.symptoms})
 
 
 def draft_clear(request, link) -> None:
-    request.session.pop(_key(link), None)
+    draft_drop(link, KEY)

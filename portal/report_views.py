@@ -5,7 +5,7 @@
 3. /report/warning-signs/ any of these warning signs? then Send
 
 Each step checks its own answers and shows what is wrong at the top of that
-step; answers wait in the session (portal/report_draft.py) and nothing is
+step; answers wait in a draft on the server (portal/report_draft.py) and nothing is
 written to the patient's record until step 3 is sent, through the same
 SelfReportForm, self_report_submit and advice as ever (portal/self_reports.py).
 """

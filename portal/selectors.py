@@ -8,15 +8,20 @@ and questionnaires come from rehab.content_cache.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
 
 from content import codes
 from content.codes import EntryKind
 from content.models import EducationArticle, Phase
 from patients.models import AssignedPlanItem, Entry, OutcomeAdministration, Patient
+from portal.models import DRAFT_DAYS, PortalDraft, draft_read
+from portal.report_draft import KEY as REPORT
+from portal.report_draft import draft_from
 from portal.today import PLAN_TODAY_JSON_SQL, plan_today
 from portal.wording import clinic_call
 from rehab.content_cache import clinic_content
@@ -45,9 +50,11 @@ class RecordFacts:
     # The plan with today's marks as portal.today.PLAN_TODAY_JSON_SQL gives it,
     # when read in the same statement (PostgreSQL); None: plan_today reads it.
     plan_json: list | None = field(default=None, compare=False)
+    # The self-report the patient is part-way through on this link (PortalDraft.data), when asked for.
+    report_draft: dict | None = field(default=None, compare=False)
 
 
-def record_facts(patient: Patient, *, as_of: dt.date) -> RecordFacts:
+def record_facts(patient: Patient, *, as_of: dt.date, link=None) -> RecordFacts:
     """What the page needs from the patient's record besides the plan: the
     first visit, the latest phase move and when each questionnaire was last
     answered (asked of active patients only), and on PostgreSQL the plan with
@@ -55,7 +62,7 @@ def record_facts(patient: Patient, *, as_of: dt.date) -> RecordFacts:
     elsewhere small ORM queries (one statement of ORM subqueries cost more to
     build than the queries it saved)."""
     if connection.vendor == "postgresql":
-        return _record_facts_postgresql(patient, as_of=as_of)
+        return _record_facts_postgresql(patient, as_of=as_of, link=link)
     move = (PhaseTransition.objects.filter(patient=patient).order_by("-moved_at", "-pk")
             .values_list("from_phase", "to_phase", "plan_replaced", "moved_at").first())
     first_visit, last_taken = None, {}
@@ -64,12 +71,15 @@ def record_facts(patient: Patient, *, as_of: dt.date) -> RecordFacts:
                        .values_list("date", flat=True).first())
         last_taken = dict(OutcomeAdministration.objects.filter(patient=patient, date__lte=as_of)
                           .values_list("instrument_id").annotate(last=Max("date")).order_by())
-    return RecordFacts(first_visit=first_visit, last_move=LastMove(*move) if move else None, last_taken=last_taken)
+    return RecordFacts(first_visit=first_visit, last_move=LastMove(*move) if move else None, last_taken=last_taken,
+                       report_draft=draft_read(link, REPORT) if link is not None else None)
 
 
-def _record_facts_postgresql(patient: Patient, *, as_of: dt.date) -> RecordFacts:
+def _record_facts_postgresql(patient: Patient, *, as_of: dt.date, link) -> RecordFacts:
     sql = f"""
-        SELECT (SELECT date FROM {Entry._meta.db_table}
+        SELECT (SELECT data FROM {PortalDraft._meta.db_table}
+                WHERE link_id = %(link)s AND key = %(report)s AND updated_at >= %(fresh)s),
+               (SELECT date FROM {Entry._meta.db_table}
                 WHERE patient_id = %(patient)s AND kind = %(visit)s ORDER BY date LIMIT 1),
                (SELECT json_object_agg(instrument_id, last) FROM (
                     SELECT instrument_id, max(date) AS last FROM {OutcomeAdministration._meta.db_table}
@@ -81,13 +91,17 @@ def _record_facts_postgresql(patient: Patient, *, as_of: dt.date) -> RecordFacts
             WHERE patient_id = %(patient)s ORDER BY moved_at DESC, id DESC LIMIT 1) move ON true
     """  # noqa: S608  (table names from the models; every value is a parameter)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"patient": patient.pk, "visit": EntryKind.VISIT, "as_of": as_of, "today": as_of})
-        first_visit, taken, plan_json, *move = cursor.fetchone()
+        cursor.execute(sql, {"patient": patient.pk, "visit": EntryKind.VISIT, "as_of": as_of, "today": as_of,
+                             "link": link.pk if link is not None else None, "report": REPORT,
+                             "fresh": timezone.now() - dt.timedelta(days=DRAFT_DAYS)})
+        report_draft, first_visit, taken, plan_json, *move = cursor.fetchone()
     last_taken = {int(pk): dt.date.fromisoformat(day) for pk, day in (taken or {}).items()}
     if not patient.is_active:
         first_visit, last_taken = None, {}
     return RecordFacts(first_visit=first_visit, last_move=LastMove(*move) if move[1] is not None else None,
-                       last_taken=last_taken, plan_json=plan_json or [])
+                       last_taken=last_taken, plan_json=plan_json or [],
+                       # Django has psycopg hand JSON over as text, for the field to decode.
+                       report_draft=json.loads(report_draft) if isinstance(report_draft, str) else report_draft)
 
 
 def plan_left_from(patient: Patient, last_move: LastMove | None, phases: dict[str, Phase]) -> Phase | None:
@@ -119,18 +133,20 @@ def portal_frame(patient: Patient) -> dict:
     }
 
 
-def portal_context(patient: Patient) -> dict:
+def portal_context(patient: Patient, *, link=None) -> dict:
     """What the patient's own page shows, and nothing else about anyone,
     with the questionnaires due (`questionnaires_due`, as
-    rehab.outcomes.questionnaires_due gives them)."""
+    rehab.outcomes.questionnaires_due gives them), and with `link` the
+    self-report begun on it (`report_draft`)."""
     content = clinic_content(patient.clinic)
     articles = content.articles
     physio = patient.physio
     phase = content.phases.get(patient.phase)
     as_of = patient.clinic.today()
     questionnaires = content.questionnaires if patient.is_active else []
-    facts = record_facts(patient, as_of=as_of)
+    facts = record_facts(patient, as_of=as_of, link=link)
     return {
+        "report_draft": draft_from(facts.report_draft),
         **portal_frame(patient),
         "physio_first_name": physio.first_name if physio else "",
         "phase": phase,

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 from content.flag_kinds import Severity
 from patients.models import Clinic
 from portal import ratelimit
-from portal.report_draft import draft_load
 from portal.selectors import portal_context
 from portal.self_reports import DAILY_LIMIT, advice_sections, saved_report_advice
 from portal.wording import advice_sections_for_clinic
@@ -71,9 +70,9 @@ def portal_view(view):
 @portal_view
 @require_http_methods(["GET", "HEAD"])
 def portal_home(request, link, token):
-    context = portal_context(link.patient)
+    context = portal_context(link.patient, link=link)
     # A report part-way through carries on at the step it reached.
-    draft = draft_load(request, link)
+    draft = context["report_draft"]
     context.update(token=token, report_started=draft.started(),
                    report_url=reverse(draft.next_step(), kwargs={"token": token}))
     return render(request, "portal/home.html", context)

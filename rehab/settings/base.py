@@ -253,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rehab.tasks.sessions_clear_task",
         "schedule": 24 * 60 * 60,
     },
+    "expired-portal-drafts": {
+        "task": "portal.tasks.drafts_clear_task",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 def redis_cache(url, *, prefix="kinetic"):

@@ -6,10 +6,13 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 
 from content.models import Instrument
 from patients.models import OutcomeAdministration
 from patients.outcomes import record_outcome
+from portal.models import PortalDraft
+from portal.tasks import drafts_clear_task
 from rehab.outcomes import questionnaires_due
 from tests.factories import EntryFactory
 
@@ -114,6 +117,28 @@ def test_answers_can_be_kept_for_later_and_resumed(client, portal_url):
     page = client.get(_url(portal_url, "koos_jr")).content.decode()
     assert "Your answers from last time are filled in" in page
     assert 'value="3" id="id_q1_3" checked' in page and 'value="1" id="id_q2_1" checked' in page
+
+
+def test_answers_kept_for_later_outlast_the_session_for_a_week_then_go(client, portal_url):
+    """Saved tonight, finished tomorrow or on another phone: the answers are
+    kept on the server (a session ends within hours). A week on, they go."""
+    client.post(_url(portal_url, "koos_jr"), {"q1": "3", "q2": "1", "action": "later"})
+    next_day = Client()  # no cookie of the first: another day's browser, or another phone
+    with time_machine.travel(dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)):
+        page = next_day.get(_url(portal_url, "koos_jr")).content.decode()
+    assert "Your answers from last time are filled in" in page
+    assert 'value="3" id="id_q1_3" checked' in page
+    with time_machine.travel(dt.datetime(2026, 11, 28, 13, 0, tzinfo=dt.UTC)):
+        page = next_day.get(_url(portal_url, "koos_jr")).content.decode()
+        assert "Your answers from last time" not in page
+        drafts_clear_task()
+    assert not PortalDraft.objects.exists()
+
+
+def test_sending_drops_the_answers_kept_for_later(client, portal_url):
+    client.post(_url(portal_url, "koos_jr"), {"q1": "3", "action": "later"})
+    client.post(_url(portal_url, "koos_jr"), {**KOOS_ANSWERS, "action": "send"})
+    assert OutcomeAdministration.objects.count() == 1 and not PortalDraft.objects.exists()
 
 
 def test_psfs_names_activities_first_then_re_rates_the_same(client, portal_url, planned_patient):

@@ -3,6 +3,7 @@ wait in the patient's session until the last step is sent, and a patient who
 leaves part-way finds them again."""
 
 import pytest
+from django.test import Client
 
 from content.codes import Symptom
 from patients.models import Entry, PainScore
@@ -90,6 +91,14 @@ def test_going_back_from_the_warning_signs_keeps_what_was_ticked(client, portal_
     signs = client.get(f"{portal_url}report/warning-signs/").content.decode()
     assert _is_checked(signs, Symptom.CALF_SWELLING) and _is_checked(signs, Symptom.FEVER)
     assert not _is_checked(signs, Symptom.CHEST_PAIN)
+
+
+def test_a_report_begun_on_one_phone_is_finished_on_another(client, portal_url, planned_patient):
+    client.post(f"{portal_url}report/", {"locations": ["knee"]})
+    client.post(f"{portal_url}report/how-much/", {"pain_knee_activity": "3"})
+    other = Client()
+    signs = other.get(f"{portal_url}report/warning-signs/").content.decode()
+    assert "<strong>Knee:</strong> moving 3 out of 10" in signs
 
 
 def test_changing_the_places_keeps_the_scores_of_the_places_still_chosen(client, portal_url, planned_patient):

@@ -33,7 +33,12 @@ def flag_badge(flag):
 def pain_reading(reading):
     if reading.value is None:
         return mark_safe('<span class="text-body-secondary" title="Not recorded">—</span>')
-    value = format_html('<span class="fw-semibold">{}</span>', reading.value)
+    # Each context's latest score may come from a different visit: the cell says which.
+    if reading.date:
+        value = format_html('<span class="fw-semibold" title="at the visit of {} {}">{}</span>',
+                            reading.date.day, f"{reading.date:%b %Y}", reading.value)
+    else:
+        value = format_html('<span class="fw-semibold">{}</span>', reading.value)
     mark = TREND_MARKS.get(reading.trend)
     if not mark:
         return value

@@ -77,7 +77,7 @@ class _RowDrawer:
         return self.phases[phase]
 
     def pain_reading(self, reading) -> str:
-        key = (reading.value, reading.previous)
+        key = (reading.value, reading.previous, reading.date)
         if key not in self.pain:
             self.pain[key] = pain_reading(reading)
         return self.pain[key]

@@ -34,7 +34,8 @@ def test_a_row_shows_the_patient_their_readings_and_flags(clinic, physio):
     assert f'<a class="fw-semibold" href="/patients/{patient.pk}/">Okafor, Ada</a>' in html
     assert "P-0007 · Jo Smith</div>" in html
     assert '<td data-label="Phase"><span class="phase-badge phase-rebuild">Rebuild</span></td>' in html
-    assert '<td data-label="Activity pain"><span><span class="fw-semibold">6</span></span></td>' in html
+    assert ('<td data-label="Activity pain"><span><span class="fw-semibold" title="at the visit of 4 Mar 2026">6'
+            '</span></span></td>') in html
     assert '<td data-label="Last visit" class="text-nowrap">4 Mar 2026</td>' in html
     assert 'New self-report <time datetime="2026-03-09">9 Mar</time>' in html
     assert '<span class="badge badge-review" title="Review: Pain not improving">' in html

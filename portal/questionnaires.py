@@ -30,6 +30,7 @@ from rehab.outcomes import questionnaires_due
 log = logging.getLogger(__name__)
 
 SAVE_LATER = "later"
+BACK_HOME = "home"
 CHOOSE_AN_ANSWER = "Choose an answer."
 CLEAR_OR_NAME = "Name the activity you rated, or tap “No rating” under it."
 UNANSWERED_NAMED = 2  # more unanswered questions than this are summed up in one line at the top
@@ -148,6 +149,11 @@ def portal_questionnaire(request, link, token, code):
         if request.POST.get("action") == SAVE_LATER:
             draft_write(link, key, fields)
             return redirect("portal_questionnaire_saved", token=token, code=instrument.code)
+        if request.POST.get("action") == BACK_HOME:
+            # Leaving for the home page keeps what was answered, as "later" does.
+            if any(value.strip() for value in fields.values()):
+                draft_write(link, key, fields)
+            return redirect("portal", token=token)
         form = _form(instrument, request.POST, named=named)
         if form.is_valid():
             try:

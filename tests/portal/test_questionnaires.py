@@ -135,6 +135,20 @@ def test_answers_kept_for_later_outlast_the_session_for_a_week_then_go(client, p
     assert not PortalDraft.objects.exists()
 
 
+def test_going_back_to_the_home_page_keeps_the_answers_given(client, portal_url):
+    back = client.post(_url(portal_url, "koos_jr"), {"q1": "2", "q4": "3", "action": "home"})
+    assert back["Location"] == portal_url
+    page = client.get(_url(portal_url, "koos_jr")).content.decode()
+    assert "Your answers from last time are filled in" in page
+    assert 'value="2" id="id_q1_2" checked' in page and 'value="3" id="id_q4_3" checked' in page
+    assert not OutcomeAdministration.objects.exists()
+
+
+def test_going_back_before_answering_keeps_nothing(client, portal_url):
+    client.post(_url(portal_url, "koos_jr"), {"action": "home"})
+    assert not PortalDraft.objects.exists()
+
+
 def test_sending_drops_the_answers_kept_for_later(client, portal_url):
     client.post(_url(portal_url, "koos_jr"), {"q1": "3", "action": "later"})
     client.post(_url(portal_url, "koos_jr"), {**KOOS_ANSWERS, "action": "send"})

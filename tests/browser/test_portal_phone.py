@@ -1,6 +1,7 @@
 """The portal on a patient's phone: the plan on the first screen, a 3/10
 report in three screens (without JavaScript), errors where the patient is
-looking, axe-core clean and usable at 200 % zoom on every portal page
+looking, axe-core clean, usable at 200 % zoom and with 44-pixel targets on
+a 320-pixel phone, on every portal page
 (questionnaires, their errors, saved and thanks pages included)."""
 
 import re
@@ -27,6 +28,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # 200 % zoom of a 1280x800 screen: the same CSS pixels as a 640x400 window.
 ZOOM_200 = {"width": 640, "height": 400}
+# The smallest phones still sold (an iPhone SE's first generation).
+SMALL_PHONE = {"width": 320, "height": 640}
 RESULT = re.compile(r"/report/[0-9a-f-]{36}/$")
 
 
@@ -297,6 +300,9 @@ def test_every_portal_page_passes_axe_and_fits_at_200_percent_zoom(new_page, pat
         if not no_sideways_scroll(page):
             too_wide.append(name)
         screenshot(page, f"portal-a11y-{name}-zoom200")
+        page.set_viewport_size(SMALL_PHONE)
+        cramped += [f"{name} at 320 px: tap target under 44 px: {target}"
+                    for target in page.evaluate(READABLE_AND_TAPPABLE)["tiny"]]
         page.set_viewport_size(DESKTOP)
         violations += accessibility_violations(page)
         screenshot(page, f"portal-a11y-{name}-desktop")

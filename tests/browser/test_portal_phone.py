@@ -59,7 +59,10 @@ READABLE_AND_TAPPABLE = """() => {
     && [...el.childNodes].some((node) => node.nodeType === 3 && node.textContent.trim())
     && parseFloat(getComputedStyle(el).fontSize) < 16).map(describe);
   const tiny = [...document.querySelectorAll("a, button, summary, label, input, select, textarea")].filter((el) => {
-    if (!shown(el) || el.closest("label")) return false;  // a box inside a label: the label is what is tapped
+    // A box inside a label: the label is what is tapped, and is measured; a
+    // label beside its box (a text field's) is not a target itself.
+    if (!shown(el) || (el.tagName !== "LABEL" && el.closest("label"))) return false;
+    if (el.tagName === "LABEL" && !el.querySelector("input")) return false;
     const box = el.getBoundingClientRect();
     return box.height < 44 || box.width < 44;
   }).map(describe);

@@ -139,6 +139,9 @@ def test_a_working_link_with_an_unknown_page_says_the_page_is_missing_not_the_li
     page = response.content.decode()
     assert "This page is not here" in page and "Your link still works" in page
     assert "This link is not available" not in page
+    # The clinic's name in the header, as on every page of a working link.
+    header = page.split("<header", 1)[1].split("</header>", 1)[0]
+    assert portal[0].patient.clinic.name in header
 
 
 def test_the_bad_link_page_gives_the_emergency_signs_and_number(client):

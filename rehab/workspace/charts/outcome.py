@@ -91,6 +91,8 @@ def trend_chart(readings, *, band=None, decimals: int = 0, start: dt.date, end: 
         baseline_y=y_of(baseline) if baseline is not None else None,
         band_top=y_of(baseline + band) if has_band else None,
         band_bottom=y_of(baseline - band) if has_band else None,
-        y_ticks=[(y_of(v), number_text(v, decimals)) for v in (low + pad, high - pad)],
+        # The lowest and highest scores given (not the band's edges, which no one scored).
+        y_ticks=[(y_of(v), number_text(v, decimals)) for v in sorted({min(values), max(values)})] if values
+        else [(y_of(v), number_text(v, decimals)) for v in (low + pad, high - pad)],
         start=start, end=end,
     )

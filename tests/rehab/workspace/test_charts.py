@@ -1,7 +1,9 @@
 """The pain trajectory chart: geometry from plain data, no database."""
 
 import datetime as dt
+from decimal import Decimal
 
+from rehab.workspace.charts.outcome import trend_chart
 from rehab.workspace.charts.pain import HEIGHT, WIDTH, Reading, pain_chart
 
 START = dt.date(2026, 6, 8)
@@ -84,3 +86,12 @@ def test_markers_are_a_circle_per_activity_point_and_a_square_per_rest_point_wit
     assert "<title>Activity pain 4/10 on 9 Mar 2026 (self-report)</title>" in svg
     rest = chart.series[1].points[0]
     assert f'x="{rest.x - 4:.1f}" y="{rest.y - 4:.1f}" width="8" height="8"><title>Rest pain 2/10 on 2 Mar 2026' in svg
+
+
+def test_a_trend_labels_the_lowest_and_highest_scores_not_the_change_bands_edges():
+    chart = trend_chart([(dt.date(2026, 9, 1), Decimal("2.67")), (dt.date(2026, 10, 1), Decimal("7.67"))],
+                        band=Decimal(2), decimals=2, start=dt.date(2026, 9, 1), end=dt.date(2026, 10, 5))
+    assert [label for _, label in chart.y_ticks] == ["2.67", "7.67"]
+    flat = trend_chart([(dt.date(2026, 9, 1), Decimal(5))], band=Decimal(2), start=dt.date(2026, 9, 1),
+                       end=dt.date(2026, 9, 8))
+    assert [label for _, label in flat.y_ticks] == ["5"]

@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -243,18 +243,12 @@ def _import_checked(header: Document, patients, *, clinic_slug, dry_run, by, pro
             flags.progress_flags_close_on_phase_move(patient_id=patient_id, discharged=phase == Phase.DISCHARGED)
     result.written = True
     if result.entries_created >= ANALYZE_AFTER_ENTRIES:
-        _statistics_refresh()
+        bulk.statistics_refresh(*ANALYZED)
     # The engine's own batched path (what the sweep runs), once the data is
     # committed; should it fail, the next sweep finds the entries saved since it
     # last ran and raises their flags.
     flags.patients_reconcile_by_id(touched)
     return result
-
-
-def _statistics_refresh() -> None:
-    with connection.cursor() as cursor:
-        for model in ANALYZED:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _document_errors(header: Document, context, clinic_slug) -> list[schema.Error]:

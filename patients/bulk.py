@@ -125,3 +125,13 @@ def objects_copy_with_history(model, objects: Sequence, *, at: dt.datetime, user
         rows_copy_keyed_by_database(model, columns, rows, of=of, at=at, user_id=user_id, reason=reason)
     else:
         rows_copy_with_history(model, columns, rows, at=at, user_id=user_id, reason=reason)
+
+
+def statistics_refresh(*models) -> None:
+    """ANALYZE the models' tables now (PostgreSQL), after a bulk write made
+    the planner's statistics describe tables much smaller than they are."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")

@@ -41,6 +41,16 @@ class PortalLinkChanged(Exception):
 ANY_LINK = object()
 
 
+def replaces_posted(posted: str | None):
+    """What a form's `replaces` field says about the live link the page
+    showed: absent → ANY_LINK (no check); "" → None (no link was live);
+    otherwise that link's id. Anything but an id (a forged form) is taken as
+    "no link was live", which a live link then contradicts."""
+    if posted is None:
+        return ANY_LINK
+    return int(posted) if posted.isdigit() else None
+
+
 def portal_link_issue(
     *, patient: Patient, issued_by, replaces=ANY_LINK, days: int | None = None, reason: str = "Issued"
 ) -> tuple[PortalLink, str]:

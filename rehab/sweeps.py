@@ -35,6 +35,7 @@ from content.codes import EntryKind, Phase
 from content.flag_kinds import FlagCode
 from content.models import ExitCriterion
 from content.models import Phase as ProgrammePhase
+from patients.bulk import statistics_refresh
 from patients.models import Clinic, Entry, OutcomeAdministration, Patient
 from rehab.alerts import flags_notify_pending
 from rehab.flags import (
@@ -257,7 +258,7 @@ def _sweep_today(clinics, *, size) -> ReconcileSummary:
                     summary.merge(swept)
                     raised += sum(swept.raised.values())
                     if raised >= refresh_at:
-                        _statistics_refresh()
+                        statistics_refresh(Flag, Flag.history.model)
                         refresh_at = 2 * raised
             for _, mark, day, started_at, _ in claimed:
                 _mark_complete(mark, swept_on=day, started_at=started_at)
@@ -283,12 +284,6 @@ def clinic_sweep(clinic: Clinic, *, as_of=None, dry_run=False, batch_size=None) 
             summary.merge(sweep_batch(kind, ids, as_of=day, dry_run=True))
         return summary
     return _sweep_today([clinic], size=size)
-
-
-def _statistics_refresh() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Flag._meta.db_table}, {Flag.history.model._meta.db_table}")
 
 
 @contextmanager

@@ -172,9 +172,9 @@ def portal_link_issue(request, patient_id):
     patient = _patient_for_physio(request, patient_id)
     try:
         # The panel's form names the live link it showed ("" for none).
-        replaces = _link_id(request.POST.get("replaces"))
+        replaces = links.replaces_posted(request.POST.get("replaces"))
         link, token = links.portal_link_issue(patient=patient, issued_by=request.user, replaces=replaces)
-    except (links.PortalLinkChanged, ValueError):
+    except links.PortalLinkChanged:
         messages.warning(request, "A new portal link was issued for this patient a moment ago (perhaps the page "
                                   "was refreshed); it stays valid. Issue another only if the patient needs it.",
                          extra_tags=LINK_PANEL)
@@ -187,13 +187,6 @@ def portal_link_issue(request, patient_id):
     # referrer policy leaks nothing, where no-referrer would make the browser
     # send "Origin: null" with the page's print form, which CSRF refuses.
     return response
-
-
-def _link_id(posted):
-    """The form's `replaces`: absent → no check; "" → no link; else a link id."""
-    if posted is None:
-        return links.ANY_LINK
-    return int(posted) if posted else None
 
 
 @login_required

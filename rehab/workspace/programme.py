@@ -32,14 +32,6 @@ log = logging.getLogger(__name__)
 QR_NOTE = "To see this plan on your phone, open the portal link your physiotherapist gave you."
 
 
-def _replaces(request):
-    """The form's `replaces`: the live link the page showed ("" for none)."""
-    posted = request.POST.get("replaces")
-    if posted is None:
-        return links.ANY_LINK
-    return int(posted) if posted.isdigit() else None
-
-
 @login_required
 @require_GET
 def programme_print(request, patient_id):
@@ -60,7 +52,7 @@ def programme_print_with_link(request, patient_id):
     require_physio(request.user)
     try:
         link, token = links.portal_link_issue(
-            patient=patient, issued_by=request.user, replaces=_replaces(request),
+            patient=patient, issued_by=request.user, replaces=links.replaces_posted(request.POST.get("replaces")),
             reason="Issued for the printed programme",
         )
     except links.PortalLinkChanged:
@@ -106,7 +98,7 @@ def portal_link_send_email(request, patient_id):
     patient = get_patient_for_user(request.user, patient_id)
     require_physio(request.user)
     try:
-        portal_link_email(patient=patient, issued_by=request.user, replaces=_replaces(request))
+        portal_link_email(patient=patient, issued_by=request.user, replaces=links.replaces_posted(request.POST.get("replaces")))
     except NoEmailAddress:
         messages.error(request, f"{patient.given_name} has no email address on their record. Add one with "
                                 "“Edit details”, or give the link in person (Issue portal link).",

@@ -21,7 +21,7 @@ from django.db.models.lookups import LessThan
 from content import codes
 from content.codes import BACK_HIP_LOCATIONS, Context
 from content.display import criterion_target, format_measure, questionnaire_target, score_text
-from content.flag_kinds import NO_FLAG_RANK, Severity, severity_rank
+from content.flag_kinds import NO_FLAG_RANK, severity_rank
 from content.measures import MEASURES
 from content.models import Phase
 from patients.models import Clinic, Entry, PainScore, Patient, User
@@ -31,7 +31,6 @@ from rehab.record import criteria_evaluate, entries_by_patient, exit_criteria_by
 from rehab.rules.adherence import Adherence
 
 CASELOAD_PAGE_SIZE = 25
-SEVERITY_RANKS = {severity.value: severity.rank for severity in Severity}
 
 MINE = "mine"
 CLINIC = "clinic"
@@ -177,7 +176,7 @@ def _open_flags_by_patient(patient_ids) -> dict:
     for flag in Flag.objects.needs_attention().filter(patient_id__in=patient_ids).order_by("-raised_at", "-pk"):
         grouped[flag.patient_id].append(flag)
     for flags in grouped.values():
-        flags.sort(key=lambda flag: SEVERITY_RANKS.get(flag.severity, NO_FLAG_RANK))
+        flags.sort(key=lambda flag: severity_rank(flag.severity))
     return grouped
 
 

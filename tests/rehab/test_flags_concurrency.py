@@ -4,7 +4,6 @@ portal report being saved, and judges the patient with it (DESIGN 4.1: no
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 import time_machine
@@ -18,21 +17,12 @@ from patients.outcomes import record_outcome
 from rehab import flags
 from rehab.entries import entry_create
 from rehab.models import Flag
+from tests.concurrency import wait_for_a_lock_waiter
 from tests.factories import ClinicFactory, EntryFactory, PatientFactory, PhysioFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 START = dt.date(2026, 9, 7)
 DAY = START + dt.timedelta(days=20)
-
-
-def _wait_for_a_lock_waiter():
-    with connection.cursor() as cursor:
-        for _ in range(500):
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                           "AND datname = current_database()")
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.01)
 
 
 def test_an_evaluation_racing_a_red_flag_report_does_not_raise_ready_to_progress():
@@ -54,7 +44,7 @@ def test_an_evaluation_racing_a_red_flag_report_does_not_raise_ready_to_progress
             with time_machine.travel(dt.datetime.combine(DAY, dt.time(12), tzinfo=dt.UTC)), transaction.atomic():
                 entry_create(patient=patient, kind=EntryKind.SELF_REPORT, date=DAY, symptoms=["calf_swelling"])
                 saving.set()
-                _wait_for_a_lock_waiter()  # commit once the evaluation below waits for this patient
+                wait_for_a_lock_waiter()  # commit once the evaluation below waits for this patient
         finally:
             connection.close()
 

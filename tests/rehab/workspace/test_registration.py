@@ -2,7 +2,6 @@
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 import time_machine
@@ -10,6 +9,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from patients.models import Patient
+from tests.concurrency import wait_for_a_lock_waiter
 from tests.factories import PatientFactory, PhysioFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,14 +164,7 @@ def test_two_registrations_taking_the_same_suggested_ref_at_once_get_a_message_n
             with transaction.atomic():
                 PatientFactory(clinic=clinic, ref="P-0007", family_name="Other")
                 inserted.set()
-                # Commit only once this test's own insert waits behind ours.
-                with connection.cursor() as cursor:
-                    for _ in range(500):
-                        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                       "AND datname = current_database()")
-                        if cursor.fetchone()[0]:
-                            break
-                        time.sleep(0.01)
+                wait_for_a_lock_waiter()  # commit only once this test's own insert waits behind ours
         finally:
             connection.close()
 

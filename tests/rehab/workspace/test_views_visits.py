@@ -2,7 +2,6 @@
 
 import datetime as dt
 import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -14,6 +13,7 @@ from django.urls import reverse
 from patients.models import Entry
 from rehab.entries import entry_create, entry_update
 from rehab.models import Flag
+from tests.concurrency import wait_for_a_lock_waiter
 from tests.factories import PatientFactory
 
 TODAY = dt.date(2026, 9, 15)
@@ -397,7 +397,7 @@ def test_two_saves_of_one_visit_at_the_same_moment_run_one_after_the_other(clien
             with transaction.atomic():
                 first = Entry.objects.select_for_update().get(pk=entry.pk)
                 holding.set()
-                _wait_for_a_lock_waiter()
+                wait_for_a_lock_waiter()
                 entry_update(entry=first, date=first.date, pain=[("lumbar_bilateral", "activity", 5)],
                              version=form["version"])
         finally:
@@ -412,16 +412,6 @@ def test_two_saves_of_one_visit_at_the_same_moment_run_one_after_the_other(clien
     assert second.status_code == 200
     assert "This visit was changed by" in second.content.decode()
     assert sorted((p.location, p.score) for p in entry.pain_scores.all()) == [("lumbar_bilateral", 5)]
-
-
-def _wait_for_a_lock_waiter():
-    with connection.cursor() as cursor:
-        for _ in range(500):
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                           "AND datname = current_database()")
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.01)
 
 
 def test_editing_a_visit_does_not_announce_its_acknowledged_flag_again(client, physio, patient,

@@ -112,16 +112,17 @@ class ExportForm(forms.Form):
         self.helper.form_action = reverse_lazy("caseload_export_download")
         self.helper.add_input(Submit("submit", "Download"))
 
-    def clean_as_of(self):
-        as_of = self.cleaned_data["as_of"]
-        if as_of is None:
-            return None
+    def clean(self):
+        data = super().clean()
+        as_of = data.get("as_of")
+        if as_of is None or data.get("format") != "json":
+            return data  # only the JSON export evaluates anything as of a date
         if self.today is not None and as_of > self.today:
-            raise forms.ValidationError(f"Choose a day up to today ({self.today:%d %b %Y}): "
-                                        "criteria and weeks are worked out from what has been recorded.")
-        if as_of < self.EARLIEST_AS_OF:
-            raise forms.ValidationError(f"Choose a day from {self.EARLIEST_AS_OF:%d %b %Y} on: check the year.")
-        return as_of
+            self.add_error("as_of", f"Choose a day up to today ({self.today:%d %b %Y}): "
+                                    "criteria and weeks are worked out from what has been recorded.")
+        elif as_of < self.EARLIEST_AS_OF:
+            self.add_error("as_of", f"Choose a day from {self.EARLIEST_AS_OF:%d %b %Y} on: check the year.")
+        return data
 
 
 @login_required

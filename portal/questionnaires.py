@@ -153,6 +153,8 @@ def portal_questionnaire(request, link, token, code):
             # Leaving for the home page keeps what was answered, as "later" does.
             if any(value.strip() for value in fields.values()):
                 draft_write(link, key, fields)
+            else:  # every answer cleared: nothing to bring back next time
+                draft_drop(link, key)
             return redirect("portal", token=token)
         form = _form(instrument, request.POST, named=named)
         if form.is_valid():

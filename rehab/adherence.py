@@ -4,10 +4,11 @@ plan each day on the portal, and the 7- and 28-day figures read from them.
 Days are the clinic's calendar days (`Clinic.today`): a mark is stored with
 the clinic's date, and the windows end on the clinic's today.
 
-When the plan started (the windows' earliest start) is read from what the
-database holds: the programme start, or the day the patient's first plan item
-was created (the plan's history, in the clinic's time zone) when that is
-later, never after the first mark. See `rules.adherence.plan_start`.
+When the patient could start ticking (the windows' earliest start) is read
+from what the database holds: the programme start, or, when later, the day
+the patient's first plan item was created (the plan's history) or their first
+portal link was issued, in the clinic's time zone; never after the first
+mark, and not at all without a link or a mark. See `rules.adherence.plan_start`.
 """
 
 from __future__ import annotations

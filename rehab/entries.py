@@ -19,7 +19,6 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from patients.models import Entry, EntrySymptom, OutcomeAdministration, PainScore
@@ -122,8 +121,9 @@ class EntryChanged(Exception):
         if entry is None:
             message = f"This visit was deleted by {who} while you were editing it: your changes were not saved."
         else:
+            at = entry.updated_at.astimezone(entry.patient.clinic.tz)
             message = (
-                f"This visit was changed by {who} at {timezone.localtime(entry.updated_at):%H:%M} while you were "
+                f"This visit was changed by {who} at {at:%H:%M} while you were "
                 "editing it: your changes are below, not saved. Check them against the saved visit "
                 "(open the patient's page in another tab), then save again to replace it."
             )
@@ -140,15 +140,19 @@ def entry_update(*, entry: Entry, date, pain=(), symptoms=(), measures=None, not
     """Replace an entry's content; its history keeps the previous version.
     Its flags follow before this returns.
 
-    The entry's row is locked first, so two saves of one entry run one after
-    the other. With `version` (entry_version of the entry the form showed),
-    a save over someone else's edit, or of an entry deleted meanwhile,
-    raises EntryChanged and writes nothing."""
+    The patient's row, then the entry's, are locked first (the order every
+    writer of a patient's record takes: a deletion's flag closing locks the
+    patient before the entry), so two saves of one entry run one after the
+    other. With `version` (entry_version of the entry the form showed), a
+    save over someone else's edit, or of an entry deleted meanwhile, raises
+    EntryChanged and writes nothing."""
     with transaction.atomic(), evaluation_batched():
+        flags.patients_lock([entry.patient_id])
         current = Entry.objects.select_for_update().filter(pk=entry.pk).values_list("updated_at", flat=True).first()
         if current is None or (version is not None and current.isoformat() != version):
             last = entry.history.select_related("history_user").first()
-            raise EntryChanged(None if current is None else Entry.objects.get(pk=entry.pk),
+            raise EntryChanged(None if current is None else Entry.objects.select_related("patient__clinic").get(
+                pk=entry.pk),
                                by=last.history_user if last else None)
         entry.date = date
         entry.notes = notes
@@ -163,8 +167,10 @@ def entry_update(*, entry: Entry, date, pain=(), symptoms=(), measures=None, not
 
 
 def entry_delete(*, entry: Entry) -> None:
-    """Delete an entry; its flags are closed (kept, as history)."""
+    """Delete an entry; its flags are closed (kept, as history). The patient
+    is locked first, as entry_update locks it, before the entry's row."""
     with transaction.atomic(), evaluation_batched():
+        flags.patients_lock([entry.patient_id])
         entry.delete()
 
 

@@ -166,7 +166,10 @@ def patients_reconcile_progress(patients: list[PatientFacts], *, as_of=None, as_
 def _reconcile(patients, *, as_of_for, dry_run, entry_flags_kept, lock_first=False) -> ReconcileSummary:
     if lock_first and not dry_run:
         with transaction.atomic():
-            _patients_lock([p.id for p in patients])
+            # Locked, then read again: a phase move or discharge that held a
+            # row is judged with the phase it left.
+            ids = patients_lock([p.id for p in patients])
+            patients = patient_facts(Patient.objects.filter(pk__in=among(ids)).order_by("pk"))
             return _reconcile_read_apply(patients, as_of_for=as_of_for, dry_run=dry_run,
                                          entry_flags_kept=entry_flags_kept, locked=True)
     return _reconcile_read_apply(patients, as_of_for=as_of_for, dry_run=dry_run, entry_flags_kept=entry_flags_kept)
@@ -314,7 +317,7 @@ def _flags_apply(patients, found: dict, existing, *, started_at, dry_run, entry_
     touched = {flag.patient_id for flag in to_create} | {patient_of[pk] for pk in changed}
     with transaction.atomic():
         if not locked:
-            _patients_lock(touched)
+            patients_lock(touched)
         closed = 0
         if to_renew:
             # Closed first: one open pain_regression per patient at a time.
@@ -347,11 +350,11 @@ def patients_urgency_refresh(patient_ids, *, locked=False) -> int:
     rows whose rank changed. Every service here that raises, reopens, closes
     or acknowledges a flag calls it in the same transaction, so the caseload
     sorts by an index instead of a subquery per patient. The patients' rows
-    are locked first (_patients_lock) unless the caller says it has
+    are locked first (patients_lock) unless the caller says it has
     `locked` them in this transaction."""
     if not patient_ids:
         return 0
-    ids = sorted(set(patient_ids), key=str) if locked else _patients_lock(patient_ids)
+    ids = sorted(set(patient_ids), key=str) if locked else patients_lock(patient_ids)
     most_urgent = Subquery(
         Flag.objects.needs_attention().filter(patient=OuterRef("pk")).with_rank().order_by("rank").values("rank")[:1]
     )
@@ -359,7 +362,7 @@ def patients_urgency_refresh(patient_ids, *, locked=False) -> int:
     return Patient.objects.filter(pk__in=among(ids)).alias(rank=rank).exclude(urgency=F("rank")).update(urgency=rank)
 
 
-def _patients_lock(patient_ids) -> list:
+def patients_lock(patient_ids) -> list:
     """Lock the patients' rows, in id order, before their flags are written.
 
     A concurrent writer of the same patient's flags (a task, the sweep, an
@@ -546,7 +549,7 @@ def _flags_close(queryset, *, reason: str) -> int:
         return 0
     ids = list(rows)
     with transaction.atomic():
-        _patients_lock(rows.values())
+        patients_lock(rows.values())
         closed = Flag.objects.filter(pk__in=ids, closed_at__isnull=True).update(closed_at=at, closed_reason=reason)
         _engine_changes_record(at=at, raised=[], changed=ids)
         patients_urgency_refresh(set(rows.values()), locked=True)
@@ -567,7 +570,7 @@ def flag_acknowledge(*, flag: Flag, user, note: str, readiness=True) -> Flag:
     if not note:
         raise ValueError("An acknowledgement needs a note saying what was done.")
     with transaction.atomic():
-        _patients_lock([flag.patient_id])
+        patients_lock([flag.patient_id])
         flag = Flag.objects.select_for_update().get(pk=flag.pk)
         if flag.acknowledged_at is None:
             flag.acknowledged_at = timezone.now()

@@ -123,11 +123,12 @@ def visit_update(request, patient_id, entry_id):
         messages.warning(request, f"The visit of {deleted.date:%d %b %Y} was deleted by {who} while you were "
                                   "editing it: your changes were not saved.")
         return redirect(patient_url(patient))
-    form = VisitForm(request.POST or unsaved_post_take(request), patient=patient, entry=entry)
-    # The version of the visit the form was shown with: a save over someone
-    # else's edit is refused once, with the new version, so that saving again
-    # replaces it knowingly.
-    version = request.POST.get("version") or entries.entry_version(entry)
+    data = request.POST or unsaved_post_take(request)
+    form = VisitForm(data, patient=patient, entry=entry)
+    # The version of the visit the form was shown with (kept with the form
+    # over a sign-out too): a save over someone else's edit is refused once,
+    # with the new version, so that saving again replaces it knowingly.
+    version = (data or {}).get("version") or entries.entry_version(entry)
     if request.method == "POST" and form.is_valid():
         entry._change_reason = f"Edited by {request.user.display_name}"
         try:

@@ -149,6 +149,12 @@ def test_going_back_before_answering_keeps_nothing(client, portal_url):
     assert not PortalDraft.objects.exists()
 
 
+def test_going_back_with_every_answer_cleared_drops_the_answers_kept_before(client, portal_url):
+    client.post(_url(portal_url, "koos_jr"), {"q1": "2", "action": "later"})
+    client.post(_url(portal_url, "koos_jr"), {"action": "home"})
+    assert "Your answers from last time" not in client.get(_url(portal_url, "koos_jr")).content.decode()
+
+
 def test_sending_drops_the_answers_kept_for_later(client, portal_url):
     client.post(_url(portal_url, "koos_jr"), {"q1": "3", "action": "later"})
     client.post(_url(portal_url, "koos_jr"), {**KOOS_ANSWERS, "action": "send"})

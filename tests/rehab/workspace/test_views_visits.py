@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from patients.models import Entry
-from rehab.entries import entry_create, entry_update
+from rehab import flags
+from rehab.entries import EntryChanged, entry_create, entry_delete, entry_update, entry_version
 from rehab.models import Flag
 from tests.concurrency import wait_for_a_lock_waiter
 from tests.factories import PatientFactory
@@ -383,8 +384,8 @@ def test_saving_a_visit_a_colleague_deleted_meanwhile_says_so(client, physio, co
 
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_of_one_visit_at_the_same_moment_run_one_after_the_other(client, physio, patient):
-    """Both forms show the same version. The first save holds the visit's row;
-    the second waits for it, then finds the visit changed: a message, not a
+    """Both forms show the same version. The first save holds the patient's
+    and the visit's rows; the second waits for them, then finds the visit changed: a message, not a
     duplicate pain score's 500 nor a mix of both saves' scores."""
     entry = entry_create(patient=patient, kind=Entry.VISIT, date=dt.date(2026, 9, 10),
                          pain=[("lumbar_bilateral", "activity", 4)], recorded_by=physio)
@@ -395,6 +396,7 @@ def test_two_saves_of_one_visit_at_the_same_moment_run_one_after_the_other(clien
     def the_first_save():
         try:
             with transaction.atomic():
+                flags.patients_lock([patient.pk])  # where a save starts: the patient, then the visit
                 first = Entry.objects.select_for_update().get(pk=entry.pk)
                 holding.set()
                 wait_for_a_lock_waiter()
@@ -412,6 +414,36 @@ def test_two_saves_of_one_visit_at_the_same_moment_run_one_after_the_other(clien
     assert second.status_code == 200
     assert "This visit was changed by" in second.content.decode()
     assert sorted((p.location, p.score) for p in entry.pain_scores.all()) == [("lumbar_bilateral", 5)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_and_a_deletion_of_one_visit_at_once_do_not_deadlock(physio, patient):
+    """Both lock the patient, then the visit: the edit waits for the deletion
+    and is told the visit is gone (locked the other way round, PostgreSQL
+    found a deadlock and one physio got a 500)."""
+    entry = entry_create(patient=patient, kind=Entry.VISIT, date=dt.date(2026, 9, 10),
+                         pain=[("lumbar_bilateral", "activity", 4)], recorded_by=physio)
+    version = entry_version(entry)
+    holding = threading.Event()
+
+    def the_deletion():
+        try:
+            with transaction.atomic():
+                flags.patients_lock([patient.pk])  # where a deletion starts
+                holding.set()
+                wait_for_a_lock_waiter()
+                entry_delete(entry=Entry.objects.get(pk=entry.pk))
+        finally:
+            connection.close()
+
+    deletion = threading.Thread(target=the_deletion)
+    deletion.start()
+    assert holding.wait(10)
+    with pytest.raises(EntryChanged) as gone:
+        entry_update(entry=entry, date=entry.date, pain=[("lumbar_bilateral", "activity", 6)], version=version)
+    deletion.join()
+    assert gone.value.entry is None
+    assert not Entry.objects.filter(pk=entry.pk).exists()
 
 
 def test_editing_a_visit_does_not_announce_its_acknowledged_flag_again(client, physio, patient,

@@ -4,7 +4,10 @@ on the login page."""
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+
+from tests.factories import EntryFactory
 
 NINE = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -94,6 +97,31 @@ def test_a_visit_saved_after_the_session_ran_out_is_filled_in_again_after_signin
     assert client.post(form_url, VISIT).status_code == 302
     assert patient.entries.get().notes == VISIT["notes"]
     assert "Not saved yet" not in client.get(form_url).content.decode()  # filled in once only
+
+
+def test_a_visit_edit_kept_over_a_sign_out_still_sees_a_colleagues_edit_made_meanwhile(
+        client, physio, colleague, patient, clock):
+    """The kept form carries the version of the visit it was shown with: a
+    colleague's edit made while the physio was signed out is not overwritten
+    without a word."""
+    entry = EntryFactory(patient=patient, date=dt.date(2026, 9, 1), notes="First")
+    edit_url = reverse("visit_update", args=[patient.pk, entry.pk])
+    client.force_login(physio)
+    shown = client.get(edit_url).context["version"]
+    clock(minutes=45)
+    client.post(edit_url, {**VISIT, "version": shown}, HTTP_REFERER=f"http://testserver{edit_url}")
+    other = Client()
+    other.force_login(colleague)
+    theirs = other.get(edit_url).context["version"]
+    assert other.post(edit_url, {**VISIT, "notes": "The colleague's", "version": theirs}).status_code == 302
+
+    page = _sign_in(client, next_url=edit_url)
+    assert page.context["version"] == shown
+    refused = client.post(edit_url, {**VISIT, "version": page.context["version"]})
+    assert refused.status_code == 200 and f"This visit was changed by {colleague.display_name}" in (
+        refused.content.decode())
+    entry.refresh_from_db()
+    assert entry.notes == "The colleague's"
 
 
 def test_what_one_user_sent_is_never_shown_to_another_signing_in_on_the_same_browser(client, physio, colleague,

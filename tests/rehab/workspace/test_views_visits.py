@@ -446,6 +446,27 @@ def test_an_edit_and_a_deletion_of_one_visit_at_once_do_not_deadlock(physio, pat
     assert not Entry.objects.filter(pk=entry.pk).exists()
 
 
+def test_a_flag_reopened_as_a_new_alert_shows_what_was_done_the_first_time(client, physio, patient,
+                                                                             django_capture_on_commit_callbacks):
+    client.force_login(physio)
+    post_visit(client, patient, visit_data(symptoms=["calf_swelling"]), django_capture_on_commit_callbacks)
+    entry = Entry.objects.get(patient=patient)
+    flag = Flag.objects.get(code="dvt_signs")
+    client.post(reverse("flag_acknowledge", args=[patient.pk, flag.pk]), {"note": "Phoned GP, DVT clinic at 14:00"})
+    url = reverse("visit_update", args=[patient.pk, entry.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**_edit_form(client, patient, entry), "symptoms": [], "notes": "Calf fine"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**_edit_form(client, patient, entry), "symptoms": ["calf_swelling"]})
+    flag.refresh_from_db()
+    assert flag.closed_at is None and flag.acknowledged_at is None  # a new alert
+    page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
+    card = page.split(f'id="flag-{flag.pk}"')[1].split("</li>")[0]
+    assert "Reopened as a new alert. Acknowledged before by" in card
+    assert "“Phoned GP, DVT clinic at 14:00”" in card
+    assert "ack-form" in card  # and it asks for an acknowledgement again
+
+
 def test_editing_a_visit_does_not_announce_its_acknowledged_flag_again(client, physio, patient,
                                                                        django_capture_on_commit_callbacks):
     client.force_login(physio)

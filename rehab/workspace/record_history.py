@@ -41,7 +41,7 @@ PATIENT_VIA_PORTAL = "The patient (portal)"
 HIDDEN_FIELDS = frozenset({
     "id", "patient", "clinic", "entry", "created_at", "updated_at", "token_hash",
     "notified_at", "last_used_at", "criteria_snapshot", "message", "advice", "kind", "code", "severity",
-    "raised_at", "entry_date",
+    "raised_at", "entry_date", "portal_link",
 })
 
 

@@ -115,8 +115,9 @@ def caseload_queryset(clinic: Clinic, physio: User | None, filters: CaseloadFilt
         patients = patients.filter(
             Exists(Flag.objects.needs_attention().filter(patient=OuterRef("pk"), code=filters.flag))
         )
-    # "Robinson, Barbara", as the list shows a name, is the two words.
-    for term in filters.search.replace(",", " ").split():
+    # "Robinson, Barbara", as the list shows a name, is the two words; a
+    # phone's curly apostrophe (O’Neill) is the straight one names are typed with.
+    for term in filters.search.replace(",", " ").replace("\u2019", "'").split():
         patients = patients.filter(
             Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(ref__icontains=term)
         )

@@ -151,6 +151,10 @@ def test_filters_by_phase_flag_physio_discharged_and_search(clinic, physio, coll
     # The name as the list shows it, surname first with a comma.
     shown = f"{a.family_name}, {a.given_name}"
     assert refs(caseload_rows(clinic, physio, CaseloadFilters(scope="clinic", search=shown))) == [a.ref]
+    irish = PatientFactory(clinic=clinic, physio=physio, family_name="O'Neill", given_name="Nora")
+    typed_on_a_phone = "O\u2019Neill, Nora"
+    assert refs(caseload_rows(clinic, physio, CaseloadFilters(scope="clinic", search=typed_on_a_phone))) == [
+        irish.ref]
 
 
 def test_caseload_is_paginated(clinic, physio):

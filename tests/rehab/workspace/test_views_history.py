@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from patients.models import Entry
 from rehab import flags
-from rehab.entries import entry_update
+from rehab.entries import entry_create, entry_update
 from rehab.models import Flag
 from rehab.phase_moves import patient_move_phase
 from rehab.portal_links import portal_link_issue, portal_link_revoke
@@ -152,6 +152,10 @@ def test_self_reports_are_by_the_patient_and_portal_links_show_no_token(client, 
     changes = response.context["changes"]
     report = next(c for c in changes if c.what.startswith("Self-report of"))
     assert report.who == PATIENT_VIA_PORTAL
+    linked = entry_create(patient=patient, kind="self_report", date=day(5), symptoms=["fever"], portal_link=link)
+    sent = next(c for c in _history(client, patient).context["changes"]
+                if c.what == f"Self-report of {day(5).day} {day(5):%b %Y} recorded")
+    assert linked.portal_link_id and not [d for d in sent.details if d[0] == "Portal link"]  # no internal id
     assert {"Portal link issued", "Portal link revoked"} <= set(_whats(response))
     body = response.content.decode()
     assert link.token_hash not in body and token not in body

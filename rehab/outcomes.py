@@ -68,7 +68,8 @@ class OutcomeTrack:
 
     @property
     def change_is_real(self) -> bool:
-        return len(self.readings) > 1 and change_is_real(self.baseline, self.latest, self.band)
+        return len(self.readings) > 1 and change_is_real(self.baseline, self.latest, self.band,
+                                                          meaningful=self.kind == QUESTIONNAIRE)
 
     @property
     def improved(self) -> bool | None:

@@ -90,9 +90,12 @@ def missing_at_discharge(taken: Mapping[str, Iterable[dt.date]], *, discharge_on
     ]
 
 
-def change_is_real(baseline, latest, threshold) -> bool:
-    """Whether the change from baseline exceeds the minimal detectable (or
-    meaningful) change ``threshold``, in either direction (DESIGN 9)."""
+def change_is_real(baseline, latest, threshold, *, meaningful=False) -> bool:
+    """Whether the change from baseline counts, in either direction (DESIGN
+    9): a performance test's when it exceeds the minimal detectable change
+    ``threshold``; a questionnaire's (``meaningful``) when it reaches the
+    meaningful change, as "a meaningful change of 2 points" means."""
     if baseline is None or latest is None or threshold is None:
         return False
-    return abs(Decimal(str(latest)) - Decimal(str(baseline))) > Decimal(str(threshold))
+    change, threshold = abs(Decimal(str(latest)) - Decimal(str(baseline))), Decimal(str(threshold))
+    return change >= threshold if meaningful else change > threshold

@@ -62,6 +62,7 @@ class MeasureResult:
     band: Decimal | None  # the meaningful (questionnaire) or minimal detectable (test) change
     band_source: str
     higher_is_better: bool
+    meaningful: bool = False  # a questionnaire's meaningful change (reached), not a test's detectable one (exceeded)
     patients: int = 0  # discharged patients with a baseline and a later measurement
     improved: int = 0  # of those, improved by more than the band
     without_pair: int = 0  # discharged patients measured once or never
@@ -105,7 +106,7 @@ def measure_result(result: MeasureResult, readings_by_patient: dict, patient_ids
         result.patients += 1
         baseline, final = readings[0][1], readings[-1][1]
         better = (final > baseline) == result.higher_is_better and final != baseline
-        if better and change_is_real(baseline, final, result.band):
+        if better and change_is_real(baseline, final, result.band, meaningful=result.meaningful):
             result.improved += 1
     return result
 
@@ -158,6 +159,7 @@ def clinic_outcomes(clinic, start: dt.date, end: dt.date) -> ClinicOutcomes:
         report.measures.append(measure_result(MeasureResult(
             code=instrument.code, label=instrument.name, band=instrument.meaningful_change,
             band_source=instrument.meaningful_change_source, higher_is_better=instrument.higher_is_better,
+            meaningful=True,
         ), questionnaire.get(instrument.pk, {}), ids))
     detectable = {m.measure: m for m in MinimalDetectableChange.objects.filter(clinic=clinic)}
     for code, measure in PERFORMANCE_TESTS.items():

@@ -169,3 +169,12 @@ def test_a_criterion_names_a_measure_of_the_vocabulary_or_its_own_questionnaire(
         rules.Criterion("made_up_odi", "<=", 20)
     assert rules.Criterion("psfs", ">=", 7).reads_outcome
     assert not rules.Criterion("tug_s", "<=", 12).reads_outcome
+
+
+@pytest.mark.parametrize("baseline, latest, real", [
+    (Decimal("3.00"), Decimal("5.00"), True),  # exactly 2 points on the PSFS: meaningful
+    (Decimal("3.00"), Decimal("4.99"), False),
+    (Decimal("6.00"), Decimal("4.00"), True),  # worse by as much: a real change too
+])
+def test_a_questionnaire_change_is_meaningful_from_the_meaningful_change_on(baseline, latest, real):
+    assert change_is_real(baseline, latest, Decimal(2), meaningful=True) is real

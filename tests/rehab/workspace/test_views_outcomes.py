@@ -330,3 +330,15 @@ def test_another_clinics_questionnaire_cannot_be_deleted(client, physio, patient
     client.force_login(physio)
     assert client.post(reverse("outcome_delete", args=[other.pk, outcome.pk]), {"reason": "x"}).status_code == 404
     assert OutcomeAdministration.objects.filter(pk=outcome.pk).exists()
+
+
+def test_a_psfs_up_by_exactly_the_meaningful_change_reads_beyond_the_band(client, physio, patient):
+    psfs = Instrument.objects.get(clinic=patient.clinic, code="psfs")
+    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 8, 1), by="patient",
+                   activities=[("Stairs", 3), ("Walking", 3), ("Car", 3)])
+    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 9, 1), by="patient",
+                   activities=[("Stairs", 5), ("Walking", 5), ("Car", 5)])
+    client.force_login(physio)
+    page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
+    trend = page.split('data-measure="psfs"')[1].split('class="col-md-6 outcome-trend"')[0]
+    assert "change <strong>+2 (beyond the change band)</strong>" in trend

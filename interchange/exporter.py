@@ -123,6 +123,7 @@ def patient_document(record: PatientRecord) -> dict:
         "surgery": {"procedure": "TKR", "side": patient.operated_side, "date": patient.surgery_date.isoformat()},
         "programme_start": patient.programme_start.isoformat(),
         "phase": patient.phase,
+        **({"email": patient.email} if patient.email else {}),
         "phase_history": [
             {"date": t.date.isoformat(), "from": t.from_phase, "to": t.to_phase,
              "by": t.moved_by.username if t.moved_by else None, "reason": t.reason}

@@ -57,7 +57,7 @@ ANALYZE_AFTER_ENTRIES = 20_000
 ANALYZED = (Patient, Entry, PainScore, EntrySymptom)
 PATIENT_UPDATE_FIELDS = (
     "given_name", "family_name", "date_of_birth", "physio_id", "operated_side", "surgery_date",
-    "programme_start", "phase",
+    "programme_start", "phase", "email",
 )
 
 
@@ -292,6 +292,8 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
             physio_id=staff.get(data.physio) if data.physio else None, operated_side=data.operated_side,
             surgery_date=data.surgery_date, programme_start=data.programme_start, phase=data.phase,
         )
+        if data.email is not None or patient is None:  # absent from the file: the stored address stays
+            fields["email"] = data.email or ""
         if patient is None:
             patient = Patient(clinic=clinic, ref=data.ref, **fields)
             new_patients.append(patient)

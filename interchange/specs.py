@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, ClassVar
 
+from django.core.exceptions import ValidationError as NotValid
+from django.core.validators import validate_email
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -395,6 +397,28 @@ def _physio(value, info: ValidationInfo):
     return value
 
 
+def _email(value):
+    """Where the portal link can be sent (INTERCHANGE 2): optional; None when
+    the file does not say, so that a re-import keeps the address stored."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise problem(f"must be an email address or null, not {kind_of(value)}")
+    value = value.strip()
+    if not value:
+        return ""
+    if len(value) > EMAIL_MAX_LENGTH:
+        raise problem(f"is longer than {EMAIL_MAX_LENGTH} characters")
+    try:
+        validate_email(value)
+    except NotValid:
+        raise problem(f"{shown(value)} is not an email address") from None
+    return value
+
+
+EMAIL_MAX_LENGTH = Patient._meta.get_field("email").max_length
+
+
 def _remember_visit_dates(facts: Facts, visits: list[dict]):
     facts.visit_dates = [read_date(visit["date"]) for visit in visits]
 
@@ -430,6 +454,7 @@ class PatientSpec(CheckedSpec):
     self_reports: listed(SelfReportSpec, _same_refs(SelfReportSpec))
     programme_start: Annotated[dt.date | None, PlainValidator(_programme_start), Field(validate_default=True)] = None
     phase_history: listed(TransitionSpec)
+    email: Annotated[str | None, PlainValidator(_email)] = None
     adherence: listed(AdherenceSpec, _one_mark_per_day)
     outcomes: listed(OutcomeSpec, _one_outcome_per_day)
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from interchange import importer
+from interchange.exporter import iter_caseload_json
 from interchange.importer import caseload_import
 from patients.models import Entry, EntrySymptom, PainScore, Patient
 from rehab import flags
@@ -151,3 +152,26 @@ def test_an_import_that_discharges_a_patient_closes_their_progress_flags_as_a_di
     caseload_import(caseload_doc(patient_doc("P-0001", phase="discharged")))
     plateau.refresh_from_db()
     assert (plateau.closed_at is not None, plateau.closed_reason) == (True, flags.DISCHARGED)
+
+
+def test_the_email_travels_with_the_patient_and_is_checked(clinic, physio):
+    """INTERCHANGE 2: `email` is optional, where the portal link can be sent."""
+    result = caseload_import(caseload_doc(patient_doc("P-0001", email="mary.lee@example.org"),
+                                          patient_doc("P-0002")))
+    assert result.ok, result.errors
+    assert Patient.objects.get(ref="P-0001").email == "mary.lee@example.org"
+    assert Patient.objects.get(ref="P-0002").email == ""
+    # A file without the field leaves the stored address as it is.
+    caseload_import(caseload_doc(patient_doc("P-0001")))
+    assert Patient.objects.get(ref="P-0001").email == "mary.lee@example.org"
+    # The export carries it (and an import reads it, as above).
+    exported = json.loads("".join(iter_caseload_json(clinic)))
+    mary = next(p for p in exported["patients"] if p["ref"] == "P-0001")
+    assert mary["email"] == "mary.lee@example.org"
+    assert "email" not in next(p for p in exported["patients"] if p["ref"] == "P-0002")
+
+
+def test_an_email_that_is_not_an_address_is_a_row_problem(clinic, physio):
+    result = caseload_import(caseload_doc(patient_doc("P-0001", email="mary at home")))
+    assert [str(e) for e in result.errors] == ["P-0001 email: 'mary at home' is not an email address"]
+    assert not Patient.objects.exists()

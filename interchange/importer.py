@@ -78,6 +78,9 @@ class ImportResult:
     marks_existing: int = 0
     outcomes_created: int = 0
     outcomes_existing: int = 0
+    # Patients whose phase was kept: Kinetic holds a later phase move than the
+    # file ("ref: kept Rebuild (moved 5 Dec 2026), the file says Normalise").
+    phases_kept: list[str] = field(default_factory=list)
     # The document's own `clinic` field, whatever --clinic says (not reported).
     document_clinic: object = None
 
@@ -102,6 +105,7 @@ class ImportResult:
             "marks_existing": self.marks_existing,
             "outcomes_created": self.outcomes_created,
             "outcomes_existing": self.outcomes_existing,
+            "phases_kept": self.phases_kept,
         }
 
     def summary(self):
@@ -294,6 +298,15 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
         )
         if data.email is not None or patient is None:  # absent from the file: the stored address stays
             fields["email"] = data.email or ""
+        if patient is not None and data.phase != patient.phase:
+            later = _later_move(known_moves, patient, data.phase_history)
+            if later is not None:
+                # An older file: Kinetic's move is newer than anything the file
+                # knows, and the phase stays what that move made it.
+                fields["phase"] = patient.phase
+                result.phases_kept.append(
+                    f"{data.ref}: kept {Phase(patient.phase).label} (moved {later:%d %b %Y}, after the file's "
+                    f"last phase move); the file says {Phase(data.phase).label}")
         if patient is None:
             patient = Patient(clinic=clinic, ref=data.ref, **fields)
             new_patients.append(patient)
@@ -301,8 +314,8 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
         else:
             is_new = False
             is_changed = any(getattr(patient, name) != value for name, value in fields.items())
-            if patient.phase != data.phase:
-                phase_changed.append((patient.pk, data.phase))
+            if patient.phase != fields["phase"]:
+                phase_changed.append((patient.pk, fields["phase"]))
             if is_changed:
                 for name, value in fields.items():
                     setattr(patient, name, value)
@@ -348,6 +361,18 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
     marks.write(history=dict(default_user=by, default_change_reason=CHANGE_REASON))
     outcomes.write(history=dict(default_user=by, default_change_reason=CHANGE_REASON))
     return touched, phase_changed
+
+
+def _later_move(known_moves, patient, file_moves):
+    """The date of the patient's latest phase move in Kinetic when the file
+    has no move on or after it (None otherwise)."""
+    stored = [date for patient_id, date, *_ in known_moves if patient_id == patient.pk]
+    if not stored:
+        return None
+    latest = max(stored)
+    if any(move.date >= latest for move in file_moves):
+        return None
+    return latest
 
 
 def _write(clinic, new_patients, updated_patients, new_entries, new_moves, staff, by):

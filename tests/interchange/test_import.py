@@ -6,9 +6,11 @@ from django.core.management import call_command
 from interchange import importer
 from interchange.exporter import iter_caseload_json
 from interchange.importer import caseload_import
+from interchange.specs import COMPUTED_FIELDS
 from patients.models import Entry, EntrySymptom, PainScore, Patient
 from rehab import flags
 from rehab.models import Flag, PhaseTransition
+from rehab.phase_moves import patient_move_phase
 from tests.factories import ClinicFactory, FlagFactory, PhysioFactory
 
 from .conftest import caseload_doc, patient_doc
@@ -175,3 +177,33 @@ def test_an_email_that_is_not_an_address_is_a_row_problem(clinic, physio):
     result = caseload_import(caseload_doc(patient_doc("P-0001", email="mary at home")))
     assert [str(e) for e in result.errors] == ["P-0001 email: 'mary at home' is not an email address"]
     assert not Patient.objects.exists()
+
+
+def test_an_older_file_does_not_undo_a_later_phase_move(clinic, physio):
+    """Exported, then the patient moved on in Kinetic, then the older file
+    imported: the patient stays where the move took them, and the preview
+    says so, instead of going back with no move recorded."""
+    caseload_import(caseload_doc(patient_doc("P-0001", phase="normalise")))
+    old_file = json.loads("".join(iter_caseload_json(clinic)))
+    patient = Patient.objects.get(ref="P-0001")
+    patient_move_phase(patient=patient, to_phase="rebuild", expected_from="normalise", reason="Criteria met",
+                       by=physio)
+    patients = [{k: v for k, v in p.items() if k not in COMPUTED_FIELDS} for p in old_file["patients"]]
+
+    result = caseload_import({**old_file, "patients": patients})
+
+    assert result.ok, result.errors
+    patient.refresh_from_db()
+    assert patient.phase == "rebuild"
+    [kept] = result.phases_kept
+    assert kept.startswith("P-0001: kept Rebuild (moved ") and kept.endswith("the file says Normalise")
+    assert PhaseTransition.objects.filter(patient=patient).count() == 1
+
+
+def test_a_newer_file_moves_the_patient_with_its_phase_move(clinic, physio):
+    caseload_import(caseload_doc(patient_doc("P-0001", phase="normalise")))
+    moved = patient_doc("P-0001", phase="rebuild", phase_history=[
+        {"date": "2026-09-20", "from": "normalise", "to": "rebuild", "by": "jsmith", "reason": "criteria met"}])
+    result = caseload_import(caseload_doc(moved))
+    assert result.ok and not result.phases_kept
+    assert Patient.objects.get(ref="P-0001").phase == "rebuild"

@@ -47,3 +47,5 @@ class Command(BaseCommand):
             raise CommandError(f"{count} error{'s' if count != 1 else ''}; nothing was imported.")
         prefix = "Dry run, nothing written. " if dry_run else ""
         self.stdout.write(self.style.SUCCESS(f"{prefix}Clinic {printable(result.clinic)}: {result.summary()}"))
+        for line in result.phases_kept:
+            self.stdout.write(self.style.WARNING(f"Phase kept, the file being older: {line}"))

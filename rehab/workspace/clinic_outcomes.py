@@ -126,7 +126,9 @@ def weeks_per_phase(programme_start: dt.date, moves: list[tuple[dt.date, str, st
 def clinic_outcomes(clinic, start: dt.date, end: dt.date) -> ClinicOutcomes:
     discharges = {}
     for patient_id, date in (
-        PhaseTransition.objects.filter(patient__clinic=clinic, to_phase=Phase.DISCHARGED)
+        # Discharged and still so: a patient re-admitted since is in the programme again.
+        PhaseTransition.objects.filter(patient__clinic=clinic, patient__phase=Phase.DISCHARGED,
+                                       to_phase=Phase.DISCHARGED)
         .order_by("date", "moved_at").values_list("patient_id", "date")
     ):
         discharges[patient_id] = date  # the last discharge counts

@@ -12,7 +12,7 @@ from django.urls import reverse
 from content.models import Instrument
 from patients.models import Patient
 from rehab.templatetags.kinetic import waited
-from rehab.workspace.clinic_outcomes import MeasureResult, measure_result, weeks_per_phase
+from rehab.workspace.clinic_outcomes import MeasureResult, clinic_outcomes, measure_result, weeks_per_phase
 from tests.factories import (
     ClinicAdminFactory,
     ClinicFactory,
@@ -86,6 +86,18 @@ def _discharged(clinic, *, on, koos=(), chair=()):
     for n, stands in enumerate(chair):
         EntryFactory(patient=patient, date=START + dt.timedelta(days=28 * n), chair_stand_30s=stands)
     return patient
+
+
+def test_a_patient_re_admitted_after_a_discharge_is_not_counted_as_discharged(client):
+    clinic = ClinicFactory(slug="riverside")
+    on = START + dt.timedelta(days=119)
+    _discharged(clinic, on=on, koos=(3, 6))
+    back = _discharged(clinic, on=on, koos=(3, 4))
+    PhaseTransitionFactory(patient=back, from_phase="discharged", to_phase="rebuild", date=on)
+    back.phase = "rebuild"
+    back.save()
+    report = clinic_outcomes(clinic, START, on + dt.timedelta(days=1))
+    assert report.discharged == 1
 
 
 def test_the_page_reports_the_clinics_discharged_patients(client):

@@ -158,3 +158,26 @@ def test_on_a_phone_the_pain_chart_opens_on_the_latest_visits(new_page, caseload
     assert all(pinned["x"] + pinned["width"] < b["x"] and b["x"] + b["width"] <= edge["x"] + edge["width"]
                for b in labels), labels
     phone.locator(".pain-chart").screenshot(path=str(ARTIFACTS / "pain-chart-phone.png"))
+
+
+def test_notes_typed_for_two_flags_survive_acknowledging_the_first(new_page, caseload_data):
+    """Acknowledging one flag reloads the page: the note typed for the other
+    is filled in again, not lost."""
+    patient = caseload_data["patients"][3]
+    entry = patient.entries.first()
+    first = FlagFactory(patient=patient, code="dvt_signs", severity="same_day", entry=entry,
+                        message="Calf swelling.")
+    second = FlagFactory(patient=patient, code="infection_signs", severity="same_day", entry=entry,
+                         message="Fever with pain.")
+    page = new_page()
+    login(page, "jsmith")
+    page.goto(f"/patients/{patient.pk}/")
+    page.locator(f"#ack-note-{first.pk}").fill("GP booked for a scan today")
+    page.locator(f"#ack-note-{second.pk}").fill("Temperature 38.2, GP told")
+    page.locator(f"#flag-{first.pk}").get_by_role("button", name="Acknowledge").click()
+    page.wait_for_load_state()
+    first.refresh_from_db()
+    assert first.acknowledgement_note == "GP booked for a scan today"
+    assert page.locator(f"#ack-note-{second.pk}").input_value() == "Temperature 38.2, GP told"
+    page.reload()  # read once: not filled in again a second time
+    assert page.locator(f"#ack-note-{second.pk}").input_value() == ""

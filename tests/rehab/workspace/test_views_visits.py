@@ -446,13 +446,19 @@ def test_an_edit_and_a_deletion_of_one_visit_at_once_do_not_deadlock(physio, pat
     assert not Entry.objects.filter(pk=entry.pk).exists()
 
 
-def test_a_flag_reopened_as_a_new_alert_shows_what_was_done_the_first_time(client, physio, patient,
-                                                                             django_capture_on_commit_callbacks):
+def _visit_with_an_acknowledged_dvt_flag(client, physio, patient, callbacks, *, note):
     client.force_login(physio)
-    post_visit(client, patient, visit_data(symptoms=["calf_swelling"]), django_capture_on_commit_callbacks)
+    post_visit(client, patient, visit_data(symptoms=["calf_swelling"]), callbacks)
     entry = Entry.objects.get(patient=patient)
     flag = Flag.objects.get(code="dvt_signs")
-    client.post(reverse("flag_acknowledge", args=[patient.pk, flag.pk]), {"note": "Phoned GP, DVT clinic at 14:00"})
+    client.post(reverse("flag_acknowledge", args=[patient.pk, flag.pk]), {"note": note})
+    return entry, flag
+
+
+def test_a_flag_reopened_as_a_new_alert_shows_what_was_done_the_first_time(client, physio, patient,
+                                                                             django_capture_on_commit_callbacks):
+    entry, flag = _visit_with_an_acknowledged_dvt_flag(client, physio, patient, django_capture_on_commit_callbacks,
+                                                       note="Phoned GP, DVT clinic at 14:00")
     url = reverse("visit_update", args=[patient.pk, entry.pk])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {**_edit_form(client, patient, entry), "symptoms": [], "notes": "Calf fine"})
@@ -469,11 +475,8 @@ def test_a_flag_reopened_as_a_new_alert_shows_what_was_done_the_first_time(clien
 
 def test_editing_a_visit_does_not_announce_its_acknowledged_flag_again(client, physio, patient,
                                                                        django_capture_on_commit_callbacks):
-    client.force_login(physio)
-    post_visit(client, patient, visit_data(symptoms=["calf_swelling"]), django_capture_on_commit_callbacks)
-    entry = Entry.objects.get(patient=patient)
-    flag = Flag.objects.get(code="dvt_signs")
-    client.post(reverse("flag_acknowledge", args=[patient.pk, flag.pk]), {"note": "Sent to the DVT clinic"})
+    entry, flag = _visit_with_an_acknowledged_dvt_flag(client, physio, patient, django_capture_on_commit_callbacks,
+                                                       note="Sent to the DVT clinic")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]),
                                {**_edit_form(client, patient, entry), "notes": "Scan booked"}, follow=True)

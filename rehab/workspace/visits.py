@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from content.flag_kinds import Severity
 from patients.models import Entry
@@ -27,6 +28,12 @@ def _visit(patient, entry_id):
 
 # Shown in red; the less urgent ones in amber.
 SHOWN_AS_ERROR = (Severity.EMERGENCY, Severity.SAME_DAY)
+
+
+def _without_version(post):
+    data = post.copy()
+    data.pop("version", None)
+    return data
 
 
 def _deleted_visit(patient, entry_id):
@@ -121,8 +128,12 @@ def visit_update(request, patient_id, entry_id):
             raise
         who = deleted.history_user.display_name if deleted.history_user else "someone else"
         messages.warning(request, f"The visit of {deleted.date:%d %b %Y} was deleted by {who} while you were "
-                                  "editing it: your changes were not saved.")
-        return redirect(patient_url(patient))
+                                  "editing it: your changes were not saved. What you typed is below: record it "
+                                  "as a new visit if it should be kept.")
+        # What was typed, as a new visit's form (sent to "record a visit").
+        form = VisitForm(_without_version(request.POST), patient=patient)
+        return render(request, "rehab/visit_form.html", {
+            **_form_context(request, patient, form, None), "action": reverse("visit_create", args=[patient.pk])})
     data = request.POST or unsaved_post_take(request)
     form = VisitForm(data, patient=patient, entry=entry)
     # The version of the visit the form was shown with (kept with the form

@@ -363,8 +363,8 @@ def test_a_save_over_a_colleagues_edit_is_refused_once_then_replaces_it_knowingl
     assert entry.notes == "Mine" and [p.score for p in entry.pain_scores.all()] == [6]
 
 
-def test_saving_a_visit_a_colleague_deleted_meanwhile_says_so(client, physio, colleague, patient,
-                                                               django_capture_on_commit_callbacks):
+def test_saving_a_visit_a_colleague_deleted_meanwhile_says_so_and_offers_it_as_a_new_visit(
+        client, physio, colleague, patient, django_capture_on_commit_callbacks):
     client.force_login(physio)
     post_visit(client, patient, visit_data(notes="First"), django_capture_on_commit_callbacks)
     entry = Entry.objects.get(patient=patient)
@@ -374,12 +374,19 @@ def test_saving_a_visit_a_colleague_deleted_meanwhile_says_so(client, physio, co
     with django_capture_on_commit_callbacks(execute=True):
         other.post(reverse("visit_delete", args=[patient.pk, entry.pk]))
 
-    response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]), {**mine, "notes": "Mine"},
-                           follow=True)
-    assert response.redirect_chain[-1][0] == reverse("patient_detail", args=[patient.pk])
+    response = client.post(reverse("visit_update", args=[patient.pk, entry.pk]),
+                           {**mine, "notes": "Mine", "pain_lumbar_bilateral_activity": "5"})
+    page = response.content.decode()
+    assert response.status_code == 200
     assert (f"The visit of 10 Sep 2026 was deleted by {colleague.display_name} while you were editing it: "
-            "your changes were not saved.") in response.content.decode()
+            "your changes were not saved. What you typed is below") in page
     assert not Entry.objects.filter(patient=patient).exists()
+    # What was typed, as the form of a new visit.
+    create = reverse("visit_create", args=[patient.pk])
+    assert f'action="{create}"' in page and response.context["form"]["notes"].value() == "Mine"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(create, {**mine, "notes": "Mine", "pain_lumbar_bilateral_activity": "5"}).status_code == 302
+    assert Entry.objects.get(patient=patient).notes == "Mine"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,6 +5,7 @@ and finished the next day, on another phone too)."""
 import datetime as dt
 
 from django.db import models
+from django.http import QueryDict
 from django.utils import timezone
 
 from patients.models import PortalLink
@@ -49,6 +50,26 @@ def draft_write(link, key: str, data: dict) -> None:
 
 def draft_drop(link, key: str) -> None:
     PortalDraft.objects.filter(link=link, key=key).delete()
+
+
+def answers_keep(link, page: str, post) -> None:
+    """A form sent with answers to correct: kept for that page's next GET to
+    show with its errors (post, redirect, get), so that the browser's back
+    button never lands on a form's response and asks to send it again."""
+    draft_write(link, f"again:{page}", {name: values for name, values in post.lists()})
+
+
+def answers_take(link, page: str) -> QueryDict | None:
+    """The answers answers_keep kept for `page`, once; None when there are none."""
+    key = f"again:{page}"
+    kept = draft_read(link, key)
+    if kept is None:
+        return None
+    draft_drop(link, key)
+    data = QueryDict(mutable=True)
+    for name, values in kept.items():
+        data.setlist(name, values)
+    return data
 
 
 def drafts_expired_delete() -> int:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from content.instruments import Instrument
 from patients.models import AnsweredBy, OutcomeAdministration
 from patients.outcomes import OutcomeError, baseline_activities
-from portal.models import draft_drop, draft_read, draft_write
+from portal.models import answers_keep, answers_take, draft_drop, draft_read, draft_write
 from portal.selectors import portal_frame
 from portal.views import page_not_found, portal_view
 from rehab.entries import outcome_record
@@ -142,7 +142,8 @@ def portal_questionnaire(request, link, token, code):
         return _after(request, link, token, code, saved=False, already=True)
     named = baseline_activities(patient, instrument) if instrument.patient_named_items else []
     key = _draft_key(instrument)
-    kept = draft_read(link, key) if request.method != "POST" else None
+    again = answers_take(link, key) if request.method != "POST" else None
+    kept = draft_read(link, key) if request.method != "POST" and again is None else None
     problems = []
     if request.method == "POST":
         fields = {name: value for name, value in request.POST.items() if name.startswith(("q", "activity", "score"))}
@@ -171,6 +172,14 @@ def portal_questionnaire(request, link, token, code):
                 draft_drop(link, key)
                 log.info("Questionnaire %s answered from portal link %s", instrument.code, link.pk)
                 return redirect("portal_questionnaire_thanks", token=token, code=instrument.code)
+        else:
+            # Kept as a draft too: a reload of the page with the errors still has them.
+            draft_write(link, key, fields)
+            answers_keep(link, key, request.POST)
+            return redirect("portal_questionnaire", token=token, code=instrument.code)
+    elif again is not None:
+        form = _form(instrument, again, named=named)
+        form.is_valid()
     else:
         form = _form(instrument, initial=kept, named=named)
     errors = [(message, None) for message in form.non_field_errors()] + [(message, None) for message in problems]

@@ -5,7 +5,8 @@
 3. /report/warning-signs/ any of these warning signs? then Send
 
 Each step checks its own answers and shows what is wrong at the top of that
-step; answers wait in a draft on the server (portal/report_draft.py) and nothing is
+step, by its own page after a redirect (portal.models.answers_keep), so the
+browser's back button never lands on a form's response; answers wait in a draft on the server (portal/report_draft.py) and nothing is
 written to the patient's record until step 3 is sent, through the same
 SelfReportForm, self_report_submit and advice as ever (portal/self_reports.py).
 """
@@ -28,6 +29,7 @@ from portal.forms import (
     SelfReportForm,
     WhereForm,
 )
+from portal.models import answers_keep, answers_take
 from portal.report_draft import ReportDraft, draft_clear, draft_load, draft_save
 from portal.selectors import portal_frame
 from portal.self_reports import DailyLimitReached, self_report_submit, unsaved_report_advice
@@ -63,6 +65,11 @@ def portal_report(request, link, token):
             draft.choose_locations(form.cleaned_data["locations"])
             draft_save(request, link, draft)
             return redirect(draft.next_step(), token=token)
+        answers_keep(link, WHERE, request.POST)
+        return redirect("portal_report", token=token)
+    if (again := answers_take(link, WHERE)) is not None:
+        form = WhereForm(again)
+        form.is_valid()
     else:
         chosen = draft.locations if draft.locations else ([NOWHERE] if draft.started() else [])
         form = WhereForm(initial={"locations": chosen})
@@ -85,6 +92,11 @@ def portal_report_pain(request, link, token):
             draft.pain = form.scores()
             draft_save(request, link, draft)
             return redirect("portal_report_signs", token=token)
+        answers_keep(link, HOW_MUCH, request.POST)
+        return redirect("portal_report_pain", token=token)
+    if (again := answers_take(link, HOW_MUCH)) is not None:
+        form = HowMuchForm(again, locations=draft.locations)
+        form.is_valid()
     else:
         form = HowMuchForm(initial={name: str(score) for name, score in draft.pain.items()},
                            locations=draft.locations)
@@ -119,15 +131,20 @@ def portal_report_signs(request, link, token):
         form = SelfReportForm(request.POST)
         if form.is_valid() and (response := _send(request, link, token, form)):
             return response
+        if form.has_error("__all__", NOTHING_FILLED_IN) and not draft.locations:
+            # "Nothing hurts" and no sign: the patient is well, which is no error.
+            draft_clear(request, link)
+            return redirect("portal_report_well", token=token)
+        if form.errors.keys() - {"__all__"} or form.has_error("__all__", NOTHING_FILLED_IN):
+            answers_keep(link, SIGNS, request.POST)
+            return redirect("portal_report_signs", token=token)
+        nothing_filled_in = False  # not saved for today (_send said why): shown here
+    elif (again := answers_take(link, SIGNS)) is not None:
+        form = SelfReportForm(again)
+        form.is_valid()
         nothing_filled_in = form.has_error("__all__", NOTHING_FILLED_IN)
     else:
         form = SelfReportForm(initial={"symptoms": draft.symptoms})
-    if nothing_filled_in and not draft.locations:
-        # "Nothing hurts" and no sign: the patient is well, which is no error.
-        draft_clear(request, link)
-        context = portal_frame(link.patient)
-        context.update(token=token, where_url=reverse("portal_report", kwargs={"token": token}))
-        return render(request, "portal/report_nothing.html", context)
     if nothing_filled_in:
         # The whole form's "Nothing was filled in", in the words of this step.
         errors = [(NOTHING_TO_SEND, "signs")]
@@ -141,6 +158,18 @@ def portal_report_signs(request, link, token):
                  pain_summary=_pain_summary(draft), pain_fields=sorted(draft.pain.items()),
                  back_to=back[0], back_text=back[1])
 
+
+@portal_view
+@require_http_methods(["GET", "HEAD"])
+def portal_report_well(request, link, token):
+    """"Nothing hurts" and no sign, sent: good to hear, and nothing was written."""
+    context = portal_frame(link.patient)
+    context.update(token=token, where_url=reverse("portal_report", kwargs={"token": token}))
+    return render(request, "portal/report_nothing.html", context)
+
+
+# The pages whose answers to correct are kept for their next GET (portal.models.answers_keep).
+WHERE, HOW_MUCH, SIGNS = "report-where", "report-how-much", "report-signs"
 
 # Step 3's ways back ("go"), each a button of its form so the ticks go too.
 GO_BACK_TO = {"where": "portal_report", "pain": "portal_report_pain"}

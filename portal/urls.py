@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:token>/report/", report_views.portal_report, name="portal_report"),
     path("<str:token>/report/how-much/", report_views.portal_report_pain, name="portal_report_pain"),
     path("<str:token>/report/warning-signs/", report_views.portal_report_signs, name="portal_report_signs"),
+    path("<str:token>/report/well/", report_views.portal_report_well, name="portal_report_well"),
     path("<str:token>/print/", views.portal_print, name="portal_print"),
     path("<str:token>/questionnaires/<slug:code>/", questionnaires.portal_questionnaire, name="portal_questionnaire"),
     path("<str:token>/questionnaires/<slug:code>/saved/", questionnaires.portal_questionnaire_saved,

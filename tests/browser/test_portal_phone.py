@@ -168,6 +168,24 @@ def test_going_back_from_the_warning_signs_keeps_the_ticked_signs(new_page, pati
     assert list(entry.symptoms.values_list("code", flat=True)) == ["calf_swelling"]
 
 
+def test_the_back_button_after_a_corrected_answer_goes_back_to_the_step_not_a_resend_warning(new_page,
+                                                                                              patient_url):
+    """An answer to correct is shown by the step's own page (after a
+    redirect): going back later lands on the step, not on the browser's
+    "Confirm Form Resubmission"."""
+    patient, url = patient_url
+    phone = new_page(viewport=PHONE)
+    phone.goto(url + "report/")
+    phone.get_by_role("button", name="Next").click()  # nothing tapped
+    phone.get_by_text("Tap each place that hurts").first.wait_for()
+    phone.get_by_label("Knee").check()
+    phone.get_by_role("button", name="Next").click()
+    phone.get_by_role("heading", name="How much does it hurt?").wait_for()
+    phone.go_back()
+    assert phone.get_by_role("heading", name="Where does it hurt today?").is_visible()
+    assert "ERR_CACHE_MISS" not in phone.content()
+
+
 def test_a_wrong_answer_is_shown_at_the_top_and_takes_the_focus(new_page, patient_url):
     patient, url = patient_url
     phone = new_page(viewport=PHONE)

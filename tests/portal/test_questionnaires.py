@@ -45,6 +45,15 @@ def test_due_questionnaires_follow_the_schedule(planned_patient):
         "psfs", "koos_jr"}  # day 28 of the schedule
 
 
+def _corrected(client, url, data):
+    """Answers sent with something to correct: the questionnaire's own page
+    (a GET, after a redirect) shows them with what is wrong, so the browser's
+    back button never asks to send the form again."""
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain == [(url, 302)], response.redirect_chain
+    return response
+
+
 def _due_on_the_portal(client, portal_url):
     page = client.get(portal_url).content.decode()
     return {code for code in ("koos_jr", "psfs", "hoos_jr") if _url(portal_url, code) in page}
@@ -91,7 +100,7 @@ def test_the_portal_lists_what_is_due_and_a_patient_answers_koos_jr(client, port
 def test_a_missing_answer_is_named_at_the_top_and_nothing_is_written(client, portal_url, planned_patient):
     answers = {**KOOS_ANSWERS, "action": "send"}
     del answers["q3"]
-    response = client.post(_url(portal_url, "koos_jr"), answers)
+    response = _corrected(client, _url(portal_url, "koos_jr"), answers)
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -102,7 +111,7 @@ def test_a_missing_answer_is_named_at_the_top_and_nothing_is_written(client, por
 
 
 def test_an_answer_outside_the_options_is_refused(client, portal_url):
-    response = client.post(_url(portal_url, "koos_jr"), {**KOOS_ANSWERS, "q1": "9", "action": "send"})
+    response = _corrected(client, _url(portal_url, "koos_jr"), {**KOOS_ANSWERS, "q1": "9", "action": "send"})
     assert "Select a valid choice" in response.content.decode()
     assert not OutcomeAdministration.objects.exists()
 
@@ -179,11 +188,11 @@ def test_psfs_names_activities_first_then_re_rates_the_same(client, portal_url, 
 
 
 def test_psfs_needs_three_named_and_rated_activities(client, portal_url):
-    response = client.post(_url(portal_url, "psfs"), {"activity1": "Stairs", "score1": "4", "activity2": "Walking",
+    response = _corrected(client, _url(portal_url, "psfs"), {"activity1": "Stairs", "score1": "4", "activity2": "Walking",
                                                       "action": "send"})
     page = response.content.decode()
     assert "Rate “Walking” from 0 to 10." in page
-    response = client.post(_url(portal_url, "psfs"), {"activity1": "Stairs", "score1": "4", "action": "send"})
+    response = _corrected(client, _url(portal_url, "psfs"), {"activity1": "Stairs", "score1": "4", "action": "send"})
     assert "Name at least 3 activities" in response.content.decode()
     assert not OutcomeAdministration.objects.exists()
 
@@ -193,7 +202,7 @@ def test_an_optional_psfs_rating_tapped_by_mistake_can_be_taken_back(client, por
     assert 'name="score4" value="" id="id_score4_none"' in page and 'id="id_score3_none"' not in page
     three = {"activity1": "Walking to the shops", "score1": "3", "activity2": "Stairs", "score2": "4",
              "activity3": "Getting out of a car", "score3": "5", "action": "send"}
-    stuck = client.post(_url(portal_url, "psfs"), {**three, "score4": "6"}).content.decode()
+    stuck = _corrected(client, _url(portal_url, "psfs"), {**three, "score4": "6"}).content.decode()
     assert "Name the activity you rated, or tap “No rating” under it." in stuck
     assert client.post(_url(portal_url, "psfs"), {**three, "score4": ""}).status_code == 302
     outcome = OutcomeAdministration.objects.get(patient=planned_patient, instrument__code="psfs")
@@ -223,14 +232,14 @@ def test_many_missing_answers_are_summed_up_in_one_line_pointing_at_the_first(cl
     answers = {**KOOS_ANSWERS, "action": "send"}
     for name in ("q2", "q3", "q5"):
         del answers[name]
-    page = client.post(_url(portal_url, "koos_jr"), answers).content.decode()
+    page = _corrected(client, _url(portal_url, "koos_jr"), answers).content.decode()
 
     summary = page[page.index('role="alert"'):page.index("</div>", page.index('role="alert"'))]
     assert 'href="#id_q2-group">3 of 7 questions have no answer yet. Start with question 2:' in summary
     assert "Choose an answer" not in summary
     assert page.count("portal-field-error") == 3  # each question still says so where it is
     assert not OutcomeAdministration.objects.exists()
-    nothing = client.post(_url(portal_url, "koos_jr"), {"action": "send"}).content.decode()
+    nothing = _corrected(client, _url(portal_url, "koos_jr"), {"action": "send"}).content.decode()
     assert "None of the 7 questions has an answer yet. Start with question 1:" in nothing
 
 
@@ -238,3 +247,11 @@ def test_a_clinics_own_questionnaire_without_a_title_for_patients_shows_its_name
     Instrument.objects.filter(clinic=clinic, code="koos_jr").update(patient_title="", name="Knee questions (KJR)")
     page = client.get(portal_url).content.decode()
     assert "Knee questions (KJR)" in page
+
+
+def test_a_reload_of_the_page_with_errors_keeps_the_answers(client, portal_url):
+    answers = {**KOOS_ANSWERS, "action": "send"}
+    answers.pop("q7")
+    _corrected(client, _url(portal_url, "koos_jr"), answers)
+    again = client.get(_url(portal_url, "koos_jr")).content.decode()
+    assert 'value="2" id="id_q1_2" checked' in again and "Please check your answers" not in again

@@ -109,8 +109,9 @@ def error_summary(page):
 def test_a_bad_where_answer_is_explained_at_the_top_of_step_one(client, portal, planned_patient, locations,
                                                                 message):
     _, token = portal
-    response = client.post(f"/p/{token}/report/", {"locations": locations})
-    assert response.status_code == 200
+    response = client.post(f"/p/{token}/report/", {"locations": locations}, follow=True)
+    # Shown by the step's own page (a GET): the back button never asks to send the form again.
+    assert response.redirect_chain == [(f"/p/{token}/report/", 302)] and response.status_code == 200
     assert message in error_summary(response.content.decode())
     assert nothing_written(planned_patient)
 
@@ -126,8 +127,8 @@ def test_a_bad_score_is_explained_at_the_top_of_step_two(client, portal, planned
     _, token = portal
     client.post(f"/p/{token}/report/", {"locations": ["anterior_hip", "knee"] if "activity" in str(scores)
                                         else ["knee"]})
-    response = client.post(f"/p/{token}/report/how-much/", scores)
-    assert response.status_code == 200
+    response = client.post(f"/p/{token}/report/how-much/", scores, follow=True)
+    assert response.redirect_chain == [(f"/p/{token}/report/how-much/", 302)] and response.status_code == 200
     page = response.content.decode()
     assert message in error_summary(page)
     assert nothing_written(planned_patient)
@@ -140,8 +141,10 @@ def test_an_unknown_sign_is_explained_at_the_top_of_step_three(client, portal, p
     client.post(f"/p/{token}/report/", {"locations": ["knee"]})
     client.post(f"/p/{token}/report/how-much/", {"pain_knee_rest": "4"})
     response = send_signs(client, token, ["saddle_numbness", "made_up"])
-    assert response.status_code == 200
-    assert "Please tick only the statements shown." in error_summary(response.content.decode())
+    assert response["Location"] == f"/p/{token}/report/warning-signs/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Please tick only the statements shown." in error_summary(page)
+    assert 'value="saddle_numbness" id="id_symptoms_' in page  # the sign ticked stays ticked
     assert nothing_written(planned_patient)
 
 
@@ -150,8 +153,8 @@ def test_nothing_hurts_and_no_sign_sends_nothing_and_is_no_error(client, portal,
     patient who is well, not a mistake to correct."""
     _, token = portal
     client.post(f"/p/{token}/report/", {"locations": ["nowhere"]})
-    response = client.post(f"/p/{token}/report/warning-signs/", {})
-    assert response.status_code == 200
+    response = client.post(f"/p/{token}/report/warning-signs/", {}, follow=True)
+    assert response.redirect_chain == [(f"/p/{token}/report/well/", 302)] and response.status_code == 200
     page = response.content.decode()
     assert "Good to hear you are well" in page and "there is nothing to send" in page
     assert "Please check your answer" not in page and "<title>Error" not in page

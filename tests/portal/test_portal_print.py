@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.html import escape, strip_tags
 
 from patients.models import AssignedPlanItem
-from rehab.portal_links import portal_link_revoke
-from tests.factories import EducationArticleFactory, ExerciseFactory
+from rehab.portal_links import portal_link_issue, portal_link_revoke
+from tests.factories import EducationArticleFactory, ExerciseFactory, PatientFactory
 from tests.picture_files import picture_upload
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +76,15 @@ def test_a_revoked_link_prints_nothing(client, portal_url, planned_patient):
     response = client.get(portal_url + "print/")
     assert response.status_code == 404
     assert reverse("portal_print", args=["x" * 43]) == "/p/" + "x" * 43 + "/print/"
+
+
+def test_a_patient_without_exercises_can_still_print_the_warning_signs(client, clinic, physio):
+    """A discharged patient whose plan was emptied, or one not given exercises yet."""
+    patient = PatientFactory(clinic=clinic, physio=physio, phase="discharged")
+    _, token = portal_link_issue(patient=patient, issued_by=physio)
+    home = client.get(f"/p/{token}/").content.decode()
+    assert f'href="/p/{token}/print/">Print the warning signs and how to reach the clinic</a>' in home
+    printed = client.get(f"/p/{token}/print/")
+    assert printed.status_code == 200
+    page = printed.content.decode()
+    assert "Warning signs: when to get help" in page and "No exercises in the plan yet." in page

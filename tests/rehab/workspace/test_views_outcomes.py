@@ -36,6 +36,13 @@ def url(patient, code):
     return reverse("outcome_create", args=[patient.pk, code])
 
 
+def psfs_answered(patient, date, ratings, by="patient"):
+    """A PSFS of three activities (Stairs, Walking, Car) rated `ratings`."""
+    psfs = Instrument.objects.get(clinic=patient.clinic, code="psfs")
+    return record_outcome(patient=patient, instrument=psfs, date=date, by=by,
+                          activities=list(zip(("Stairs", "Walking", "Car"), ratings, strict=True)))
+
+
 def koos_data(answers, date="2026-09-14"):
     data = {"date": date}
     for n, value in enumerate(answers, start=1):
@@ -148,11 +155,8 @@ def test_the_patient_page_shows_due_and_overdue_measures_and_a_trend_per_measure
     # First visit 8 Jun (baseline), then 28-day occasions: 6 Jul, 3 Aug, 31 Aug (due on 15 Sep: 15 days late).
     EntryFactory(patient=patient, date=dt.date(2026, 6, 8), chair_stand_30s=8, tug_s=Decimal("14.0"))
     EntryFactory(patient=patient, date=dt.date(2026, 9, 10), chair_stand_30s=11, tug_s=Decimal("12.6"))
-    psfs = Instrument.objects.get(clinic=patient.clinic, code="psfs")
-    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 6, 8), by="staff",
-                   activities=[("Stairs", 3), ("Walking", 4), ("Car", 2)])
-    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 9, 12), by="patient",
-                   activities=[("Stairs", 6), ("Walking", 7), ("Car", 5)])
+    psfs_answered(patient, dt.date(2026, 6, 8), (3, 4, 2), by="staff")
+    psfs_answered(patient, dt.date(2026, 9, 12), (6, 7, 5))
     client.force_login(physio)
     response = client.get(reverse("patient_detail", args=[patient.pk]))
     rows = {row.track.code: row for row in response.context["outcome_rows"]}
@@ -205,9 +209,7 @@ def test_an_exit_criterion_on_a_questionnaire_reads_the_patients_scores(patient)
     ExitCriterion.objects.filter(phase=phase).delete()
     ExitCriterion.objects.create(phase=phase, measure="psfs", comparator=">=", threshold=6)
     EntryFactory(patient=patient, date=dt.date(2026, 9, 10))
-    psfs = Instrument.objects.get(clinic=patient.clinic, code="psfs")
-    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 9, 12), by="patient",
-                   activities=[("Stairs", 6), ("Walking", 7), ("Car", 5)])
+    psfs_answered(patient, dt.date(2026, 9, 12), (6, 7, 5))
     criteria = exit_criteria_by_phase([patient.clinic_id])[(patient.clinic_id, "integrate")]
     entries = entries_by_patient([patient.pk])[patient.pk]
     results, ready = criteria_evaluate(patient, entries, criteria, as_of=TODAY, phase_start=patient.programme_start)
@@ -317,9 +319,7 @@ def test_deleting_the_score_a_criterion_read_withdraws_readiness(client, physio,
 
 
 def test_another_clinics_questionnaire_cannot_be_deleted(client, physio, patient, outsider, clinic_admin):
-    psfs = Instrument.objects.get(clinic=patient.clinic, code="psfs")
-    outcome = record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 9, 12), by="patient",
-                             activities=[("Stairs", 6), ("Walking", 7), ("Car", 5)])
+    outcome = psfs_answered(patient, dt.date(2026, 9, 12), (6, 7, 5))
     delete_url = reverse("outcome_delete", args=[patient.pk, outcome.pk])
     client.force_login(outsider)
     assert client.get(delete_url).status_code == 404
@@ -333,11 +333,8 @@ def test_another_clinics_questionnaire_cannot_be_deleted(client, physio, patient
 
 
 def test_a_psfs_up_by_exactly_the_meaningful_change_reads_beyond_the_band(client, physio, patient):
-    psfs = Instrument.objects.get(clinic=patient.clinic, code="psfs")
-    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 8, 1), by="patient",
-                   activities=[("Stairs", 3), ("Walking", 3), ("Car", 3)])
-    record_outcome(patient=patient, instrument=psfs, date=dt.date(2026, 9, 1), by="patient",
-                   activities=[("Stairs", 5), ("Walking", 5), ("Car", 5)])
+    psfs_answered(patient, dt.date(2026, 8, 1), (3, 3, 3))
+    psfs_answered(patient, dt.date(2026, 9, 1), (5, 5, 5))
     client.force_login(physio)
     page = client.get(reverse("patient_detail", args=[patient.pk])).content.decode()
     trend = page.split('data-measure="psfs"')[1].split('class="col-md-6 outcome-trend"')[0]

@@ -305,7 +305,7 @@ def _import_batch(clinic, batch, staff, result: ImportResult, *, by, dry_run):
                 # knows, and the phase stays what that move made it.
                 fields["phase"] = patient.phase
                 result.phases_kept.append(
-                    f"{data.ref}: kept {Phase(patient.phase).label} (moved {later:%d %b %Y}, after the file's "
+                    f"{data.ref}: kept {Phase(patient.phase).label} (moved {later.day} {later:%b %Y}, after the file's "
                     f"last phase move); the file says {Phase(data.phase).label}")
         if patient is None:
             patient = Patient(clinic=clinic, ref=data.ref, **fields)
